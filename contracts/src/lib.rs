@@ -1,0 +1,22 @@
+//! contrail-contracts: what a catalog declares.
+//!
+//! The catalog model ([`model`]), its loaders ([`load`]: native YAML, AsyncAPI 2.x/3.x, Avro,
+//! JSON Schema), the spanned YAML reader they share ([`yaml`]), validation ([`validate`]) and
+//! the [`Diagnostic`] every check reports.
+//!
+//! Architecture invariant: this crate does no I/O beyond reading the files it is handed (and
+//! the files those reference). No network, no Kafka, no HTTP. Checks return findings, not
+//! errors.
+
+pub mod avro;
+pub mod codes;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod schema;
+pub mod validate;
+pub mod yaml;
+
+pub use diagnostic::{Code, Diagnostic, Location, Position, Severity, Summary};
+pub use load::{LoadError, LoadOptions, Loaded, Sources, load_catalog, load_paths};
+pub use model::Catalog;

@@ -1,0 +1,573 @@
+//! Loading a catalog: walking its directory, reading and parsing each file once, and turning
+//! native contract files and AsyncAPI documents into the [`Catalog`] model.
+//!
+//! Loading never fails because a contract is wrong: every problem becomes a [`Diagnostic`] and
+//! the rest of the catalog still loads. [`LoadError`] is for paths that cannot be read at all.
+
+mod asyncapi;
+mod fields;
+mod native;
+mod schemas;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Location, Position};
+use crate::model::Catalog;
+use crate::yaml::{self, Document, Limits, Span, YamlErrorKind};
+
+pub use asyncapi::Perspective;
+pub use fields::did_you_mean as fields_did_you_mean;
+
+/// The name of the file that marks a catalog root.
+pub const CATALOG_FILE: &str = "contrail.yaml";
+
+/// Why contrail could not load at all (as opposed to findings about what it loaded).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{}: no such file or directory", .0.display())]
+    NotFound(PathBuf),
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The source texts of every file read, for rendering snippets.
+pub type Sources = BTreeMap<PathBuf, Arc<str>>;
+
+/// A loaded catalog, the findings about it, and the texts findings point into.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub catalog: Catalog,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+}
+
+/// Options for loading.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    pub limits: Limits,
+}
+
+/// Loads the catalog rooted at `dir` (which must hold `contrail.yaml`).
+pub fn load_catalog(dir: &Path, options: LoadOptions) -> Result<Loaded, LoadError> {
+    load_paths(&[dir.to_path_buf()], options)
+}
+
+/// Loads what the user named: catalog directories and single files (contract files, AsyncAPI
+/// documents, schema files). A single native contract file inside a catalog is checked in the
+/// context of its catalog, and only its own findings are kept.
+pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, LoadError> {
+    let mut ctx = LoadCtx::new(options);
+    let mut keep_only: Option<HashSet<PathBuf>> = None;
+    let mut roots = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => LoadError::NotFound(path.clone()),
+            _ => LoadError::Io {
+                path: path.clone(),
+                source,
+            },
+        })?;
+        if meta.is_dir() {
+            let config = path.join(CATALOG_FILE);
+            if !config.is_file() {
+                ctx.push(
+                    Diagnostic::new(
+                        codes::NOT_A_CATALOG,
+                        format!("{} has no {CATALOG_FILE}", path.display()),
+                    )
+                    .at(Location::file_start(path))
+                    .help(format!(
+                        "create {} with at least `catalog: <name>`, or name the contract files themselves",
+                        config.display()
+                    )),
+                );
+            }
+            roots.push(path.clone());
+            ctx.walk(path);
+        } else {
+            let is_native = matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            ) && path.file_name().is_some_and(|n| n != CATALOG_FILE);
+            // A native contract alone cannot resolve the events it names; check it inside its
+            // catalog when it has one.
+            if let Some(root) = is_native.then(|| find_catalog_root(path)).flatten()
+                && !ctx.is_native_asyncapi(path)
+            {
+                keep_only
+                    .get_or_insert_with(HashSet::new)
+                    .insert(path.clone());
+                roots.push(root.clone());
+                ctx.walk(&root);
+            } else {
+                ctx.standalone.push(path.clone());
+                ctx.add_file(path);
+            }
+        }
+    }
+    let root = roots.first().cloned().unwrap_or_else(|| {
+        paths
+            .first()
+            .and_then(|p| p.parent())
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    });
+    let mut loaded = ctx.finish(root);
+    if let Some(keep) = keep_only {
+        loaded
+            .diagnostics
+            .retain(|d| d.location.as_ref().is_none_or(|l| keep.contains(&l.file)));
+    }
+    Ok(loaded)
+}
+
+/// The nearest directory at or above `file` that holds `contrail.yaml`.
+pub fn find_catalog_root(file: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(file).ok()?;
+    let mut dir = absolute.parent();
+    while let Some(d) = dir {
+        if d.join(CATALOG_FILE).is_file() {
+            // Keep the path relative when the user gave a relative one, for shorter messages.
+            return Some(relative_like(file, d));
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+fn relative_like(original: &Path, absolute_dir: &Path) -> PathBuf {
+    if original.is_absolute() {
+        return absolute_dir.to_path_buf();
+    }
+    match std::env::current_dir() {
+        Ok(cwd) => match absolute_dir.strip_prefix(&cwd) {
+            Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => absolute_dir.to_path_buf(),
+        },
+        Err(_) => absolute_dir.to_path_buf(),
+    }
+}
+
+/// Directories never walked: VCS metadata, build output, dependencies.
+fn skipped_dir(name: &str) -> bool {
+    name.starts_with('.') || matches!(name, "target" | "node_modules")
+}
+
+/// State shared by all loaders during one load.
+#[derive(Debug)]
+pub(crate) struct LoadCtx {
+    pub options: LoadOptions,
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+    /// Every file read, with its document when it parsed.
+    files: HashMap<PathBuf, Option<Arc<Document>>>,
+    /// Files found by walking or named by the user, in order, deduplicated.
+    found: Vec<PathBuf>,
+    found_set: HashSet<PathBuf>,
+    /// Files the user named outside any catalog.
+    standalone: Vec<PathBuf>,
+    pub catalog: Catalog,
+    pub avro_pool: schemas::AvroPool,
+    /// Events read from AsyncAPI documents, merged into the catalog after all files are read.
+    pub asyncapi_events: Vec<crate::model::Event>,
+}
+
+impl LoadCtx {
+    fn new(options: LoadOptions) -> LoadCtx {
+        LoadCtx {
+            options,
+            diagnostics: Vec::new(),
+            sources: Sources::new(),
+            files: HashMap::new(),
+            found: Vec::new(),
+            found_set: HashSet::new(),
+            standalone: Vec::new(),
+            catalog: Catalog::default(),
+            avro_pool: schemas::AvroPool::default(),
+            asyncapi_events: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// The location of a span in a file.
+    pub fn loc(&self, file: &Path, span: Span) -> Location {
+        Location {
+            file: file.to_path_buf(),
+            start: span.start,
+            end: span.end,
+        }
+    }
+
+    fn add_file(&mut self, path: &Path) {
+        if self.found_set.insert(path.to_path_buf()) {
+            self.found.push(path.to_path_buf());
+        }
+    }
+
+    fn is_native_asyncapi(&mut self, path: &Path) -> bool {
+        self.yaml(path)
+            .and_then(|d| d.root.get("asyncapi").map(|_| ()))
+            .is_some()
+    }
+
+    /// Walks a directory in sorted order, following symlinks but never into a loop.
+    fn walk(&mut self, dir: &Path) {
+        let mut visited = HashSet::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            let canonical = match std::fs::canonicalize(&dir) {
+                Ok(c) => c,
+                Err(e) => {
+                    self.unreadable(&dir, &e.to_string());
+                    continue;
+                }
+            };
+            if !visited.insert(canonical.clone()) {
+                self.push(
+                    Diagnostic::new(
+                        codes::UNREADABLE_FILE,
+                        format!(
+                            "{} leads back to {} (a symlink loop); skipped",
+                            dir.display(),
+                            canonical.display()
+                        ),
+                    )
+                    .at(Location::file_start(&dir))
+                    .help("remove the symlink or point it outside the catalog"),
+                );
+                continue;
+            }
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) => {
+                    self.unreadable(&dir, &e.to_string());
+                    continue;
+                }
+            };
+            let mut entries: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            entries.sort();
+            let mut subdirs = Vec::new();
+            for path in entries {
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                match std::fs::metadata(&path) {
+                    Ok(meta) if meta.is_dir() => {
+                        if !skipped_dir(name) {
+                            subdirs.push(path);
+                        }
+                    }
+                    Ok(_) => {
+                        if is_catalog_file(&path) {
+                            self.add_file(&path);
+                        }
+                    }
+                    Err(e) => {
+                        if is_catalog_file(&path) || std::fs::symlink_metadata(&path).is_ok() {
+                            self.unreadable(&path, &e.to_string());
+                        }
+                    }
+                }
+            }
+            // Depth-first in sorted order: push in reverse so the first subdirectory comes next.
+            stack.extend(subdirs.into_iter().rev());
+        }
+    }
+
+    fn unreadable(&mut self, path: &Path, why: &str) {
+        self.push(
+            Diagnostic::new(
+                codes::UNREADABLE_FILE,
+                format!("cannot read {}: {why}", path.display()),
+            )
+            .at(Location::file_start(path))
+            .help("check the path and its permissions"),
+        );
+    }
+
+    /// Reads a file as UTF-8 text, once. Reports unreadable and non-UTF-8 files.
+    pub fn text(&mut self, path: &Path) -> Option<Arc<str>> {
+        if let Some(text) = self.sources.get(path) {
+            return Some(text.clone());
+        }
+        if self.files.contains_key(path) {
+            return None;
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                self.files.insert(path.to_path_buf(), None);
+                self.unreadable(path, &e.to_string());
+                return None;
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
+                self.sources.insert(path.to_path_buf(), text.clone());
+                Some(text)
+            }
+            Err(e) => {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+                let at = Position {
+                    line: line as u32,
+                    column: column as u32,
+                };
+                self.files.insert(path.to_path_buf(), None);
+                self.push(
+                    Diagnostic::new(
+                        codes::UNREADABLE_FILE,
+                        format!(
+                            "{} is not UTF-8 (invalid byte at line {line}, column {column})",
+                            path.display()
+                        ),
+                    )
+                    .at(Location {
+                        file: path.to_path_buf(),
+                        start: at,
+                        end: at,
+                    })
+                    .help("save the file as UTF-8"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reads and parses a YAML or JSON file, once. Syntax errors, limits, empty files and
+    /// duplicate keys are reported the first time; later calls return the same result.
+    pub fn yaml(&mut self, path: &Path) -> Option<Arc<Document>> {
+        if let Some(read) = self.files.get(path) {
+            return read.clone();
+        }
+        let text = self.text(path)?;
+        let parsed = yaml::parse_with_limits(&text, self.options.limits);
+        let document = match parsed {
+            Ok(document) => {
+                for dup in &document.duplicate_keys {
+                    let d = Diagnostic::new(
+                        codes::DUPLICATE_KEY,
+                        format!("key `{}` appears twice", dup.key),
+                    )
+                    .at(self.loc(path, dup.span))
+                    .related(self.loc(path, dup.first), "first written here")
+                    .help("remove one of them; the later value is the one contrail used");
+                    self.push(d);
+                }
+                Some(Arc::new(document))
+            }
+            Err(error) => {
+                let (code, help) = match error.kind {
+                    YamlErrorKind::Syntax => {
+                        (codes::YAML_SYNTAX, "fix the syntax at this position")
+                    }
+                    YamlErrorKind::Limit => (
+                        codes::YAML_LIMIT,
+                        "contrail bounds nesting depth and alias expansion; split or simplify the document",
+                    ),
+                    YamlErrorKind::Empty => (
+                        codes::UNREADABLE_FILE,
+                        "add the contract, or delete the empty file",
+                    ),
+                    YamlErrorKind::MultipleDocuments => (
+                        codes::UNREADABLE_FILE,
+                        "put each document in a file of its own",
+                    ),
+                };
+                let message = match error.kind {
+                    YamlErrorKind::Empty => format!("{} is empty", path.display()),
+                    _ => error.message.clone(),
+                };
+                let d = Diagnostic::new(code, message)
+                    .at(Location {
+                        file: path.to_path_buf(),
+                        start: error.position,
+                        end: error.position,
+                    })
+                    .help(help);
+                self.push(d);
+                None
+            }
+        };
+        self.files.insert(path.to_path_buf(), document.clone());
+        document
+    }
+
+    /// Turns everything found into the catalog, then runs the cross-file checks.
+    fn finish(mut self, root: PathBuf) -> Loaded {
+        self.catalog.root = root.clone();
+        let config = root.join(CATALOG_FILE);
+        if self.found_set.contains(&config) {
+            native::load_config(&mut self, &config);
+        }
+        let found = std::mem::take(&mut self.found);
+        // Avro files first: events and AsyncAPI payloads may name their types.
+        schemas::load_avro_pool(&mut self, &found);
+        for path in &found {
+            if *path == config {
+                continue;
+            }
+            match path.extension().and_then(|e| e.to_str()) {
+                Some("yaml" | "yml" | "json") => self.load_document(path),
+                Some("proto") if self.standalone.contains(path) => {
+                    schemas::load_schema_file(&mut self, path);
+                }
+                _ => {}
+            }
+        }
+        self.merge_asyncapi_events();
+        let resources = self.json_resources();
+        let found = crate::validate::check(&self.catalog, &resources);
+        self.diagnostics.extend(found);
+        crate::diagnostic::normalize(&mut self.diagnostics);
+        Loaded {
+            catalog: self.catalog,
+            diagnostics: self.diagnostics,
+            sources: self.sources,
+        }
+    }
+
+    /// Adds the events AsyncAPI documents describe. A name already declared (natively or by an
+    /// earlier document) is the same event; a different topic for it is reported.
+    fn merge_asyncapi_events(&mut self) {
+        for event in std::mem::take(&mut self.asyncapi_events) {
+            match self
+                .catalog
+                .events
+                .iter()
+                .find(|e| e.name.value == event.name.value)
+            {
+                Some(existing) => {
+                    let conflict = match (&existing.topic, &event.topic) {
+                        (Some(a), Some(b)) if a.value != b.value => Some((a.clone(), b.clone())),
+                        _ => None,
+                    };
+                    if let Some((first, second)) = conflict {
+                        let d = Diagnostic::new(
+                            codes::CONFLICTING_EVENT,
+                            format!(
+                                "event `{}` is on topic `{}` here but on `{}` where it was first declared",
+                                event.name.value, second.value, first.value
+                            ),
+                        )
+                        .at(second.location.clone())
+                        .pointer(second.pointer.clone())
+                        .related(first.location.clone(), "first declared here")
+                        .help("an event has one topic; give the messages different names if they are different events");
+                        self.push(d);
+                    }
+                }
+                None => self.catalog.events.push(event),
+            }
+        }
+    }
+
+    /// Every parsed document as JSON, keyed by `file://` URI, for resolving JSON Schema `$ref`s.
+    fn json_resources(&self) -> crate::validate::Resources {
+        self.files
+            .iter()
+            .filter_map(|(path, doc)| {
+                Some((
+                    crate::validate::file_uri(path),
+                    doc.as_ref()?.root.to_json(),
+                ))
+            })
+            .collect()
+    }
+
+    /// Loads one YAML/JSON file by what its top-level key says it is.
+    fn load_document(&mut self, path: &Path) {
+        let standalone = self.standalone.contains(&path.to_path_buf());
+        let is_json = path.extension().is_some_and(|e| e == "json");
+        // A JSON file alone on the command line that is not AsyncAPI is a JSON Schema to check.
+        if is_json && !standalone {
+            // In a catalog, JSON files are schemas loaded when an event names them, or AsyncAPI.
+            let Some(document) = self.peek_json_asyncapi(path) else {
+                return;
+            };
+            asyncapi::load(self, path, &document);
+            return;
+        }
+        let Some(document) = self.yaml(path) else {
+            return;
+        };
+        let root = &document.root;
+        if root.get("asyncapi").is_some() {
+            asyncapi::load(self, path, &document);
+        } else if root.get("event").is_some() {
+            native::load_event(self, path, &document);
+        } else if root.get("service").is_some() {
+            native::load_service(self, path, &document);
+        } else if is_json && standalone {
+            schemas::load_schema_file(self, path);
+        } else {
+            native::report_unrecognised(self, path, &document, standalone);
+        }
+    }
+
+    /// JSON files in a catalog are read only when they are AsyncAPI documents; others are
+    /// schemas (read when referenced) or unrelated (package.json, ...).
+    fn peek_json_asyncapi(&mut self, path: &Path) -> Option<Arc<Document>> {
+        let text = self.text(path)?;
+        let head: String = text.chars().take(4096).collect();
+        if !head.contains("\"asyncapi\"") {
+            return None;
+        }
+        let document = self.yaml(path)?;
+        document.root.get("asyncapi").is_some().then_some(document)
+    }
+}
+
+fn is_catalog_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json" | "avsc" | "proto")
+    )
+}
+
+/// Resolves a path written in `from_file` (relative to its directory), falling back to the
+/// catalog root.
+pub(crate) fn resolve_relative(from_file: &Path, written: &str, root: &Path) -> PathBuf {
+    let base = from_file.parent().unwrap_or(Path::new(""));
+    let candidate = normalize_path(&base.join(written));
+    if candidate.exists() {
+        return candidate;
+    }
+    let at_root = normalize_path(&root.join(written));
+    if at_root.exists() { at_root } else { candidate }
+}
+
+/// Removes `.` and resolvable `..` components without touching the file system, so that one
+/// file reached by two relative paths has one name.
+pub(crate) fn normalize_path(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}

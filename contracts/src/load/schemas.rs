@@ -1,0 +1,298 @@
+//! Loading schema files: Avro (with named types shared across files), JSON Schema, Protobuf.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use super::LoadCtx;
+use crate::avro;
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::Spanned;
+use crate::schema::{LoadedSchema, SchemaFormat, SchemaId};
+
+/// What the Avro files of a catalog define, so a schema can use a type from another file
+/// (Confluent's schema references).
+#[derive(Debug, Default)]
+pub(crate) struct AvroPool {
+    /// Full name → (file, pointer) of its first definition.
+    pub defined: HashMap<String, (PathBuf, String)>,
+    /// File → its schema JSON and what it defines and uses.
+    pub files: HashMap<PathBuf, (serde_json::Value, avro::Scan)>,
+}
+
+/// Reads every `.avsc` file found, records the named types each defines, then loads each.
+pub(super) fn load_avro_pool(ctx: &mut LoadCtx, found: &[PathBuf]) {
+    let avro_files: Vec<&PathBuf> = found
+        .iter()
+        .filter(|p| SchemaFormat::from_path(p) == Some(SchemaFormat::Avro))
+        .collect();
+    for path in &avro_files {
+        let Some(document) = ctx.yaml(path) else {
+            continue;
+        };
+        let json = document.root.to_json();
+        let scan = avro::scan(&json);
+        for named in &scan.defined {
+            match ctx.avro_pool.defined.get(&named.fullname).cloned() {
+                Some((first_file, first_pointer)) if first_file != **path => {
+                    let differs = ctx
+                        .avro_pool
+                        .files
+                        .get(&first_file)
+                        .and_then(|(json, _)| json.pointer(&first_pointer))
+                        .is_some_and(|first| *first != named.definition);
+                    if differs {
+                        let at = node_location(ctx, path, &named.pointer);
+                        let first = node_location(ctx, &first_file, &first_pointer);
+                        ctx.push(
+                            Diagnostic::new(
+                                codes::SCHEMA_INVALID,
+                                format!("Avro type {} is defined differently in two files", named.fullname),
+                            )
+                            .at(at)
+                            .pointer(named.pointer.clone())
+                            .related(first, "also defined here")
+                            .help("define each named type in one file and reference it from the others"),
+                        );
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    ctx.avro_pool.defined.insert(
+                        named.fullname.clone(),
+                        ((*path).clone(), named.pointer.clone()),
+                    );
+                }
+            }
+        }
+        ctx.avro_pool.files.insert((*path).clone(), (json, scan));
+    }
+    for path in avro_files {
+        load_schema_file(ctx, path);
+    }
+}
+
+fn node_location(ctx: &mut LoadCtx, file: &Path, pointer: &str) -> Location {
+    ctx.yaml(file)
+        .and_then(|d| d.root.pointer(pointer).map(|n| n.span))
+        .map_or_else(|| Location::file_start(file), |span| ctx.loc(file, span))
+}
+
+/// Resolves the schema path an event or consumer names and loads it.
+pub(super) fn schema_for_contract(
+    ctx: &mut LoadCtx,
+    from: &Path,
+    written: &Spanned<String>,
+) -> Option<SchemaId> {
+    let path = super::resolve_relative(from, &written.value, &ctx.catalog.root.clone());
+    if !path.is_file() {
+        ctx.push(
+            Diagnostic::new(codes::UNRESOLVED_REFERENCE, format!("schema file `{}` not found", written.value))
+                .at(written.location.clone())
+                .pointer(written.pointer.clone())
+                .help(format!(
+                    "paths are relative to the file that names them, then to the catalog root; looked for {}",
+                    path.display()
+                )),
+        );
+        return None;
+    }
+    if SchemaFormat::from_path(&path).is_none() {
+        ctx.push(
+            Diagnostic::new(
+                codes::UNKNOWN_SCHEMA_FORMAT,
+                format!("cannot tell the schema format of `{}`", written.value),
+            )
+            .at(written.location.clone())
+            .pointer(written.pointer.clone())
+            .help("name Avro schemas *.avsc, JSON Schemas *.json and Protobuf files *.proto"),
+        );
+        return None;
+    }
+    load_schema_file(ctx, &path)
+}
+
+/// Loads a whole-file schema, once, reporting anything that keeps it from parsing.
+pub(super) fn load_schema_file(ctx: &mut LoadCtx, path: &Path) -> Option<SchemaId> {
+    if let Some(id) = ctx.catalog.schemas.find(path, "") {
+        return Some(id);
+    }
+    let format = SchemaFormat::from_path(path)?;
+    let text = ctx.text(path)?;
+    let mut schema = LoadedSchema {
+        format,
+        file: path.to_path_buf(),
+        pointer: String::new(),
+        node: None,
+        json: None,
+        text: Some(text.to_string()),
+        avro: None,
+        references: Vec::new(),
+        valid: false,
+    };
+    match format {
+        SchemaFormat::Protobuf => {
+            // Protobuf is stored and registered as text; parsing it arrives with Protobuf
+            // compatibility checks.
+            schema.valid = !text.trim().is_empty();
+        }
+        SchemaFormat::Avro => {
+            if let Some(document) = ctx.yaml(path) {
+                schema.json = Some(document.root.to_json());
+                schema.node = Some(document.root.clone());
+                parse_avro(ctx, path, &text, &mut schema);
+            }
+        }
+        SchemaFormat::JsonSchema => {
+            if let Some(document) = ctx.yaml(path) {
+                let json = document.root.to_json();
+                schema.valid = check_json_schema(ctx, path, &document.root, "", &json);
+                schema.json = Some(json);
+                schema.node = Some(document.root.clone());
+            }
+        }
+    }
+    Some(ctx.catalog.schemas.insert(schema))
+}
+
+/// Parses an Avro schema with the files that define the types it uses.
+fn parse_avro(ctx: &mut LoadCtx, path: &Path, text: &str, schema: &mut LoadedSchema) {
+    let Some(json) = schema.json.clone() else {
+        return;
+    };
+    // The dependency closure: files defining names this file uses, then theirs, and so on.
+    let mut dependencies: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut pending = vec![(path.to_path_buf(), avro::scan(&json))];
+    let mut unresolved = false;
+    while let Some((file, scan)) = pending.pop() {
+        for used in scan.external_uses() {
+            let found = used
+                .candidates
+                .iter()
+                .find_map(|c| ctx.avro_pool.defined.get(c).map(|d| (c, d)));
+            match found {
+                Some((fullname, (def_file, _))) => {
+                    if def_file != path && dependencies.insert(def_file.clone()) {
+                        schema.references.push((fullname.clone(), def_file.clone()));
+                        if let Some((_, dep_scan)) = ctx.avro_pool.files.get(def_file) {
+                            pending.push((def_file.clone(), dep_scan.clone()));
+                        }
+                    }
+                }
+                None if file == path => {
+                    unresolved = true;
+                    let at = node_location(ctx, path, &used.pointer);
+                    ctx.push(
+                        Diagnostic::new(
+                            codes::UNRESOLVED_REFERENCE,
+                            format!("Avro type `{}` is not defined", used.written),
+                        )
+                        .at(at)
+                        .pointer(used.pointer.clone())
+                        .help(unresolved_help(ctx, &used.written)),
+                    );
+                }
+                // Reported when the dependency itself is loaded.
+                None => unresolved = true,
+            }
+        }
+    }
+    if unresolved {
+        return;
+    }
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+        let at = crate::diagnostic::Position {
+            line: e.line() as u32,
+            column: e.column() as u32,
+        };
+        ctx.push(
+            Diagnostic::new(
+                codes::SCHEMA_INVALID,
+                format!("Avro schemas must be JSON: {e}"),
+            )
+            .at(Location {
+                file: path.to_path_buf(),
+                start: at,
+                end: at,
+            })
+            .help("write the schema as JSON (YAML syntax is not accepted by registries)"),
+        );
+        return;
+    }
+    let dependency_texts: Vec<String> = dependencies
+        .iter()
+        .filter_map(|d| ctx.avro_pool.files.get(d).map(|(json, _)| json.to_string()))
+        .collect();
+    match apache_avro::Schema::parse_str_with_list(text, &dependency_texts) {
+        Ok((parsed, _)) => {
+            schema.avro = Some(parsed);
+            schema.valid = true;
+        }
+        Err(e) => {
+            ctx.push(
+                Diagnostic::new(
+                    codes::SCHEMA_INVALID,
+                    format!("invalid Avro schema: {}", avro_error_text(&e)),
+                )
+                .at(Location::file_start(path))
+                .help(
+                    "see https://avro.apache.org/docs/current/specification/ for the schema syntax",
+                ),
+            );
+        }
+    }
+}
+
+fn unresolved_help(ctx: &LoadCtx, written: &str) -> String {
+    let short = written.rsplit('.').next().unwrap_or(written);
+    let near: Vec<&str> = ctx
+        .avro_pool
+        .defined
+        .keys()
+        .filter(|k| {
+            k.rsplit('.').next() == Some(short)
+                || super::fields::did_you_mean(written, [k.as_str()]).is_some()
+        })
+        .map(String::as_str)
+        .collect();
+    match near.first() {
+        Some(candidate) => {
+            format!("did you mean `{candidate}`? names resolve against the enclosing namespace")
+        }
+        None => "define the type in an .avsc file of the catalog, or use its full name".to_owned(),
+    }
+}
+
+/// apache-avro's messages, without its Debug noise.
+fn avro_error_text(error: &apache_avro::Error) -> String {
+    let text = error.to_string();
+    text.lines().next().unwrap_or(&text).to_owned()
+}
+
+/// Checks a JSON Schema against its meta-schema and compiles it (which catches bad regexes
+/// and unresolvable local `$ref`s). Remote references are reported, never fetched.
+pub(crate) fn check_json_schema(
+    ctx: &mut LoadCtx,
+    file: &Path,
+    document_root: &crate::yaml::Node,
+    pointer: &str,
+    json: &serde_json::Value,
+) -> bool {
+    if let Err(error) = jsonschema::meta::validate(json) {
+        let at_pointer = format!("{pointer}{}", error.instance_path().as_str());
+        let location = document_root
+            .pointer(&at_pointer)
+            .map_or_else(|| Location::file_start(file), |n| ctx.loc(file, n.span));
+        ctx.push(
+            Diagnostic::new(
+                codes::SCHEMA_INVALID,
+                format!("invalid JSON Schema: {error}"),
+            )
+            .at(location)
+            .pointer(at_pointer)
+            .help("the schema must validate against its draft's meta-schema"),
+        );
+        return false;
+    }
+    true
+}

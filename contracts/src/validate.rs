@@ -1,0 +1,375 @@
+//! Checks across the files of a catalog: names that must exist or be unique, registry
+//! subjects, and example payloads against their schemas.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::avro;
+use crate::codes;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::load::fields_did_you_mean;
+use crate::model::{Catalog, Event, Example, Origin, SubjectNaming};
+use crate::schema::{LoadedSchema, SchemaFormat};
+
+/// JSON documents that JSON Schema `$ref`s may point into, keyed by `file://` URI.
+pub type Resources = HashMap<String, serde_json::Value>;
+
+/// Runs every cross-file check on a loaded catalog.
+pub fn check(catalog: &Catalog, resources: &Resources) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    duplicate_events(catalog, &mut out);
+    duplicate_services(catalog, &mut out);
+    unknown_events(catalog, &mut out);
+    duplicate_subjects(catalog, &mut out);
+    for event in &catalog.events {
+        check_examples(catalog, event, resources, &mut out);
+    }
+    out
+}
+
+fn duplicate_events(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, &Event> = HashMap::new();
+    for event in &catalog.events {
+        match first.get(event.name.value.as_str()) {
+            Some(earlier) => out.push(
+                Diagnostic::new(
+                    codes::DUPLICATE_EVENT,
+                    format!("event `{}` is declared twice", event.name.value),
+                )
+                .at(event.name.location.clone())
+                .pointer(event.name.pointer.clone())
+                .related(earlier.name.location.clone(), "first declared here")
+                .help("give each event one contract; rename one if they are different events"),
+            ),
+            None => {
+                first.insert(&event.name.value, event);
+            }
+        }
+    }
+}
+
+fn duplicate_services(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<&str, &Location> = HashMap::new();
+    for service in &catalog.services {
+        match first.get(service.name.value.as_str()) {
+            Some(earlier) => out.push(
+                Diagnostic::new(
+                    codes::DUPLICATE_SERVICE,
+                    format!("service `{}` is declared twice", service.name.value),
+                )
+                .at(service.name.location.clone())
+                .pointer(service.name.pointer.clone())
+                .related((*earlier).clone(), "first declared here")
+                .help("describe each service in one file"),
+            ),
+            None => {
+                first.insert(&service.name.value, &service.name.location);
+            }
+        }
+    }
+}
+
+fn unknown_events(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    let names: Vec<&str> = catalog
+        .events
+        .iter()
+        .map(|e| e.name.value.as_str())
+        .collect();
+    for service in &catalog.services {
+        let named = service
+            .produces
+            .iter()
+            .map(|p| ("produces", &p.event))
+            .chain(service.consumes.iter().map(|c| ("consumes", &c.event)));
+        for (verb, event) in named {
+            if names.contains(&event.value.as_str()) {
+                continue;
+            }
+            let help = match fields_did_you_mean(&event.value, names.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "declare the event in an event file, or fix the name".to_owned(),
+            };
+            out.push(
+                Diagnostic::new(
+                    codes::UNKNOWN_EVENT,
+                    format!(
+                        "service `{}` {verb} `{}`, which no contract declares",
+                        service.name.value, event.value
+                    ),
+                )
+                .at(event.location.clone())
+                .pointer(event.pointer.clone())
+                .help(help),
+            );
+        }
+    }
+}
+
+/// The registry subject an event's schema is registered under: the declared one, or the one
+/// the naming strategy derives (Confluent's TopicNameStrategy by default).
+pub fn subject_of(catalog: &Catalog, event: &Event) -> Option<String> {
+    if let Some(subject) = &event.subject {
+        return Some(subject.value.clone());
+    }
+    let strategy = catalog
+        .config
+        .defaults
+        .subject_naming
+        .as_ref()
+        .map_or(SubjectNaming::Topic, |s| s.value);
+    let record = || {
+        event
+            .schema
+            .as_ref()?
+            .id
+            .map(|id| catalog.schemas.get(id))
+            .and_then(record_name)
+    };
+    match strategy {
+        SubjectNaming::Topic => event.topic.as_ref().map(|t| format!("{}-value", t.value)),
+        SubjectNaming::Record => record(),
+        SubjectNaming::TopicRecord => {
+            Some(format!("{}-{}", event.topic.as_ref()?.value, record()?))
+        }
+    }
+}
+
+/// The record full name of an Avro schema, or the `title` of a JSON Schema.
+fn record_name(schema: &LoadedSchema) -> Option<String> {
+    let json = schema.json.as_ref()?;
+    match schema.format {
+        SchemaFormat::Avro => avro::scan(json)
+            .defined
+            .first()
+            .filter(|d| d.pointer.is_empty())
+            .map(|d| d.fullname.clone()),
+        SchemaFormat::JsonSchema => json
+            .get("title")
+            .and_then(|t| t.as_str())
+            .map(str::to_owned),
+        SchemaFormat::Protobuf => None,
+    }
+}
+
+fn duplicate_subjects(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    let mut by_subject: BTreeMap<String, Vec<&Event>> = BTreeMap::new();
+    for event in &catalog.events {
+        // AsyncAPI documents describe many protocols; only a declared subject is a registry
+        // subject there.
+        if event.schema.is_none() || (event.origin == Origin::AsyncApi && event.subject.is_none()) {
+            continue;
+        }
+        if let Some(subject) = subject_of(catalog, event) {
+            by_subject.entry(subject).or_default().push(event);
+        }
+    }
+    for (subject, events) in by_subject {
+        let Some((first, rest)) = events.split_first() else {
+            continue;
+        };
+        for event in rest {
+            let (location, pointer) = match &event.subject {
+                Some(s) => (s.location.clone(), s.pointer.clone()),
+                None => event
+                    .topic
+                    .as_ref()
+                    .map_or((event.location.clone(), String::new()), |t| {
+                        (t.location.clone(), t.pointer.clone())
+                    }),
+            };
+            out.push(
+                Diagnostic::new(
+                    codes::DUPLICATE_SUBJECT,
+                    format!(
+                        "events `{}` and `{}` both register their schema under subject `{subject}`",
+                        first.name.value, event.name.value
+                    ),
+                )
+                .at(location)
+                .pointer(pointer)
+                .related(first.location.clone(), format!("`{}` is declared here", first.name.value))
+                .help(
+                    "several event types on one topic need distinct subjects: set `defaults.subject-naming: topic-record` or a `subject:` per event",
+                ),
+            );
+        }
+    }
+}
+
+fn check_examples(
+    catalog: &Catalog,
+    event: &Event,
+    resources: &Resources,
+    out: &mut Vec<Diagnostic>,
+) {
+    if event.examples.is_empty() {
+        return;
+    }
+    let Some(schema) = event
+        .schema
+        .as_ref()
+        .and_then(|s| s.id)
+        .map(|id| catalog.schemas.get(id))
+    else {
+        return;
+    };
+    if !schema.valid {
+        return;
+    }
+    let mismatches: Vec<(usize, avro::Mismatch)> = match schema.format {
+        SchemaFormat::Avro => {
+            let Some(json) = &schema.json else { return };
+            let names = avro_names(catalog, schema);
+            event
+                .examples
+                .iter()
+                .enumerate()
+                .flat_map(|(i, ex)| {
+                    avro::validate_json(json, &names, &ex.payload)
+                        .into_iter()
+                        .map(move |m| (i, m))
+                })
+                .collect()
+        }
+        SchemaFormat::JsonSchema => {
+            match json_schema_mismatches(schema, resources, &event.examples) {
+                Ok(found) => found,
+                Err(message) => {
+                    out.push(
+                        Diagnostic::new(
+                            codes::UNRESOLVED_REFERENCE,
+                            format!(
+                                "cannot check the examples of `{}`: {message}",
+                                event.name.value
+                            ),
+                        )
+                        .at(event.location.clone())
+                        .severity(crate::diagnostic::Severity::Warning)
+                        .help("make every `$ref` of the schema resolve to a file of the catalog"),
+                    );
+                    return;
+                }
+            }
+        }
+        SchemaFormat::Protobuf => return,
+    };
+    for (index, mismatch) in mismatches {
+        let example = &event.examples[index];
+        let location = example.node.pointer(&mismatch.pointer).map_or_else(
+            || example.location.clone(),
+            |n| Location {
+                file: example.location.file.clone(),
+                start: n.span.start,
+                end: n.span.end,
+            },
+        );
+        let name = example.name.as_deref().map_or_else(
+            || format!("example {}", index + 1),
+            |n| format!("example `{n}`"),
+        );
+        let at = if mismatch.pointer.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", mismatch.pointer)
+        };
+        out.push(
+            Diagnostic::new(
+                codes::EXAMPLE_MISMATCH,
+                format!(
+                    "{name} of `{}` does not match its schema{at}: {}",
+                    event.name.value, mismatch.message
+                ),
+            )
+            .at(location)
+            .pointer(format!("{}{}", example.pointer, mismatch.pointer))
+            .help(format!(
+                "fix the example or the schema ({})",
+                schema.display_name()
+            )),
+        );
+    }
+}
+
+/// The named types an Avro schema can see: its own and those of the files it references.
+fn avro_names(catalog: &Catalog, schema: &LoadedSchema) -> avro::Names {
+    let mut names = avro::Names::default();
+    let own = schema.json.iter();
+    let referenced = schema.references.iter().filter_map(|(_, file)| {
+        catalog
+            .schemas
+            .find(file, "")
+            .and_then(|id| catalog.schemas.get(id).json.as_ref())
+    });
+    for json in own.chain(referenced) {
+        for named in avro::scan(json).defined {
+            names.add(named);
+        }
+    }
+    names
+}
+
+/// The `file://` URI of a path, as JSON Schema `$ref`s are resolved against.
+pub fn file_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file://");
+    for byte in absolute.to_string_lossy().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => {
+                uri.push(byte as char)
+            }
+            _ => uri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    uri
+}
+
+struct LocalResources(Resources);
+
+impl jsonschema::Retrieve for LocalResources {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<serde_json::Value, Box<dyn std::error::Error + Send + Sync>> {
+        let key = uri.as_str().split('#').next().unwrap_or("");
+        match self.0.get(key) {
+            Some(json) => Ok(json.clone()),
+            None if key.starts_with("file:") => {
+                Err(format!("{key} is not a file of the catalog").into())
+            }
+            None => {
+                Err(format!("{key} is remote; contrail does not fetch remote references").into())
+            }
+        }
+    }
+}
+
+fn json_schema_mismatches(
+    schema: &LoadedSchema,
+    resources: &Resources,
+    examples: &[Example],
+) -> Result<Vec<(usize, avro::Mismatch)>, String> {
+    let uri = file_uri(&schema.file);
+    let root = if schema.pointer.is_empty() {
+        schema.json.clone().ok_or("the schema did not load")?
+    } else {
+        serde_json::json!({ "$ref": format!("{uri}#{}", schema.pointer) })
+    };
+    let validator = jsonschema::options()
+        .with_base_uri(uri)
+        .with_retriever(LocalResources(resources.clone()))
+        .build(&root)
+        .map_err(|e| e.to_string())?;
+    let mut found = Vec::new();
+    for (i, example) in examples.iter().enumerate() {
+        for error in validator.iter_errors(&example.payload) {
+            found.push((
+                i,
+                avro::Mismatch {
+                    pointer: error.instance_path().as_str().to_owned(),
+                    message: error.to_string(),
+                },
+            ));
+        }
+    }
+    Ok(found)
+}
