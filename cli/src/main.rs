@@ -1,1 +1,77 @@
-fn main() {}
+//! `contrail`: govern and observe event-driven systems.
+//!
+//! Exit codes (documented in docs/cli.md): 0 nothing at error severity, 1 findings at error
+//! severity, 2 contrail could not do its job (bad flags, unreadable path).
+
+mod commands;
+mod render;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Govern and observe event-driven systems: validate contracts, check schema compatibility,
+/// lint producers and consumers, serve schemas.
+#[derive(Debug, Parser)]
+#[command(name = "contrail", version, about, propagate_version = true)]
+pub struct Cli {
+    /// When to colour human output. `auto` honours NO_COLOR and whether stdout is a terminal.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check that contracts are well-formed: YAML, keys, schemas, references, examples.
+    Validate(commands::validate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = cli.color.enabled();
+    let outcome = match cli.command {
+        Command::Validate(args) => commands::validate::run(args, color),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -157,7 +157,7 @@ pub fn parse_with_limits(text: &str, limits: Limits) -> Result<Document, YamlErr
             position: Position::START,
         });
     }
-    let mut builder = Builder::new(limits);
+    let mut builder = Builder::new(limits, text);
     let mut parser = Parser::new_from_str(text);
     // saphyr-parser asserts on a few states it believes unreachable. A file must never crash
     // contrail, so a panic inside the parser becomes a syntax error at the last known position.
@@ -245,8 +245,11 @@ struct Anchored {
     depth: usize,
 }
 
-struct Builder {
+struct Builder<'t> {
     limits: Limits,
+    text: &'t str,
+    /// A (char index, byte index) pair into `text`, advanced as scalars arrive in order.
+    cursor: (usize, usize),
     stack: Vec<Frame>,
     anchors: HashMap<usize, Anchored>,
     documents: Vec<Node>,
@@ -257,10 +260,12 @@ struct Builder {
     last_position: Position,
 }
 
-impl Builder {
-    fn new(limits: Limits) -> Builder {
+impl<'t> Builder<'t> {
+    fn new(limits: Limits, text: &'t str) -> Builder<'t> {
         Builder {
             limits,
+            text,
+            cursor: (0, 0),
             stack: Vec::new(),
             anchors: HashMap::new(),
             documents: Vec::new(),
@@ -356,6 +361,39 @@ impl Builder {
         }
     }
 
+    /// The byte offset of a char index in the source.
+    fn byte_at(&mut self, char_index: usize) -> usize {
+        if char_index < self.cursor.0 {
+            self.cursor = (0, 0);
+        }
+        let (mut chars, mut bytes) = self.cursor;
+        for c in self.text[bytes..].chars() {
+            if chars == char_index {
+                break;
+            }
+            chars += 1;
+            bytes += c.len_utf8();
+        }
+        self.cursor = (chars, bytes);
+        bytes
+    }
+
+    /// saphyr ends a quoted scalar's span after the blanks that follow it; trim them so a
+    /// caret underlines the scalar only.
+    fn trim_quoted_end(&mut self, span: saphyr_parser::Span) -> Span {
+        let mut out = Span::from_parser(span);
+        if span.start.line() != span.end.line() {
+            return out;
+        }
+        let start = self.byte_at(span.start.index());
+        let end = self.byte_at(span.end.index());
+        let Some(token) = self.text.get(start..end) else { return out };
+        let trimmed = token.trim_end_matches([' ', '\t']);
+        let removed = token[trimmed.len()..].chars().count() as u32;
+        out.end.column = out.end.column.saturating_sub(removed).max(out.start.column);
+        out
+    }
+
     fn depth_ok(&mut self, at: Position) -> bool {
         if self.stack.len() >= self.limits.max_depth {
             self.fail(
@@ -390,9 +428,9 @@ fn measure(node: &Node) -> (usize, usize) {
     (count, max_depth)
 }
 
-impl<'input> SpannedEventReceiver<'input> for Builder {
-    fn on_event(&mut self, event: Event<'input>, span: saphyr_parser::Span) {
-        let span = Span::from_parser(span);
+impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
+    fn on_event(&mut self, event: Event<'input>, parser_span: saphyr_parser::Span) {
+        let mut span = Span::from_parser(parser_span);
         self.last_position = span.start;
         if self.error.is_some() {
             return;
@@ -452,6 +490,9 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
                     return;
                 }
                 let plain = style == ScalarStyle::Plain;
+                if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+                    span = self.trim_quoted_end(parser_span);
+                }
                 let value = match tag.as_deref() {
                     Some(tag) if tag.is_yaml_core_schema() => resolve_tagged(&text, &tag.suffix),
                     _ if plain => resolve_plain(&text),
@@ -759,6 +800,15 @@ mod tests {
         let topic = doc.entry("topic").expect("topic");
         assert_eq!(topic.key_span.start, Position { line: 2, column: 1 });
         assert_eq!(topic.value.span.start, Position { line: 2, column: 8 });
+    }
+
+    #[test]
+    fn quoted_scalar_spans_end_at_the_quote() {
+        let doc = root("{\"a\": \"xé\"  , \"b\": 'y' }");
+        let a = doc.get("a").expect("a").span;
+        assert_eq!((a.start.column, a.end.column), (7, 11));
+        let b = doc.get("b").expect("b").span;
+        assert_eq!((b.start.column, b.end.column), (20, 23));
     }
 
     #[test]

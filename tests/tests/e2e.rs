@@ -1,1 +1,3 @@
+//! End-to-end tests: the `contrail` binary run as a user runs it.
 
+mod validate;

@@ -66,6 +66,7 @@ pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, Loa
     let mut keep_only: Option<HashSet<PathBuf>> = None;
     let mut roots = Vec::new();
     for path in paths {
+        let path = &normalize_path(path);
         let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => LoadError::NotFound(path.clone()),
             _ => LoadError::Io {
@@ -255,7 +256,7 @@ impl LoadCtx {
                 }
             };
             let mut entries: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                entries.filter_map(|e| e.ok().map(|e| normalize_path(&e.path()))).collect();
             entries.sort();
             let mut subdirs = Vec::new();
             for path in entries {

@@ -244,21 +244,16 @@ fn parse_avro(ctx: &mut LoadCtx, path: &Path, text: &str, schema: &mut LoadedSch
 }
 
 fn unresolved_help(ctx: &LoadCtx, written: &str) -> String {
-    let short = written.rsplit('.').next().unwrap_or(written);
-    let near: Vec<&str> = ctx
-        .avro_pool
-        .defined
-        .keys()
-        .filter(|k| {
-            k.rsplit('.').next() == Some(short)
-                || super::fields::did_you_mean(written, [k.as_str()]).is_some()
-        })
-        .map(String::as_str)
-        .collect();
-    match near.first() {
-        Some(candidate) => {
-            format!("did you mean `{candidate}`? names resolve against the enclosing namespace")
-        }
+    let short = |name: &str| name.rsplit('.').next().unwrap_or(name).to_owned();
+    let wanted = short(written);
+    let mut defined: Vec<&String> = ctx.avro_pool.defined.keys().collect();
+    defined.sort();
+    let suggestion = defined
+        .iter()
+        .find(|k| short(k) == wanted)
+        .or_else(|| defined.iter().find(|k| super::fields::did_you_mean(&wanted, [short(k).as_str()]).is_some()));
+    match suggestion {
+        Some(candidate) => format!("did you mean `{candidate}`? a name without a namespace resolves against the enclosing one"),
         None => "define the type in an .avsc file of the catalog, or use its full name".to_owned(),
     }
 }

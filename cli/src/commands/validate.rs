@@ -1,0 +1,42 @@
+//! `contrail validate`: are the contracts well-formed?
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use contrail_contracts::{LoadOptions, load_paths};
+
+use crate::render::{self, Format, ReportContext};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Catalog directories (holding contrail.yaml) or single files: contracts, AsyncAPI
+    /// documents, schemas.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
+    let loaded = load_paths(&args.paths, LoadOptions::default())?;
+    let context = ReportContext {
+        command: "validate",
+        files: loaded.sources.len(),
+        color,
+    };
+    let mut stdout = std::io::stdout().lock();
+    render::render(
+        &mut stdout,
+        args.format,
+        &loaded.diagnostics,
+        &loaded.sources,
+        context,
+    )
+    .and_then(|()| stdout.flush())
+    .context("writing the report")?;
+    Ok(super::exit_code(&loaded.diagnostics))
+}

@@ -1,0 +1,60 @@
+//! Output formats. Every format renders the same [`Diagnostic`]s; none adds facts of its own.
+
+mod github;
+mod human;
+mod json;
+mod junit;
+mod sarif;
+
+use std::io::Write;
+
+use clap::ValueEnum;
+use contrail_contracts::{Diagnostic, Sources};
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Findings with source snippets, for people.
+    Human,
+    /// One JSON document, for scripts.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// What a report is about, for headers and summaries.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportContext<'a> {
+    /// The command that produced the findings (`validate`, `check`, ...).
+    pub command: &'a str,
+    /// How many files were read.
+    pub files: usize,
+    pub color: bool,
+}
+
+/// Writes `diagnostics` in `format`.
+pub fn render(
+    out: &mut dyn Write,
+    format: Format,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    context: ReportContext<'_>,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => human::render(out, diagnostics, sources, context),
+        Format::Json => json::render(out, diagnostics, context),
+        Format::Sarif => sarif::render(out, diagnostics),
+        Format::Junit => junit::render(out, diagnostics, context),
+        Format::Github => github::render(out, diagnostics),
+    }
+}
+
+/// The path of a finding's file as users should see it: relative, with `/` separators.
+pub fn display_path(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
+}
