@@ -1,3 +1,4 @@
 //! End-to-end tests: the `contrail` binary run as a user runs it.
 
+mod corpus;
 mod validate;

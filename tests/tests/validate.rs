@@ -170,3 +170,20 @@ fn symlink_loops_are_reported_not_followed_forever() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn every_code_is_documented() {
+    let page = std::fs::read_to_string(repo_root().join("docs/diagnostics.md")).expect("docs/diagnostics.md");
+    for code in codes::ALL {
+        assert!(page.contains(&format!("\n## {}\n", code.code)), "docs/diagnostics.md has no section for {}", code.code);
+        let row = format!(
+            "| [{}](#{}) | `{}` | {} | {} |",
+            code.code,
+            code.code.to_ascii_lowercase(),
+            code.name,
+            code.default_severity,
+            code.summary
+        );
+        assert!(page.contains(&row), "docs/diagnostics.md table row for {} is out of date; expected\n{row}", code.code);
+    }
+}
