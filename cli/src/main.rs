@@ -48,6 +48,8 @@ impl ColorChoice {
 pub enum Command {
     /// Check that contracts are well-formed: YAML, keys, schemas, references, examples.
     Validate(commands::validate::Args),
+    /// Check that a new schema can replace its earlier versions (Avro, JSON Schema).
+    Compat(commands::compat::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
     let color = cli.color.enabled();
     let outcome = match cli.command {
         Command::Validate(args) => commands::validate::run(args, color),
+        Command::Compat(args) => commands::compat::run(args, color),
     };
     match outcome {
         Ok(code) => code,

@@ -10,6 +10,7 @@
 
 pub mod avro;
 pub mod codes;
+pub mod compat;
 pub mod diagnostic;
 pub mod load;
 pub mod model;

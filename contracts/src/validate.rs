@@ -3,13 +3,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::avro;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::load::fields_did_you_mean;
-use crate::model::{Catalog, Event, Example, Origin, SubjectNaming};
-use crate::schema::{LoadedSchema, SchemaFormat};
+use crate::model::{Catalog, Event, Origin, SubjectNaming};
+use crate::schema::{LoadedSchema, SchemaFormat, SchemaId};
 
 /// JSON documents that JSON Schema `$ref`s may point into, keyed by `file://` URI.
 pub type Resources = HashMap<String, serde_json::Value>;
@@ -21,10 +22,52 @@ pub fn check(catalog: &Catalog, resources: &Resources) -> Vec<Diagnostic> {
     duplicate_services(catalog, &mut out);
     unknown_events(catalog, &mut out);
     duplicate_subjects(catalog, &mut out);
+    let resources = Arc::new(resources.clone());
+    let validators = compile_json_schemas(catalog, &resources, &mut out);
     for event in &catalog.events {
-        check_examples(catalog, event, resources, &mut out);
+        check_examples(catalog, event, &validators, &mut out);
     }
     out
+}
+
+/// Compiles every JSON Schema of the catalog, which resolves its `$ref`s (and so reports those
+/// that do not resolve), and keeps the validators for checking examples.
+fn compile_json_schemas(
+    catalog: &Catalog,
+    resources: &Arc<Resources>,
+    out: &mut Vec<Diagnostic>,
+) -> HashMap<SchemaId, jsonschema::Validator> {
+    let mut validators = HashMap::new();
+    for (id, schema) in catalog.schemas.iter() {
+        if schema.format != SchemaFormat::JsonSchema || !schema.valid {
+            continue;
+        }
+        match compile_json_schema(schema, resources) {
+            Ok(validator) => {
+                validators.insert(id, validator);
+            }
+            Err(message) => {
+                let location = schema.node.as_ref().map_or_else(
+                    || Location::file_start(&schema.file),
+                    |n| Location { file: schema.file.clone(), start: n.span.start, end: n.span.end },
+                );
+                let remote = message.contains("is remote");
+                let code = if remote { codes::REMOTE_REFERENCE } else { codes::UNRESOLVED_REFERENCE };
+                let help = if remote {
+                    "vendor the referenced schema into the catalog and refer to it by relative path"
+                } else {
+                    "make every `$ref` of the schema resolve to a definition in it or to a file of the catalog"
+                };
+                out.push(
+                    Diagnostic::new(code, format!("JSON Schema {}: {message}", schema.display_name()))
+                        .at(location)
+                        .pointer(schema.pointer.clone())
+                        .help(help),
+                );
+            }
+        }
+    }
+    validators
 }
 
 fn duplicate_events(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
@@ -199,20 +242,14 @@ fn duplicate_subjects(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
 fn check_examples(
     catalog: &Catalog,
     event: &Event,
-    resources: &Resources,
+    validators: &HashMap<SchemaId, jsonschema::Validator>,
     out: &mut Vec<Diagnostic>,
 ) {
     if event.examples.is_empty() {
         return;
     }
-    let Some(schema) = event
-        .schema
-        .as_ref()
-        .and_then(|s| s.id)
-        .map(|id| catalog.schemas.get(id))
-    else {
-        return;
-    };
+    let Some(id) = event.schema.as_ref().and_then(|s| s.id) else { return };
+    let schema = catalog.schemas.get(id);
     if !schema.valid {
         return;
     }
@@ -232,24 +269,19 @@ fn check_examples(
                 .collect()
         }
         SchemaFormat::JsonSchema => {
-            match json_schema_mismatches(schema, resources, &event.examples) {
-                Ok(found) => found,
-                Err(message) => {
-                    out.push(
-                        Diagnostic::new(
-                            codes::UNRESOLVED_REFERENCE,
-                            format!(
-                                "cannot check the examples of `{}`: {message}",
-                                event.name.value
-                            ),
-                        )
-                        .at(event.location.clone())
-                        .severity(crate::diagnostic::Severity::Warning)
-                        .help("make every `$ref` of the schema resolve to a file of the catalog"),
-                    );
-                    return;
-                }
-            }
+            // A schema that did not compile was reported by compile_json_schemas.
+            let Some(validator) = validators.get(&id) else { return };
+            event
+                .examples
+                .iter()
+                .enumerate()
+                .flat_map(|(i, example)| {
+                    validator.iter_errors(&example.payload).map(move |error| {
+                        let pointer = error.instance_path().as_str().to_owned();
+                        (i, avro::Mismatch { pointer, message: error.to_string() })
+                    })
+                })
+                .collect()
         }
         SchemaFormat::Protobuf => return,
     };
@@ -323,7 +355,7 @@ pub fn file_uri(path: &Path) -> String {
     uri
 }
 
-struct LocalResources(Resources);
+struct LocalResources(Arc<Resources>);
 
 impl jsonschema::Retrieve for LocalResources {
     fn retrieve(
@@ -343,33 +375,19 @@ impl jsonschema::Retrieve for LocalResources {
     }
 }
 
-fn json_schema_mismatches(
-    schema: &LoadedSchema,
-    resources: &Resources,
-    examples: &[Example],
-) -> Result<Vec<(usize, avro::Mismatch)>, String> {
+/// A validator for a JSON Schema, whole-file or embedded in an AsyncAPI document. Embedded
+/// schemas are compiled as a `$ref` into their document so that their own `$ref`s resolve as
+/// they would in place.
+fn compile_json_schema(schema: &LoadedSchema, resources: &Arc<Resources>) -> Result<jsonschema::Validator, String> {
     let uri = file_uri(&schema.file);
     let root = if schema.pointer.is_empty() {
         schema.json.clone().ok_or("the schema did not load")?
     } else {
         serde_json::json!({ "$ref": format!("{uri}#{}", schema.pointer) })
     };
-    let validator = jsonschema::options()
+    jsonschema::options()
         .with_base_uri(uri)
-        .with_retriever(LocalResources(resources.clone()))
+        .with_retriever(LocalResources(Arc::clone(resources)))
         .build(&root)
-        .map_err(|e| e.to_string())?;
-    let mut found = Vec::new();
-    for (i, example) in examples.iter().enumerate() {
-        for error in validator.iter_errors(&example.payload) {
-            found.push((
-                i,
-                avro::Mismatch {
-                    pointer: error.instance_path().as_str().to_owned(),
-                    message: error.to_string(),
-                },
-            ));
-        }
-    }
-    Ok(found)
+        .map_err(|e| e.to_string())
 }

@@ -141,6 +141,16 @@ fn a_single_contract_is_checked_within_its_catalog() {
 }
 
 #[test]
+fn a_directory_inside_a_catalog_reports_only_its_own_findings() {
+    let events = validate(&repo_root(), &["--format", "json", "examples/shop/events"]);
+    assert_eq!(events.status.code(), Some(1));
+    let services = validate(&repo_root(), &["--format", "json", "examples/shop/services"]);
+    let report: serde_json::Value = serde_json::from_slice(&services.stdout).expect("JSON");
+    assert_eq!(report["diagnostics"], serde_json::json!([]), "services resolve their events from the catalog");
+    assert_eq!(services.status.code(), Some(0));
+}
+
+#[test]
 fn exit_code_2_when_contrail_cannot_run() {
     let missing = validate(&fixtures(), &["no/such/path"]);
     assert_eq!(missing.status.code(), Some(2));

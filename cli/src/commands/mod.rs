@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod compat;
 pub mod validate;
 
 use std::process::ExitCode;

@@ -11,6 +11,8 @@ use std::io::Write;
 use clap::ValueEnum;
 use contrail_contracts::{Diagnostic, Sources};
 
+pub use json::diagnostic as json_diagnostic;
+
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

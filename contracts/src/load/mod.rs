@@ -59,11 +59,11 @@ pub fn load_catalog(dir: &Path, options: LoadOptions) -> Result<Loaded, LoadErro
 }
 
 /// Loads what the user named: catalog directories and single files (contract files, AsyncAPI
-/// documents, schema files). A single native contract file inside a catalog is checked in the
-/// context of its catalog, and only its own findings are kept.
+/// documents, schema files). A file or directory inside a catalog is checked in the context of
+/// its catalog, and only its own findings are kept.
 pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, LoadError> {
     let mut ctx = LoadCtx::new(options);
-    let mut keep_only: Option<HashSet<PathBuf>> = None;
+    let mut keep_only: Option<Vec<PathBuf>> = None;
     let mut roots = Vec::new();
     for path in paths {
         let path = &normalize_path(path);
@@ -74,42 +74,42 @@ pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, Loa
                 source,
             },
         })?;
-        if meta.is_dir() {
-            let config = path.join(CATALOG_FILE);
-            if !config.is_file() {
-                ctx.push(
-                    Diagnostic::new(
-                        codes::NOT_A_CATALOG,
-                        format!("{} has no {CATALOG_FILE}", path.display()),
-                    )
+        if meta.is_dir() && !path.join(CATALOG_FILE).is_file() {
+            if let Some(root) = find_catalog_root(path) {
+                // A directory inside a catalog: check the catalog, report on the directory.
+                keep_only.get_or_insert_with(Vec::new).push(path.clone());
+                if !roots.contains(&root) {
+                    roots.push(root.clone());
+                    ctx.walk(&root);
+                }
+                continue;
+            }
+            ctx.push(
+                Diagnostic::new(codes::NOT_A_CATALOG, format!("{} has no {CATALOG_FILE}", path.display()))
                     .at(Location::file_start(path))
                     .help(format!(
                         "create {} with at least `catalog: <name>`, or name the contract files themselves",
-                        config.display()
+                        path.join(CATALOG_FILE).display()
                     )),
-                );
-            }
+            );
             roots.push(path.clone());
             ctx.walk(path);
-        } else {
-            let is_native = matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml")
-            ) && path.file_name().is_some_and(|n| n != CATALOG_FILE);
-            // A native contract alone cannot resolve the events it names; check it inside its
-            // catalog when it has one.
-            if let Some(root) = is_native.then(|| find_catalog_root(path)).flatten()
-                && !ctx.is_native_asyncapi(path)
-            {
-                keep_only
-                    .get_or_insert_with(HashSet::new)
-                    .insert(path.clone());
+        } else if meta.is_dir() {
+            roots.push(path.clone());
+            ctx.walk(path);
+        } else if let Some(root) = find_catalog_root(path) {
+            // A file inside a catalog is checked in its catalog's context (the events it
+            // names, the Avro types it uses), and only its own findings are kept.
+            keep_only.get_or_insert_with(Vec::new).push(path.clone());
+            if !roots.contains(&root) {
                 roots.push(root.clone());
                 ctx.walk(&root);
-            } else {
-                ctx.standalone.push(path.clone());
-                ctx.add_file(path);
             }
+            ctx.standalone.push(path.clone());
+            ctx.add_file(path);
+        } else {
+            ctx.standalone.push(path.clone());
+            ctx.add_file(path);
         }
     }
     let root = roots.first().cloned().unwrap_or_else(|| {
@@ -123,7 +123,7 @@ pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, Loa
     if let Some(keep) = keep_only {
         loaded
             .diagnostics
-            .retain(|d| d.location.as_ref().is_none_or(|l| keep.contains(&l.file)));
+            .retain(|d| d.location.as_ref().is_none_or(|l| keep.iter().any(|k| l.file.starts_with(k))));
     }
     Ok(loaded)
 }
@@ -213,12 +213,6 @@ impl LoadCtx {
         if self.found_set.insert(path.to_path_buf()) {
             self.found.push(path.to_path_buf());
         }
-    }
-
-    fn is_native_asyncapi(&mut self, path: &Path) -> bool {
-        self.yaml(path)
-            .and_then(|d| d.root.get("asyncapi").map(|_| ()))
-            .is_some()
     }
 
     /// Walks a directory in sorted order, following symlinks but never into a loop.
@@ -551,6 +545,11 @@ pub(crate) fn resolve_relative(from_file: &Path, written: &str, root: &Path) -> 
 
 /// Removes `.` and resolvable `..` components without touching the file system, so that one
 /// file reached by two relative paths has one name.
+pub fn normalize(path: &Path) -> PathBuf {
+    normalize_path(path)
+}
+
+/// See [`normalize`].
 pub(crate) fn normalize_path(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out: Vec<Component> = Vec::new();

@@ -131,11 +131,7 @@ pub(super) fn load_schema_file(ctx: &mut LoadCtx, path: &Path) -> Option<SchemaI
         valid: false,
     };
     match format {
-        SchemaFormat::Protobuf => {
-            // Protobuf is stored and registered as text; parsing it arrives with Protobuf
-            // compatibility checks.
-            schema.valid = !text.trim().is_empty();
-        }
+        SchemaFormat::Protobuf => schema.valid = check_protobuf(ctx, path, &text),
         SchemaFormat::Avro => {
             if let Some(document) = ctx.yaml(path) {
                 schema.json = Some(document.root.to_json());
@@ -256,6 +252,30 @@ fn unresolved_help(ctx: &LoadCtx, written: &str) -> String {
         Some(candidate) => format!("did you mean `{candidate}`? a name without a namespace resolves against the enclosing one"),
         None => "define the type in an .avsc file of the catalog, or use its full name".to_owned(),
     }
+}
+
+/// Parses a `.proto` file (syntax only: imports are not resolved until Protobuf
+/// compatibility arrives) and reports every syntax error protox finds, at its position.
+fn check_protobuf(ctx: &mut LoadCtx, path: &Path, text: &str) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("schema.proto");
+    let Err(error) = protox_parse::parse(name, text) else { return true };
+    let at = |offset: Option<usize>| {
+        let position = offset.map_or(crate::diagnostic::Position::START, |o| {
+            crate::diagnostic::Position::of_byte_offset(text, o)
+        });
+        Location { file: path.to_path_buf(), start: position, end: position }
+    };
+    let span = error.span();
+    let mut location = at(span.as_ref().map(|s| s.start));
+    if let Some(span) = span {
+        location.end = crate::diagnostic::Position::of_byte_offset(text, span.end);
+    }
+    ctx.push(
+        Diagnostic::new(codes::SCHEMA_INVALID, format!("invalid Protobuf schema: {error}"))
+            .at(location)
+            .help("see https://protobuf.dev/reference/protobuf/proto3-spec/ for the syntax"),
+    );
+    false
 }
 
 /// apache-avro's messages, without its Debug noise.

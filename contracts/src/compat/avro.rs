@@ -1,0 +1,622 @@
+//! Avro schema compatibility, following Java Avro's `SchemaCompatibility` (the checker
+//! Confluent Schema Registry calls), over our own resolved form of the schema so that every
+//! incompatibility is reported with the JSON pointer of the place it concerns.
+//!
+//! apache-avro's own checker is not used for verdicts: it compares references by name only,
+//! ignores aliases on named types, and passes removed enum symbols (see `../shared/CRATES.md`
+//! §1.2). It is kept as an oracle in differential tests.
+//!
+//! The rules, with Java's error types:
+//! - same primitive types are compatible; the promotions int→long→float→double and
+//!   string↔bytes are allowed (`TYPE_MISMATCH` otherwise);
+//! - named types (record, enum, fixed) match by unqualified name or when a reader alias equals
+//!   the writer's full name (`NAME_MISMATCH`);
+//! - a reader record field absent from the writer (by name or reader field alias) needs a
+//!   default (`READER_FIELD_MISSING_DEFAULT_VALUE`);
+//! - every writer enum symbol must be a reader symbol unless the reader enum has a default
+//!   (`MISSING_ENUM_SYMBOLS`);
+//! - fixed sizes must be equal (`FIXED_SIZE_MISMATCH`);
+//! - a writer union needs every branch readable; a reader union needs one branch that reads the
+//!   writer (`MISSING_UNION_BRANCH`);
+//! - logical types are ignored, as in Java (a separate warning class reports risky changes).
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::Incompatibility;
+use crate::avro::{PRIMITIVES, full_name};
+use crate::yaml::pointer_join;
+
+/// Index of a type in an [`AvroSchema`].
+pub type TypeId = usize;
+
+/// A schema resolved into an arena of types: named types are defined once and referred to by
+/// index, so recursive schemas are finite graphs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AvroSchema {
+    types: Vec<Type>,
+    root: TypeId,
+}
+
+/// One type and where it is written (a JSON pointer into its document).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Type {
+    pub kind: Kind,
+    pub logical_type: Option<String>,
+    pub pointer: String,
+    /// 0 for the schema's own document, `n` for the `n`-th reference.
+    pub document: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    Null,
+    Boolean,
+    Int,
+    Long,
+    Float,
+    Double,
+    Bytes,
+    String,
+    Array(TypeId),
+    Map(TypeId),
+    Union(Vec<TypeId>),
+    Record { name: Name, fields: Vec<Field> },
+    Enum { name: Name, symbols: Vec<String>, default: Option<String> },
+    Fixed { name: Name, size: u64 },
+    /// A named type used before its definition finished (only while building).
+    Pending(String),
+}
+
+/// A named type's name, with its aliases resolved to full names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub fullname: String,
+    pub aliases: Vec<String>,
+}
+
+impl Name {
+    pub fn unqualified(&self) -> &str {
+        self.fullname.rsplit('.').next().unwrap_or(&self.fullname)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub ty: TypeId,
+    pub default: Option<Value>,
+    pub pointer: String,
+}
+
+/// Why a schema could not be resolved (it should have been rejected by the parser already).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} at {pointer}")]
+pub struct ResolveError {
+    pub message: String,
+    pub pointer: String,
+}
+
+impl AvroSchema {
+    /// Resolves a schema document; `references` are documents defining named types it uses
+    /// (Confluent schema references), in any order.
+    pub fn parse(schema: &Value, references: &[&Value]) -> Result<AvroSchema, ResolveError> {
+        let mut builder = Builder::default();
+        for (i, reference) in references.iter().enumerate() {
+            builder.document = i + 1;
+            builder.build(reference, "", "", 0)?;
+        }
+        builder.document = 0;
+        let root = builder.build(schema, "", "", 0)?;
+        builder.finish(root)
+    }
+
+    pub fn root(&self) -> TypeId {
+        self.root
+    }
+
+    pub fn get(&self, id: TypeId) -> &Type {
+        &self.types[id]
+    }
+
+    fn label(&self, id: TypeId) -> String {
+        match &self.types[id].kind {
+            Kind::Null => "null".into(),
+            Kind::Boolean => "boolean".into(),
+            Kind::Int => "int".into(),
+            Kind::Long => "long".into(),
+            Kind::Float => "float".into(),
+            Kind::Double => "double".into(),
+            Kind::Bytes => "bytes".into(),
+            Kind::String => "string".into(),
+            Kind::Array(_) => "array".into(),
+            Kind::Map(_) => "map".into(),
+            Kind::Union(_) => "union".into(),
+            Kind::Record { name, .. } => format!("record {}", name.fullname),
+            Kind::Enum { name, .. } => format!("enum {}", name.fullname),
+            Kind::Fixed { name, .. } => format!("fixed {}", name.fullname),
+            Kind::Pending(name) => name.clone(),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    types: Vec<Type>,
+    named: HashMap<String, TypeId>,
+    document: usize,
+}
+
+const MAX_DEPTH: usize = 256;
+
+impl Builder {
+    fn push(&mut self, kind: Kind, logical_type: Option<String>, pointer: &str) -> TypeId {
+        self.types.push(Type { kind, logical_type, pointer: pointer.to_owned(), document: self.document });
+        self.types.len() - 1
+    }
+
+    fn error(message: impl Into<String>, pointer: &str) -> ResolveError {
+        ResolveError { message: message.into(), pointer: pointer.to_owned() }
+    }
+
+    fn build(&mut self, value: &Value, namespace: &str, pointer: &str, depth: usize) -> Result<TypeId, ResolveError> {
+        if depth > MAX_DEPTH {
+            return Err(Self::error("the schema nests too deeply", pointer));
+        }
+        match value {
+            Value::String(name) => self.named_or_primitive(name, namespace, None, pointer),
+            Value::Array(branches) => {
+                let mut ids = Vec::with_capacity(branches.len());
+                for (i, branch) in branches.iter().enumerate() {
+                    ids.push(self.build(branch, namespace, &pointer_join(pointer, &i.to_string()), depth + 1)?);
+                }
+                Ok(self.push(Kind::Union(ids), None, pointer))
+            }
+            Value::Object(object) => {
+                let logical = object.get("logicalType").and_then(Value::as_str).map(str::to_owned);
+                let Some(ty) = object.get("type") else {
+                    return Err(Self::error("a schema object needs `type`", pointer));
+                };
+                match ty.as_str() {
+                    Some("record" | "error") => self.record(object, namespace, pointer, depth),
+                    Some("enum") => {
+                        let name = self.name(object, namespace, pointer)?;
+                        let symbols = object
+                            .get("symbols")
+                            .and_then(Value::as_array)
+                            .map(|s| s.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                            .unwrap_or_default();
+                        let default = object.get("default").and_then(Value::as_str).map(str::to_owned);
+                        let fullname = name.fullname.clone();
+                        let id = self.push(Kind::Enum { name, symbols, default }, logical, pointer);
+                        self.named.insert(fullname, id);
+                        Ok(id)
+                    }
+                    Some("fixed") => {
+                        let name = self.name(object, namespace, pointer)?;
+                        let size = object.get("size").and_then(Value::as_u64).unwrap_or(0);
+                        let fullname = name.fullname.clone();
+                        let id = self.push(Kind::Fixed { name, size }, logical, pointer);
+                        self.named.insert(fullname, id);
+                        Ok(id)
+                    }
+                    Some("array") => {
+                        let items = object.get("items").ok_or_else(|| Self::error("an array needs `items`", pointer))?;
+                        let item = self.build(items, namespace, &format!("{pointer}/items"), depth + 1)?;
+                        Ok(self.push(Kind::Array(item), logical, pointer))
+                    }
+                    Some("map") => {
+                        let values = object.get("values").ok_or_else(|| Self::error("a map needs `values`", pointer))?;
+                        let value = self.build(values, namespace, &format!("{pointer}/values"), depth + 1)?;
+                        Ok(self.push(Kind::Map(value), logical, pointer))
+                    }
+                    Some(name) => self.named_or_primitive(name, namespace, logical, pointer),
+                    // `{"type": {...}}` or `{"type": [...]}`: the inner schema, as Java reads it.
+                    None => self.build(ty, namespace, &format!("{pointer}/type"), depth + 1),
+                }
+            }
+            _ => Err(Self::error("a schema must be a name, an object or a union", pointer)),
+        }
+    }
+
+    fn named_or_primitive(
+        &mut self,
+        name: &str,
+        namespace: &str,
+        logical: Option<String>,
+        pointer: &str,
+    ) -> Result<TypeId, ResolveError> {
+        let kind = match name {
+            "null" => Kind::Null,
+            "boolean" => Kind::Boolean,
+            "int" => Kind::Int,
+            "long" => Kind::Long,
+            "float" => Kind::Float,
+            "double" => Kind::Double,
+            "bytes" => Kind::Bytes,
+            "string" => Kind::String,
+            _ => {
+                debug_assert!(!PRIMITIVES.contains(&name));
+                let candidates = if name.contains('.') || namespace.is_empty() {
+                    vec![name.to_owned()]
+                } else {
+                    vec![format!("{namespace}.{name}"), name.to_owned()]
+                };
+                return candidates
+                    .iter()
+                    .find_map(|c| self.named.get(c).copied())
+                    .ok_or_else(|| Self::error(format!("unknown type `{name}`"), pointer));
+            }
+        };
+        Ok(self.push(kind, logical, pointer))
+    }
+
+    fn name(&self, object: &serde_json::Map<String, Value>, namespace: &str, pointer: &str) -> Result<Name, ResolveError> {
+        let name = object
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Self::error("a named type needs `name`", pointer))?;
+        let (fullname, inner_namespace) = full_name(name, object.get("namespace").and_then(Value::as_str), namespace);
+        let aliases = aliases(object, &inner_namespace);
+        Ok(Name { fullname, aliases })
+    }
+
+    fn record(
+        &mut self,
+        object: &serde_json::Map<String, Value>,
+        namespace: &str,
+        pointer: &str,
+        depth: usize,
+    ) -> Result<TypeId, ResolveError> {
+        let name = self.name(object, namespace, pointer)?;
+        let inner_namespace = name.fullname.rsplit_once('.').map_or(String::new(), |(ns, _)| ns.to_owned());
+        // Registered before its fields are built, so fields may refer to the record itself.
+        let id = self.push(Kind::Pending(name.fullname.clone()), None, pointer);
+        self.named.insert(name.fullname.clone(), id);
+        let mut fields = Vec::new();
+        let declared = object.get("fields").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+        for (i, field) in declared.iter().enumerate() {
+            let field_pointer = format!("{pointer}/fields/{i}");
+            let field_name = field
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or_else(|| Self::error("a field needs `name`", &field_pointer))?;
+            let field_type =
+                field.get("type").ok_or_else(|| Self::error(format!("field `{field_name}` needs `type`"), &field_pointer))?;
+            let ty = self.build(field_type, &inner_namespace, &format!("{field_pointer}/type"), depth + 1)?;
+            let field_aliases = field
+                .get("aliases")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default();
+            fields.push(Field {
+                name: field_name.to_owned(),
+                aliases: field_aliases,
+                ty,
+                default: field.get("default").cloned(),
+                pointer: field_pointer,
+            });
+        }
+        let logical = object.get("logicalType").and_then(Value::as_str).map(str::to_owned);
+        self.types[id] = Type { kind: Kind::Record { name, fields }, logical_type: logical, pointer: pointer.to_owned(), document: self.document };
+        Ok(id)
+    }
+
+    fn finish(self, root: TypeId) -> Result<AvroSchema, ResolveError> {
+        if let Some(t) = self.types.iter().find(|t| matches!(t.kind, Kind::Pending(_))) {
+            return Err(Self::error("a record was never completed", &t.pointer));
+        }
+        Ok(AvroSchema { types: self.types, root })
+    }
+}
+
+/// A named type's aliases as full names: an alias without a dot takes the type's namespace.
+fn aliases(object: &serde_json::Map<String, Value>, namespace: &str) -> Vec<String> {
+    object
+        .get("aliases")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(|alias| {
+                    if alias.contains('.') || namespace.is_empty() {
+                        alias.to_owned()
+                    } else {
+                        format!("{namespace}.{alias}")
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every reason `reader` cannot read data written with `writer`.
+pub fn can_read(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
+    let mut checker = Checker { reader, writer, in_progress: HashSet::new(), verdicts: HashMap::new() };
+    checker.check(reader.root, writer.root, "")
+}
+
+struct Checker<'a> {
+    reader: &'a AvroSchema,
+    writer: &'a AvroSchema,
+    /// Pairs being compared further up: recursive types are assumed compatible there, as Java does.
+    in_progress: HashSet<(TypeId, TypeId)>,
+    /// Remembered yes/no answers for union branch matching.
+    verdicts: HashMap<(TypeId, TypeId), bool>,
+}
+
+impl Checker<'_> {
+    fn incompatible(&self, rule: &'static str, r: TypeId, w: TypeId, message: String) -> Incompatibility {
+        Incompatibility {
+            rule,
+            reader_path: self.reader.types[r].pointer.clone(),
+            writer_path: self.writer.types[w].pointer.clone(),
+            message,
+        }
+    }
+
+    fn compatible(&mut self, r: TypeId, w: TypeId) -> bool {
+        if let Some(verdict) = self.verdicts.get(&(r, w)) {
+            return *verdict;
+        }
+        let verdict = self.check(r, w, "").is_empty();
+        self.verdicts.insert((r, w), verdict);
+        verdict
+    }
+
+    /// `path` names the place by field names (`/fields/items/items/fields/sku`), for messages.
+    fn check(&mut self, r: TypeId, w: TypeId, path: &str) -> Vec<Incompatibility> {
+        if !self.in_progress.insert((r, w)) {
+            return Vec::new();
+        }
+        let found = self.compare(r, w, path);
+        self.in_progress.remove(&(r, w));
+        found
+    }
+
+    fn compare(&mut self, r: TypeId, w: TypeId, path: &str) -> Vec<Incompatibility> {
+        let reader_kind = self.reader.types[r].kind.clone();
+        let writer_kind = self.writer.types[w].kind.clone();
+        let at = display(path);
+        use Kind::*;
+        match (&reader_kind, &writer_kind) {
+            (Null, Null) | (Boolean, Boolean) | (Int, Int) | (Long, Long) | (Float, Float) | (Double, Double)
+            | (Bytes, Bytes) | (String, String) => Vec::new(),
+            (Array(ri), Array(wi)) => self.check(*ri, *wi, &format!("{path}/items")),
+            (Map(rv), Map(wv)) => self.check(*rv, *wv, &format!("{path}/values")),
+            (Fixed { name: rn, size: rs }, Fixed { name: wn, size: ws }) => {
+                let mut found = self.names(r, w, rn, wn, path);
+                if rs != ws {
+                    found.push(self.incompatible(
+                        "FIXED_SIZE_MISMATCH",
+                        r,
+                        w,
+                        format!("{at}: fixed {} is {rs} bytes in the reader but {ws} in the writer", rn.fullname),
+                    ));
+                }
+                found
+            }
+            (Enum { name: rn, symbols: rs, default: rd }, Enum { name: wn, symbols: ws, .. }) => {
+                let mut found = self.names(r, w, rn, wn, path);
+                let missing: Vec<&str> =
+                    ws.iter().filter(|s| !rs.contains(s)).map(std::string::String::as_str).collect();
+                let reader_default_usable = rd.as_ref().is_some_and(|d| rs.contains(d));
+                if !missing.is_empty() && !reader_default_usable {
+                    found.push(self.incompatible(
+                        "MISSING_ENUM_SYMBOLS",
+                        r,
+                        w,
+                        format!(
+                            "{at}: the reader's enum {} lacks the writer's symbols [{}] and has no default to read them as",
+                            rn.fullname,
+                            missing.join(", ")
+                        ),
+                    ));
+                }
+                found
+            }
+            (Record { name: rn, fields: rf }, Record { name: wn, fields: wf }) => {
+                let mut found = self.names(r, w, rn, wn, path);
+                for field in rf {
+                    let field_path = format!("{path}/fields/{}", field.name);
+                    let writer_field = wf
+                        .iter()
+                        .find(|f| f.name == field.name)
+                        .or_else(|| wf.iter().find(|f| field.aliases.contains(&f.name)));
+                    match writer_field {
+                        Some(wfield) => found.extend(self.check(field.ty, wfield.ty, &field_path)),
+                        None if field.default.is_some() => {}
+                        None => found.push(Incompatibility {
+                            rule: "READER_FIELD_MISSING_DEFAULT_VALUE",
+                            reader_path: field.pointer.clone(),
+                            writer_path: self.writer.types[w].pointer.clone(),
+                            message: format!(
+                                "{field_path}: the reader's field `{}` is not in the writer's record {} and has no default",
+                                field.name, wn.fullname
+                            ),
+                        }),
+                    }
+                }
+                found
+            }
+            (Union(_), Union(writer_branches)) => {
+                let mut found = Vec::new();
+                for (i, &branch) in writer_branches.iter().enumerate() {
+                    if !self.compatible(r, branch) {
+                        found.push(self.incompatible(
+                            "MISSING_UNION_BRANCH",
+                            r,
+                            branch,
+                            format!(
+                                "{at}: the reader's union has no branch that reads the writer's branch {i} ({})",
+                                self.writer.label(branch)
+                            ),
+                        ));
+                    }
+                }
+                found
+            }
+            // A writer union needs every branch readable by the (non-union) reader.
+            (_, Union(writer_branches)) => writer_branches
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &branch)| self.check(r, branch, &format!("{path}/{i}")))
+                .collect::<Vec<_>>(),
+            // A reader union needs one branch that reads the writer.
+            (Union(reader_branches), _) => {
+                if reader_branches.iter().any(|&branch| self.compatible(branch, w)) {
+                    Vec::new()
+                } else {
+                    vec![self.incompatible(
+                        "MISSING_UNION_BRANCH",
+                        r,
+                        w,
+                        format!("{at}: the reader's union has no branch that reads the writer's {}", self.writer.label(w)),
+                    )]
+                }
+            }
+            (Long, Int) | (Float, Int | Long) | (Double, Int | Long | Float) | (Bytes, String) | (String, Bytes) => {
+                Vec::new()
+            }
+            _ => vec![self.incompatible(
+                "TYPE_MISMATCH",
+                r,
+                w,
+                format!("{at}: the reader's {} cannot read the writer's {}", self.reader.label(r), self.writer.label(w)),
+            )],
+        }
+    }
+
+    fn names(&self, r: TypeId, w: TypeId, reader: &Name, writer: &Name, path: &str) -> Vec<Incompatibility> {
+        if reader.unqualified() == writer.unqualified() || reader.aliases.contains(&writer.fullname) {
+            return Vec::new();
+        }
+        vec![self.incompatible(
+            "NAME_MISMATCH",
+            r,
+            w,
+            format!(
+                "{}: the reader's {} does not match the writer's {} (names differ and no reader alias names it)",
+                display(path),
+                reader.fullname,
+                writer.fullname
+            ),
+        )]
+    }
+}
+
+fn display(pointer: &str) -> &str {
+    if pointer.is_empty() { "/" } else { pointer }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema(value: Value) -> AvroSchema {
+        AvroSchema::parse(&value, &[]).expect("valid schema")
+    }
+
+    fn rules(reader: Value, writer: Value) -> Vec<(&'static str, String)> {
+        can_read(&schema(reader), &schema(writer)).into_iter().map(|i| (i.rule, i.reader_path)).collect()
+    }
+
+    fn record(fields: Value) -> Value {
+        json!({"type": "record", "name": "R", "namespace": "n", "fields": fields})
+    }
+
+    #[test]
+    fn promotions() {
+        for (reader, writer) in [("long", "int"), ("float", "long"), ("double", "float"), ("bytes", "string"), ("string", "bytes")] {
+            assert_eq!(rules(json!(reader), json!(writer)), [], "{reader} reads {writer}");
+        }
+        assert_eq!(rules(json!("int"), json!("long")), [("TYPE_MISMATCH", String::new())]);
+    }
+
+    #[test]
+    fn added_field_needs_default_and_every_break_is_reported() {
+        let old = record(json!([{"name": "a", "type": "int"}]));
+        let new = record(json!([
+            {"name": "a", "type": "string"},
+            {"name": "b", "type": "int"},
+            {"name": "c", "type": "int", "default": 0}
+        ]));
+        assert_eq!(
+            rules(new, old),
+            [("TYPE_MISMATCH", "/fields/0/type".to_owned()), ("READER_FIELD_MISSING_DEFAULT_VALUE", "/fields/1".to_owned())]
+        );
+    }
+
+    #[test]
+    fn field_aliases_and_named_type_aliases() {
+        let old = record(json!([{"name": "old_name", "type": "int"}]));
+        let new = record(json!([{"name": "new_name", "aliases": ["old_name"], "type": "int"}]));
+        assert_eq!(rules(new, old), []);
+        let writer = json!({"type": "record", "name": "Old", "namespace": "n", "fields": []});
+        let reader = json!({"type": "record", "name": "New", "namespace": "n", "aliases": ["Old"], "fields": []});
+        assert_eq!(rules(reader.clone(), writer.clone()), []);
+        assert_eq!(rules(writer, reader), [("NAME_MISMATCH", String::new())]);
+    }
+
+    #[test]
+    fn namespace_change_alone_is_compatible() {
+        let a = json!({"type": "record", "name": "R", "namespace": "a", "fields": []});
+        let b = json!({"type": "record", "name": "R", "namespace": "b", "fields": []});
+        assert_eq!(rules(a, b), []);
+    }
+
+    #[test]
+    fn enums() {
+        let writer = json!({"type": "enum", "name": "E", "symbols": ["A", "B", "C"]});
+        let reader = json!({"type": "enum", "name": "E", "symbols": ["A", "B"]});
+        assert_eq!(rules(reader, writer.clone()), [("MISSING_ENUM_SYMBOLS", String::new())]);
+        let with_default = json!({"type": "enum", "name": "E", "symbols": ["A", "B"], "default": "A"});
+        assert_eq!(rules(with_default, writer), []);
+    }
+
+    #[test]
+    fn fixed_sizes() {
+        let a = json!({"type": "fixed", "name": "F", "size": 4});
+        let b = json!({"type": "fixed", "name": "F", "size": 8});
+        assert_eq!(rules(a, b), [("FIXED_SIZE_MISMATCH", String::new())]);
+    }
+
+    #[test]
+    fn unions() {
+        assert_eq!(rules(json!(["null", "string"]), json!("string")), []);
+        assert_eq!(rules(json!(["null", "long"]), json!("int")), []);
+        assert_eq!(rules(json!("string"), json!(["null", "string"])), [("TYPE_MISMATCH", String::new())]);
+        assert_eq!(rules(json!(["null", "int"]), json!(["null", "string"])), [("MISSING_UNION_BRANCH", String::new())]);
+        assert_eq!(rules(json!(["int"]), json!("string")), [("MISSING_UNION_BRANCH", String::new())]);
+    }
+
+    #[test]
+    fn recursive_types_terminate() {
+        let list = |value: &str| {
+            json!({"type": "record", "name": "Node", "fields": [
+                {"name": "value", "type": value},
+                {"name": "next", "type": ["null", "Node"], "default": null}
+            ]})
+        };
+        assert_eq!(rules(list("long"), list("int")), []);
+        let found = rules(list("int"), list("long"));
+        assert_eq!(found, [("TYPE_MISMATCH", "/fields/0/type".to_owned())]);
+    }
+
+    #[test]
+    fn references_are_resolved_before_comparing() {
+        let money_v1 = json!({"type": "record", "name": "Money", "namespace": "s", "fields": [{"name": "amount", "type": "int"}]});
+        let money_v2 = json!({"type": "record", "name": "Money", "namespace": "s", "fields": [{"name": "amount", "type": "string"}]});
+        let order = json!({"type": "record", "name": "Order", "namespace": "s", "fields": [{"name": "total", "type": "Money"}]});
+        let old = AvroSchema::parse(&order, &[&money_v1]).expect("old");
+        let new = AvroSchema::parse(&order, &[&money_v2]).expect("new");
+        let found = can_read(&new, &old);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rule, "TYPE_MISMATCH");
+        assert_eq!(found[0].reader_path, "/fields/0/type");
+        assert_eq!(new.get(new.root()).document, 0);
+    }
+}
