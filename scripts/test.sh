@@ -17,6 +17,20 @@ if [ ! -d ../shared/corpus/asyncapi ]; then
   echo "warning: ../shared/corpus/asyncapi not found beside the checkout; the AsyncAPI corpus tests will fail" >&2
 fi
 
+# Everything installed for the tests lives in one cache directory, reused by later runs.
+CACHE="${CONTRAIL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/contrail}"
+mkdir -p "$CACHE"
+
+# Python reference implementations used by differential tests (Apache Avro's compatibility
+# checker), in a virtualenv keyed by the requirements file so a change reinstalls it.
+VENV="$CACHE/venv-$(sha256sum scripts/requirements-test.txt | cut -c1-12)"
+if ! "$VENV/bin/python" -c "import avro.compatibility" 2>/dev/null; then
+  echo "== installing the Python test oracles into $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+fi
+export CONTRAIL_PYTHON="$VENV/bin/python"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
