@@ -48,6 +48,8 @@ impl ColorChoice {
 pub enum Command {
     /// Check that contracts are well-formed: YAML, keys, schemas, references, examples.
     Validate(commands::validate::Args),
+    /// Validate the catalog and check every changed schema against a baseline (git, directory).
+    Check(commands::check::Args),
     /// Check that a new schema can replace its earlier versions (Avro, JSON Schema).
     Compat(commands::compat::Args),
 }
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
     let color = cli.color.enabled();
     let outcome = match cli.command {
         Command::Validate(args) => commands::validate::run(args, color),
+        Command::Check(args) => commands::check::run(args, color),
         Command::Compat(args) => commands::compat::run(args, color),
     };
     match outcome {

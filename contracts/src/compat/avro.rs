@@ -44,6 +44,8 @@ pub struct AvroSchema {
 pub struct Type {
     pub kind: Kind,
     pub logical_type: Option<String>,
+    /// The `doc` of a named type.
+    pub doc: Option<String>,
     pub pointer: String,
     /// 0 for the schema's own document, `n` for the `n`-th reference.
     pub document: usize,
@@ -62,9 +64,19 @@ pub enum Kind {
     Array(TypeId),
     Map(TypeId),
     Union(Vec<TypeId>),
-    Record { name: Name, fields: Vec<Field> },
-    Enum { name: Name, symbols: Vec<String>, default: Option<String> },
-    Fixed { name: Name, size: u64 },
+    Record {
+        name: Name,
+        fields: Vec<Field>,
+    },
+    Enum {
+        name: Name,
+        symbols: Vec<String>,
+        default: Option<String>,
+    },
+    Fixed {
+        name: Name,
+        size: u64,
+    },
     /// A named type used before its definition finished (only while building).
     Pending(String),
 }
@@ -88,6 +100,7 @@ pub struct Field {
     pub aliases: Vec<String>,
     pub ty: TypeId,
     pub default: Option<Value>,
+    pub doc: Option<String>,
     pub pointer: String,
 }
 
@@ -153,15 +166,30 @@ const MAX_DEPTH: usize = 256;
 
 impl Builder {
     fn push(&mut self, kind: Kind, logical_type: Option<String>, pointer: &str) -> TypeId {
-        self.types.push(Type { kind, logical_type, pointer: pointer.to_owned(), document: self.document });
+        self.types.push(Type {
+            kind,
+            logical_type,
+            doc: None,
+            pointer: pointer.to_owned(),
+            document: self.document,
+        });
         self.types.len() - 1
     }
 
     fn error(message: impl Into<String>, pointer: &str) -> ResolveError {
-        ResolveError { message: message.into(), pointer: pointer.to_owned() }
+        ResolveError {
+            message: message.into(),
+            pointer: pointer.to_owned(),
+        }
     }
 
-    fn build(&mut self, value: &Value, namespace: &str, pointer: &str, depth: usize) -> Result<TypeId, ResolveError> {
+    fn build(
+        &mut self,
+        value: &Value,
+        namespace: &str,
+        pointer: &str,
+        depth: usize,
+    ) -> Result<TypeId, ResolveError> {
         if depth > MAX_DEPTH {
             return Err(Self::error("the schema nests too deeply", pointer));
         }
@@ -170,12 +198,20 @@ impl Builder {
             Value::Array(branches) => {
                 let mut ids = Vec::with_capacity(branches.len());
                 for (i, branch) in branches.iter().enumerate() {
-                    ids.push(self.build(branch, namespace, &pointer_join(pointer, &i.to_string()), depth + 1)?);
+                    ids.push(self.build(
+                        branch,
+                        namespace,
+                        &pointer_join(pointer, &i.to_string()),
+                        depth + 1,
+                    )?);
                 }
                 Ok(self.push(Kind::Union(ids), None, pointer))
             }
             Value::Object(object) => {
-                let logical = object.get("logicalType").and_then(Value::as_str).map(str::to_owned);
+                let logical = object
+                    .get("logicalType")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
                 let Some(ty) = object.get("type") else {
                     return Err(Self::error("a schema object needs `type`", pointer));
                 };
@@ -186,11 +222,27 @@ impl Builder {
                         let symbols = object
                             .get("symbols")
                             .and_then(Value::as_array)
-                            .map(|s| s.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                            .map(|s| {
+                                s.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(str::to_owned)
+                                    .collect()
+                            })
                             .unwrap_or_default();
-                        let default = object.get("default").and_then(Value::as_str).map(str::to_owned);
+                        let default = object
+                            .get("default")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned);
                         let fullname = name.fullname.clone();
-                        let id = self.push(Kind::Enum { name, symbols, default }, logical, pointer);
+                        let id = self.push(
+                            Kind::Enum {
+                                name,
+                                symbols,
+                                default,
+                            },
+                            logical,
+                            pointer,
+                        );
                         self.named.insert(fullname, id);
                         Ok(id)
                     }
@@ -203,13 +255,19 @@ impl Builder {
                         Ok(id)
                     }
                     Some("array") => {
-                        let items = object.get("items").ok_or_else(|| Self::error("an array needs `items`", pointer))?;
-                        let item = self.build(items, namespace, &format!("{pointer}/items"), depth + 1)?;
+                        let items = object
+                            .get("items")
+                            .ok_or_else(|| Self::error("an array needs `items`", pointer))?;
+                        let item =
+                            self.build(items, namespace, &format!("{pointer}/items"), depth + 1)?;
                         Ok(self.push(Kind::Array(item), logical, pointer))
                     }
                     Some("map") => {
-                        let values = object.get("values").ok_or_else(|| Self::error("a map needs `values`", pointer))?;
-                        let value = self.build(values, namespace, &format!("{pointer}/values"), depth + 1)?;
+                        let values = object
+                            .get("values")
+                            .ok_or_else(|| Self::error("a map needs `values`", pointer))?;
+                        let value =
+                            self.build(values, namespace, &format!("{pointer}/values"), depth + 1)?;
                         Ok(self.push(Kind::Map(value), logical, pointer))
                     }
                     Some(name) => self.named_or_primitive(name, namespace, logical, pointer),
@@ -217,7 +275,10 @@ impl Builder {
                     None => self.build(ty, namespace, &format!("{pointer}/type"), depth + 1),
                 }
             }
-            _ => Err(Self::error("a schema must be a name, an object or a union", pointer)),
+            _ => Err(Self::error(
+                "a schema must be a name, an object or a union",
+                pointer,
+            )),
         }
     }
 
@@ -253,12 +314,21 @@ impl Builder {
         Ok(self.push(kind, logical, pointer))
     }
 
-    fn name(&self, object: &serde_json::Map<String, Value>, namespace: &str, pointer: &str) -> Result<Name, ResolveError> {
+    fn name(
+        &self,
+        object: &serde_json::Map<String, Value>,
+        namespace: &str,
+        pointer: &str,
+    ) -> Result<Name, ResolveError> {
         let name = object
             .get("name")
             .and_then(Value::as_str)
             .ok_or_else(|| Self::error("a named type needs `name`", pointer))?;
-        let (fullname, inner_namespace) = full_name(name, object.get("namespace").and_then(Value::as_str), namespace);
+        let (fullname, inner_namespace) = full_name(
+            name,
+            object.get("namespace").and_then(Value::as_str),
+            namespace,
+        );
         let aliases = aliases(object, &inner_namespace);
         Ok(Name { fullname, aliases })
     }
@@ -271,44 +341,79 @@ impl Builder {
         depth: usize,
     ) -> Result<TypeId, ResolveError> {
         let name = self.name(object, namespace, pointer)?;
-        let inner_namespace = name.fullname.rsplit_once('.').map_or(String::new(), |(ns, _)| ns.to_owned());
+        let inner_namespace = name
+            .fullname
+            .rsplit_once('.')
+            .map_or(String::new(), |(ns, _)| ns.to_owned());
         // Registered before its fields are built, so fields may refer to the record itself.
         let id = self.push(Kind::Pending(name.fullname.clone()), None, pointer);
         self.named.insert(name.fullname.clone(), id);
         let mut fields = Vec::new();
-        let declared = object.get("fields").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+        let declared = object
+            .get("fields")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         for (i, field) in declared.iter().enumerate() {
             let field_pointer = format!("{pointer}/fields/{i}");
             let field_name = field
                 .get("name")
                 .and_then(Value::as_str)
                 .ok_or_else(|| Self::error("a field needs `name`", &field_pointer))?;
-            let field_type =
-                field.get("type").ok_or_else(|| Self::error(format!("field `{field_name}` needs `type`"), &field_pointer))?;
-            let ty = self.build(field_type, &inner_namespace, &format!("{field_pointer}/type"), depth + 1)?;
+            let field_type = field.get("type").ok_or_else(|| {
+                Self::error(format!("field `{field_name}` needs `type`"), &field_pointer)
+            })?;
+            let ty = self.build(
+                field_type,
+                &inner_namespace,
+                &format!("{field_pointer}/type"),
+                depth + 1,
+            )?;
             let field_aliases = field
                 .get("aliases")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default();
             fields.push(Field {
                 name: field_name.to_owned(),
                 aliases: field_aliases,
                 ty,
                 default: field.get("default").cloned(),
+                doc: field.get("doc").and_then(Value::as_str).map(str::to_owned),
                 pointer: field_pointer,
             });
         }
-        let logical = object.get("logicalType").and_then(Value::as_str).map(str::to_owned);
-        self.types[id] = Type { kind: Kind::Record { name, fields }, logical_type: logical, pointer: pointer.to_owned(), document: self.document };
+        let logical = object
+            .get("logicalType")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        self.types[id] = Type {
+            kind: Kind::Record { name, fields },
+            logical_type: logical,
+            doc: object.get("doc").and_then(Value::as_str).map(str::to_owned),
+            pointer: pointer.to_owned(),
+            document: self.document,
+        };
         Ok(id)
     }
 
     fn finish(self, root: TypeId) -> Result<AvroSchema, ResolveError> {
-        if let Some(t) = self.types.iter().find(|t| matches!(t.kind, Kind::Pending(_))) {
+        if let Some(t) = self
+            .types
+            .iter()
+            .find(|t| matches!(t.kind, Kind::Pending(_)))
+        {
             return Err(Self::error("a record was never completed", &t.pointer));
         }
-        Ok(AvroSchema { types: self.types, root })
+        Ok(AvroSchema {
+            types: self.types,
+            root,
+        })
     }
 }
 
@@ -334,7 +439,12 @@ fn aliases(object: &serde_json::Map<String, Value>, namespace: &str) -> Vec<Stri
 
 /// Every reason `reader` cannot read data written with `writer`.
 pub fn can_read(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility> {
-    let mut checker = Checker { reader, writer, in_progress: HashSet::new(), verdicts: HashMap::new() };
+    let mut checker = Checker {
+        reader,
+        writer,
+        in_progress: HashSet::new(),
+        verdicts: HashMap::new(),
+    };
     checker.check(reader.root, writer.root, "")
 }
 
@@ -348,7 +458,13 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn incompatible(&self, rule: &'static str, r: TypeId, w: TypeId, message: String) -> Incompatibility {
+    fn incompatible(
+        &self,
+        rule: &'static str,
+        r: TypeId,
+        w: TypeId,
+        message: String,
+    ) -> Incompatibility {
         Incompatibility {
             rule,
             reader_path: self.reader.types[r].pointer.clone(),
@@ -382,8 +498,14 @@ impl Checker<'_> {
         let at = display(path);
         use Kind::*;
         match (&reader_kind, &writer_kind) {
-            (Null, Null) | (Boolean, Boolean) | (Int, Int) | (Long, Long) | (Float, Float) | (Double, Double)
-            | (Bytes, Bytes) | (String, String) => Vec::new(),
+            (Null, Null)
+            | (Boolean, Boolean)
+            | (Int, Int)
+            | (Long, Long)
+            | (Float, Float)
+            | (Double, Double)
+            | (Bytes, Bytes)
+            | (String, String) => Vec::new(),
             (Array(ri), Array(wi)) => self.check(*ri, *wi, &format!("{path}/items")),
             (Map(rv), Map(wv)) => self.check(*rv, *wv, &format!("{path}/values")),
             (Fixed { name: rn, size: rs }, Fixed { name: wn, size: ws }) => {
@@ -393,15 +515,32 @@ impl Checker<'_> {
                         "FIXED_SIZE_MISMATCH",
                         r,
                         w,
-                        format!("{at}: fixed {} is {rs} bytes in the reader but {ws} in the writer", rn.fullname),
+                        format!(
+                            "{at}: fixed {} is {rs} bytes in the reader but {ws} in the writer",
+                            rn.fullname
+                        ),
                     ));
                 }
                 found
             }
-            (Enum { name: rn, symbols: rs, default: rd }, Enum { name: wn, symbols: ws, .. }) => {
+            (
+                Enum {
+                    name: rn,
+                    symbols: rs,
+                    default: rd,
+                },
+                Enum {
+                    name: wn,
+                    symbols: ws,
+                    ..
+                },
+            ) => {
                 let mut found = self.names(r, w, rn, wn, path);
-                let missing: Vec<&str> =
-                    ws.iter().filter(|s| !rs.contains(s)).map(std::string::String::as_str).collect();
+                let missing: Vec<&str> = ws
+                    .iter()
+                    .filter(|s| !rs.contains(s))
+                    .map(std::string::String::as_str)
+                    .collect();
                 let reader_default_usable = rd.as_ref().is_some_and(|d| rs.contains(d));
                 if !missing.is_empty() && !reader_default_usable {
                     found.push(self.incompatible(
@@ -417,7 +556,16 @@ impl Checker<'_> {
                 }
                 found
             }
-            (Record { name: rn, fields: rf }, Record { name: wn, fields: wf }) => {
+            (
+                Record {
+                    name: rn,
+                    fields: rf,
+                },
+                Record {
+                    name: wn,
+                    fields: wf,
+                },
+            ) => {
                 let mut found = self.names(r, w, rn, wn, path);
                 for field in rf {
                     let field_path = format!("{path}/fields/{}", field.name);
@@ -466,31 +614,51 @@ impl Checker<'_> {
                 .collect::<Vec<_>>(),
             // A reader union needs one branch that reads the writer.
             (Union(reader_branches), _) => {
-                if reader_branches.iter().any(|&branch| self.compatible(branch, w)) {
+                if reader_branches
+                    .iter()
+                    .any(|&branch| self.compatible(branch, w))
+                {
                     Vec::new()
                 } else {
                     vec![self.incompatible(
                         "MISSING_UNION_BRANCH",
                         r,
                         w,
-                        format!("{at}: the reader's union has no branch that reads the writer's {}", self.writer.label(w)),
+                        format!(
+                            "{at}: the reader's union has no branch that reads the writer's {}",
+                            self.writer.label(w)
+                        ),
                     )]
                 }
             }
-            (Long, Int) | (Float, Int | Long) | (Double, Int | Long | Float) | (Bytes, String) | (String, Bytes) => {
-                Vec::new()
-            }
+            (Long, Int)
+            | (Float, Int | Long)
+            | (Double, Int | Long | Float)
+            | (Bytes, String)
+            | (String, Bytes) => Vec::new(),
             _ => vec![self.incompatible(
                 "TYPE_MISMATCH",
                 r,
                 w,
-                format!("{at}: the reader's {} cannot read the writer's {}", self.reader.label(r), self.writer.label(w)),
+                format!(
+                    "{at}: the reader's {} cannot read the writer's {}",
+                    self.reader.label(r),
+                    self.writer.label(w)
+                ),
             )],
         }
     }
 
-    fn names(&self, r: TypeId, w: TypeId, reader: &Name, writer: &Name, path: &str) -> Vec<Incompatibility> {
-        if reader.unqualified() == writer.unqualified() || reader.aliases.contains(&writer.fullname) {
+    fn names(
+        &self,
+        r: TypeId,
+        w: TypeId,
+        reader: &Name,
+        writer: &Name,
+        path: &str,
+    ) -> Vec<Incompatibility> {
+        if reader.unqualified() == writer.unqualified() || reader.aliases.contains(&writer.fullname)
+        {
             return Vec::new();
         }
         vec![self.incompatible(
@@ -504,6 +672,108 @@ impl Checker<'_> {
                 writer.fullname
             ),
         )]
+    }
+}
+
+/// Changes that are compatible by Avro's rules but change what data means or how a schema
+/// reads: a logical type changed (`date` → `timestamp-millis` keeps the `int`/`long` but not
+/// the meaning), a field default changed (readers fill different values for old data), a
+/// namespace changed (generated classes move), documentation changed. Reported as warnings,
+/// separately from incompatibilities. `reader_path` points into `new`, `writer_path` into `old`.
+pub fn risky_changes(new: &AvroSchema, old: &AvroSchema) -> Vec<Incompatibility> {
+    let mut out = Vec::new();
+    let mut visited = HashSet::new();
+    risky(new, old, new.root, old.root, "", &mut visited, &mut out);
+    out
+}
+
+fn risky(
+    new: &AvroSchema,
+    old: &AvroSchema,
+    n: TypeId,
+    o: TypeId,
+    path: &str,
+    visited: &mut HashSet<(TypeId, TypeId)>,
+    out: &mut Vec<Incompatibility>,
+) {
+    if !visited.insert((n, o)) {
+        return;
+    }
+    let (nt, ot) = (&new.types[n], &old.types[o]);
+    let at = display(path);
+    let mut push = |rule: &'static str, message: String| {
+        out.push(Incompatibility { rule, reader_path: nt.pointer.clone(), writer_path: ot.pointer.clone(), message })
+    };
+    if nt.logical_type != ot.logical_type {
+        let show = |l: &Option<String>| l.as_deref().map_or_else(|| "none".to_owned(), |l| format!("`{l}`"));
+        push(
+            "LOGICAL_TYPE_CHANGED",
+            format!("{at}: logical type changed from {} to {}; the encoding is unchanged, the meaning is not", show(&ot.logical_type), show(&nt.logical_type)),
+        );
+    }
+    match (&nt.kind, &ot.kind) {
+        (Kind::Record { name: nn, fields: nf }, Kind::Record { name: on, fields: of }) => {
+            if nn.unqualified() == on.unqualified() && nn.fullname != on.fullname {
+                push("NAMESPACE_CHANGED", format!("{at}: record {} moved to {}; generated classes change package", on.fullname, nn.fullname));
+            }
+            if nt.doc != ot.doc {
+                push("DOC_CHANGED", format!("{at}: the documentation of record {} changed", nn.fullname));
+            }
+            for field in nf {
+                let Some(old_field) = of.iter().find(|f| f.name == field.name).or_else(|| of.iter().find(|f| field.aliases.contains(&f.name)))
+                else {
+                    continue;
+                };
+                let field_path = format!("{path}/fields/{}", field.name);
+                if let (Some(new_default), Some(old_default)) = (&field.default, &old_field.default) {
+                    if new_default != old_default {
+                        out.push(Incompatibility {
+                            rule: "DEFAULT_CHANGED",
+                            reader_path: format!("{}/default", field.pointer),
+                            writer_path: format!("{}/default", old_field.pointer),
+                            message: format!(
+                                "{field_path}: default changed from {old_default} to {new_default}; readers fill a different value for data without the field"
+                            ),
+                        });
+                    }
+                }
+                if field.doc != old_field.doc {
+                    out.push(Incompatibility {
+                        rule: "DOC_CHANGED",
+                        reader_path: field.pointer.clone(),
+                        writer_path: old_field.pointer.clone(),
+                        message: format!("{field_path}: the documentation of field `{}` changed", field.name),
+                    });
+                }
+                risky(new, old, field.ty, old_field.ty, &field_path, visited, out);
+            }
+        }
+        (Kind::Enum { name: nn, .. }, Kind::Enum { name: on, .. }) | (Kind::Fixed { name: nn, .. }, Kind::Fixed { name: on, .. }) => {
+            if nn.unqualified() == on.unqualified() && nn.fullname != on.fullname {
+                push("NAMESPACE_CHANGED", format!("{at}: {} moved to {}; generated classes change package", on.fullname, nn.fullname));
+            }
+        }
+        (Kind::Array(ni), Kind::Array(oi)) => risky(new, old, *ni, *oi, &format!("{path}/items"), visited, out),
+        (Kind::Map(nv), Kind::Map(ov)) => risky(new, old, *nv, *ov, &format!("{path}/values"), visited, out),
+        (Kind::Union(nb), Kind::Union(ob)) => {
+            for (i, &branch) in nb.iter().enumerate() {
+                if let Some(&same) = ob.iter().find(|&&b| same_shape(new, branch, old, b)) {
+                    risky(new, old, branch, same, &format!("{path}/{i}"), visited, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether two types are "the same branch" of a union: same kind, and same unqualified name
+/// for named types.
+fn same_shape(a: &AvroSchema, x: TypeId, b: &AvroSchema, y: TypeId) -> bool {
+    match (&a.types[x].kind, &b.types[y].kind) {
+        (Kind::Record { name: n1, .. }, Kind::Record { name: n2, .. })
+        | (Kind::Enum { name: n1, .. }, Kind::Enum { name: n2, .. })
+        | (Kind::Fixed { name: n1, .. }, Kind::Fixed { name: n2, .. }) => n1.unqualified() == n2.unqualified(),
+        (k1, k2) => std::mem::discriminant(k1) == std::mem::discriminant(k2),
     }
 }
 
@@ -521,7 +791,10 @@ mod tests {
     }
 
     fn rules(reader: Value, writer: Value) -> Vec<(&'static str, String)> {
-        can_read(&schema(reader), &schema(writer)).into_iter().map(|i| (i.rule, i.reader_path)).collect()
+        can_read(&schema(reader), &schema(writer))
+            .into_iter()
+            .map(|i| (i.rule, i.reader_path))
+            .collect()
     }
 
     fn record(fields: Value) -> Value {
@@ -530,10 +803,23 @@ mod tests {
 
     #[test]
     fn promotions() {
-        for (reader, writer) in [("long", "int"), ("float", "long"), ("double", "float"), ("bytes", "string"), ("string", "bytes")] {
-            assert_eq!(rules(json!(reader), json!(writer)), [], "{reader} reads {writer}");
+        for (reader, writer) in [
+            ("long", "int"),
+            ("float", "long"),
+            ("double", "float"),
+            ("bytes", "string"),
+            ("string", "bytes"),
+        ] {
+            assert_eq!(
+                rules(json!(reader), json!(writer)),
+                [],
+                "{reader} reads {writer}"
+            );
         }
-        assert_eq!(rules(json!("int"), json!("long")), [("TYPE_MISMATCH", String::new())]);
+        assert_eq!(
+            rules(json!("int"), json!("long")),
+            [("TYPE_MISMATCH", String::new())]
+        );
     }
 
     #[test]
@@ -546,7 +832,10 @@ mod tests {
         ]));
         assert_eq!(
             rules(new, old),
-            [("TYPE_MISMATCH", "/fields/0/type".to_owned()), ("READER_FIELD_MISSING_DEFAULT_VALUE", "/fields/1".to_owned())]
+            [
+                ("TYPE_MISMATCH", "/fields/0/type".to_owned()),
+                ("READER_FIELD_MISSING_DEFAULT_VALUE", "/fields/1".to_owned())
+            ]
         );
     }
 
@@ -572,8 +861,12 @@ mod tests {
     fn enums() {
         let writer = json!({"type": "enum", "name": "E", "symbols": ["A", "B", "C"]});
         let reader = json!({"type": "enum", "name": "E", "symbols": ["A", "B"]});
-        assert_eq!(rules(reader, writer.clone()), [("MISSING_ENUM_SYMBOLS", String::new())]);
-        let with_default = json!({"type": "enum", "name": "E", "symbols": ["A", "B"], "default": "A"});
+        assert_eq!(
+            rules(reader, writer.clone()),
+            [("MISSING_ENUM_SYMBOLS", String::new())]
+        );
+        let with_default =
+            json!({"type": "enum", "name": "E", "symbols": ["A", "B"], "default": "A"});
         assert_eq!(rules(with_default, writer), []);
     }
 
@@ -588,9 +881,18 @@ mod tests {
     fn unions() {
         assert_eq!(rules(json!(["null", "string"]), json!("string")), []);
         assert_eq!(rules(json!(["null", "long"]), json!("int")), []);
-        assert_eq!(rules(json!("string"), json!(["null", "string"])), [("TYPE_MISMATCH", String::new())]);
-        assert_eq!(rules(json!(["null", "int"]), json!(["null", "string"])), [("MISSING_UNION_BRANCH", String::new())]);
-        assert_eq!(rules(json!(["int"]), json!("string")), [("MISSING_UNION_BRANCH", String::new())]);
+        assert_eq!(
+            rules(json!("string"), json!(["null", "string"])),
+            [("TYPE_MISMATCH", String::new())]
+        );
+        assert_eq!(
+            rules(json!(["null", "int"]), json!(["null", "string"])),
+            [("MISSING_UNION_BRANCH", String::new())]
+        );
+        assert_eq!(
+            rules(json!(["int"]), json!("string")),
+            [("MISSING_UNION_BRANCH", String::new())]
+        );
     }
 
     #[test]
@@ -604,6 +906,35 @@ mod tests {
         assert_eq!(rules(list("long"), list("int")), []);
         let found = rules(list("int"), list("long"));
         assert_eq!(found, [("TYPE_MISMATCH", "/fields/0/type".to_owned())]);
+    }
+
+    #[test]
+    fn risky_but_compatible_changes_are_reported_separately() {
+        let old = json!({"type": "record", "name": "R", "namespace": "a", "doc": "v1", "fields": [
+            {"name": "day", "type": {"type": "int", "logicalType": "date"}},
+            {"name": "n", "type": "int", "default": 1},
+            {"name": "m", "type": ["null", {"type": "record", "name": "M", "fields": [{"name": "x", "type": "long", "doc": "old"}]}], "default": null}
+        ]});
+        let new = json!({"type": "record", "name": "R", "namespace": "b", "doc": "v2", "fields": [
+            {"name": "day", "type": {"type": "int", "logicalType": "time-millis"}},
+            {"name": "n", "type": "int", "default": 2},
+            {"name": "m", "type": ["null", {"type": "record", "name": "M", "fields": [{"name": "x", "type": "long", "doc": "new"}]}], "default": null}
+        ]});
+        let (new, old) = (schema(new), schema(old));
+        assert_eq!(can_read(&new, &old), []);
+        let found: Vec<(&str, String)> = risky_changes(&new, &old).into_iter().map(|r| (r.rule, r.reader_path)).collect();
+        assert_eq!(
+            found,
+            [
+                ("NAMESPACE_CHANGED", String::new()),
+                ("DOC_CHANGED", String::new()),
+                ("LOGICAL_TYPE_CHANGED", "/fields/0/type".to_owned()),
+                ("DEFAULT_CHANGED", "/fields/1/default".to_owned()),
+                ("NAMESPACE_CHANGED", "/fields/2/type/1".to_owned()),
+                ("DOC_CHANGED", "/fields/2/type/1/fields/0".to_owned()),
+            ]
+        );
+        assert_eq!(risky_changes(&old, &old), []);
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 pub mod avro;
 pub mod codes;
+pub mod evolution;
 pub mod json;
 
 use std::fmt;
@@ -88,28 +89,44 @@ impl SchemaVersion {
 
 /// Builds the comparable form of a schema loaded into a catalog, with the Avro named types it
 /// takes from other files.
-pub fn version_of(catalog: &crate::model::Catalog, id: crate::schema::SchemaId) -> Result<SchemaVersion, String> {
+pub fn version_of(
+    catalog: &crate::model::Catalog,
+    id: crate::schema::SchemaId,
+) -> Result<SchemaVersion, String> {
     let schema = catalog.schemas.get(id);
-    let json = schema.json.as_ref().ok_or_else(|| format!("{} did not load", schema.display_name()))?;
+    let json = schema
+        .json
+        .as_ref()
+        .ok_or_else(|| format!("{} did not load", schema.display_name()))?;
     match schema.format {
         crate::schema::SchemaFormat::Avro => {
             let references: Vec<&serde_json::Value> = schema
                 .references
                 .iter()
-                .filter_map(|(_, file)| catalog.schemas.find(file, "").and_then(|r| catalog.schemas.get(r).json.as_ref()))
+                .filter_map(|(_, file)| {
+                    catalog
+                        .schemas
+                        .find(file, "")
+                        .and_then(|r| catalog.schemas.get(r).json.as_ref())
+                })
                 .collect();
-            avro::AvroSchema::parse(json, &references).map(SchemaVersion::Avro).map_err(|e| e.to_string())
+            avro::AvroSchema::parse(json, &references)
+                .map(SchemaVersion::Avro)
+                .map_err(|e| e.to_string())
         }
         crate::schema::SchemaFormat::JsonSchema => Ok(SchemaVersion::Json(json.clone())),
-        crate::schema::SchemaFormat::Protobuf => {
-            Err(format!("{}: Protobuf compatibility is not supported yet", schema.display_name()))
-        }
+        crate::schema::SchemaFormat::Protobuf => Err(format!(
+            "{}: Protobuf compatibility is not supported yet",
+            schema.display_name()
+        )),
     }
 }
 
 /// Two versions in different schema languages cannot be compared.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("version {index} is {found}, but the new schema is {expected}; a subject keeps one schema language")]
+#[error(
+    "version {index} is {found}, but the new schema is {expected}; a subject keeps one schema language"
+)]
 pub struct FormatMismatch {
     pub index: usize,
     pub expected: crate::schema::SchemaFormat,
@@ -117,14 +134,28 @@ pub struct FormatMismatch {
 }
 
 /// Checks `new` against `history` (oldest first) under `mode`.
-pub fn check(mode: CompatibilityMode, new: &SchemaVersion, history: &[SchemaVersion]) -> Result<Report, FormatMismatch> {
-    if let Some((index, old)) = history.iter().enumerate().find(|(_, old)| old.format() != new.format()) {
-        return Err(FormatMismatch { index, expected: new.format(), found: old.format() });
+pub fn check(
+    mode: CompatibilityMode,
+    new: &SchemaVersion,
+    history: &[SchemaVersion],
+) -> Result<Report, FormatMismatch> {
+    if let Some((index, old)) = history
+        .iter()
+        .enumerate()
+        .find(|(_, old)| old.format() != new.format())
+    {
+        return Err(FormatMismatch {
+            index,
+            expected: new.format(),
+            found: old.format(),
+        });
     }
-    Ok(check_with(mode, new, history, |reader, writer| match (reader, writer) {
-        (SchemaVersion::Avro(r), SchemaVersion::Avro(w)) => avro::can_read(r, w),
-        (SchemaVersion::Json(r), SchemaVersion::Json(w)) => json::can_read(r, w),
-        _ => Vec::new(),
+    Ok(check_with(mode, new, history, |reader, writer| {
+        match (reader, writer) {
+            (SchemaVersion::Avro(r), SchemaVersion::Avro(w)) => avro::can_read(r, w),
+            (SchemaVersion::Json(r), SchemaVersion::Json(w)) => json::can_read(r, w),
+            _ => Vec::new(),
+        }
     }))
 }
 
@@ -135,14 +166,20 @@ pub fn pairs(mode: CompatibilityMode, history_len: usize) -> Vec<(usize, Directi
     if history_len == 0 {
         return Vec::new();
     }
-    let olds: Vec<usize> = if mode.is_transitive() { (0..history_len).collect() } else { vec![history_len - 1] };
+    let olds: Vec<usize> = if mode.is_transitive() {
+        (0..history_len).collect()
+    } else {
+        vec![history_len - 1]
+    };
     let directions: &[Direction] = match mode {
         M::None => &[],
         M::Backward | M::BackwardTransitive => &[Direction::NewReadsOld],
         M::Forward | M::ForwardTransitive => &[Direction::OldReadsNew],
         M::Full | M::FullTransitive => &[Direction::NewReadsOld, Direction::OldReadsNew],
     };
-    olds.iter().flat_map(|&old| directions.iter().map(move |&d| (old, d))).collect()
+    olds.iter()
+        .flat_map(|&old| directions.iter().map(move |&d| (old, d)))
+        .collect()
 }
 
 /// Checks `new` against `history` (oldest first) under `mode` with a format's reader/writer
@@ -161,11 +198,19 @@ pub fn check_with<S>(
                 Direction::NewReadsOld => can_read(new, old),
                 Direction::OldReadsNew => can_read(old, new),
             };
-            Comparison { old_index, direction, incompatibilities }
+            Comparison {
+                old_index,
+                direction,
+                incompatibilities,
+            }
         })
         .collect();
     let compatible = comparisons.iter().all(|c| c.incompatibilities.is_empty());
-    Report { mode, compatible, comparisons }
+    Report {
+        mode,
+        compatible,
+        comparisons,
+    }
 }
 
 #[cfg(test)]
@@ -180,7 +225,10 @@ mod tests {
         assert_eq!(pairs(M::Backward, 3), [(2, NewReadsOld)]);
         assert_eq!(pairs(M::Forward, 3), [(2, OldReadsNew)]);
         assert_eq!(pairs(M::Full, 1), [(0, NewReadsOld), (0, OldReadsNew)]);
-        assert_eq!(pairs(M::BackwardTransitive, 3), [(0, NewReadsOld), (1, NewReadsOld), (2, NewReadsOld)]);
+        assert_eq!(
+            pairs(M::BackwardTransitive, 3),
+            [(0, NewReadsOld), (1, NewReadsOld), (2, NewReadsOld)]
+        );
         assert_eq!(pairs(M::FullTransitive, 2).len(), 4);
         assert_eq!(pairs(M::FullTransitive, 0), []);
     }

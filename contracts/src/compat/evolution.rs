@@ -1,0 +1,134 @@
+//! Compatibility of a whole catalog against a baseline (a git ref, a registry, a directory):
+//! for every event whose schema changed, the check its compatibility mode asks for, plus the
+//! risky-but-compatible changes, as diagnostics located in the new schema.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{CompatibilityMode, Direction, SchemaVersion, codes, version_of};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::{Catalog, Event};
+use crate::yaml::Node;
+
+/// One earlier version of an event's schema.
+#[derive(Debug, Clone)]
+pub struct BaselineVersion {
+    /// Where it comes from, for messages (`git:main`, `registry version 3`).
+    pub label: String,
+    pub schema: SchemaVersion,
+    /// The schema as JSON, to tell whether anything changed.
+    pub json: serde_json::Value,
+    /// A path naming it in reports (`main:examples/shop/schemas/order-placed.avsc`), and its
+    /// tree for positions, when it has one.
+    pub file: PathBuf,
+    pub node: Option<Node>,
+}
+
+/// Earlier versions per event name, oldest first.
+pub type Baselines = BTreeMap<String, Vec<BaselineVersion>>;
+
+/// The mode an event is checked with: its own, the catalog default, or Confluent's default
+/// (BACKWARD).
+pub fn mode_of(catalog: &Catalog, event: &Event) -> CompatibilityMode {
+    event
+        .compatibility
+        .as_ref()
+        .or(catalog.config.defaults.compatibility.as_ref())
+        .map_or(CompatibilityMode::Backward, |m| m.value)
+}
+
+/// Summary of what was compared, for reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evolution {
+    /// Events whose schema changed and was checked.
+    pub checked: Vec<String>,
+    /// Events with a baseline whose schema did not change.
+    pub unchanged: usize,
+    /// Events without a baseline (new events).
+    pub new: Vec<String>,
+}
+
+/// Checks every event of `catalog` that has a schema against its baseline versions.
+pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Vec<Diagnostic>) {
+    let mut evolution = Evolution::default();
+    let mut out = Vec::new();
+    for event in &catalog.events {
+        let Some(id) = event.schema.as_ref().and_then(|s| s.id) else { continue };
+        let loaded = catalog.schemas.get(id);
+        if !loaded.valid {
+            continue;
+        }
+        let Some(history) = baselines.get(&event.name.value).filter(|h| !h.is_empty()) else {
+            evolution.new.push(event.name.value.clone());
+            continue;
+        };
+        let Some(latest) = history.last() else { continue };
+        if loaded.json.as_ref() == Some(&latest.json) {
+            evolution.unchanged += 1;
+            continue;
+        }
+        let Ok(current) = version_of(catalog, id) else { continue };
+        let locate = |node: Option<&Node>, file: &PathBuf, pointer: &str| {
+            node.and_then(|n| n.pointer(pointer)).map_or_else(
+                || Location::file_start(file),
+                |n| Location { file: file.clone(), start: n.span.start, end: n.span.end },
+            )
+        };
+        let new_location = |pointer: &str| locate(loaded.node.as_ref(), &loaded.file, pointer);
+        if current.format() != latest.schema.format() {
+            out.push(
+                Diagnostic::new(
+                    codes::SCHEMA_FORMAT_CHANGED,
+                    format!(
+                        "the schema of `{}` changed from {} to {}",
+                        event.name.value,
+                        latest.schema.format(),
+                        current.format()
+                    ),
+                )
+                .at(new_location(""))
+                .help("a subject keeps one schema language; publish the new format as a new event on a new topic"),
+            );
+            continue;
+        }
+        evolution.checked.push(event.name.value.clone());
+        let mode = mode_of(catalog, event);
+        let schemas: Vec<SchemaVersion> = history.iter().map(|v| v.schema.clone()).collect();
+        let Ok(report) = super::check(mode, &current, &schemas) else { continue };
+        for comparison in &report.comparisons {
+            let old = &history[comparison.old_index];
+            for i in &comparison.incompatibilities {
+                let (new_pointer, old_pointer) = match comparison.direction {
+                    Direction::NewReadsOld => (&i.reader_path, &i.writer_path),
+                    Direction::OldReadsNew => (&i.writer_path, &i.reader_path),
+                };
+                let why = match comparison.direction {
+                    Direction::NewReadsOld => format!("consumers on the new schema cannot read data written with {}", old.label),
+                    Direction::OldReadsNew => format!("consumers still on {} cannot read data written with the new schema", old.label),
+                };
+                out.push(
+                    Diagnostic::new(codes::for_rule(i.rule), format!("`{}` is not {mode}: {}", event.name.value, i.message))
+                        .at(new_location(new_pointer))
+                        .pointer(new_pointer.clone())
+                        .related(locate(old.node.as_ref(), &old.file, old_pointer), format!("as it was in {}", old.label))
+                        .help(format!(
+                            "{why}; make the change compatible (add defaults, keep fields, use aliases) or publish a new major version on a new topic"
+                        )),
+                );
+            }
+        }
+        if let (SchemaVersion::Avro(new), SchemaVersion::Avro(old)) = (&current, &latest.schema) {
+            for risk in super::avro::risky_changes(new, old) {
+                let code = codes::for_rule(risk.rule);
+                out.push(
+                    Diagnostic::new(code, format!("`{}`: {}", event.name.value, risk.message))
+                        .at(new_location(&risk.reader_path))
+                        .pointer(risk.reader_path.clone())
+                        .related(locate(latest.node.as_ref(), &latest.file, &risk.writer_path), format!("as it was in {}", latest.label))
+                        .help("compatible by Avro's rules, but consumers may now misread data; announce the change or add a new field instead"),
+                );
+            }
+        }
+    }
+    (evolution, out)
+}
