@@ -90,14 +90,12 @@ fn walk(value: &Value, namespace: &str, pointer: &str, scan: &mut Scan, depth: u
         return;
     }
     match value {
-        Value::String(name) => {
-            if !PRIMITIVES.contains(&name.as_str()) {
-                scan.used.push(NameUse {
-                    written: name.clone(),
-                    candidates: candidates(name, namespace),
-                    pointer: pointer.to_owned(),
-                });
-            }
+        Value::String(name) if !PRIMITIVES.contains(&name.as_str()) => {
+            scan.used.push(NameUse {
+                written: name.clone(),
+                candidates: candidates(name, namespace),
+                pointer: pointer.to_owned(),
+            });
         }
         Value::Array(branches) => {
             for (i, branch) in branches.iter().enumerate() {
@@ -478,26 +476,25 @@ fn check_union(
         return;
     }
     // Avro's JSON encoding: {"<branch type name>": value}.
-    if let Value::Object(o) = value {
-        if o.len() == 1 {
-            if let Some((key, inner)) = o.iter().next() {
-                let branch = branches.iter().find(|b| {
-                    let label = type_label(b, namespace);
-                    label == *key || label.rsplit('.').next() == Some(key)
-                });
-                if let Some(branch) = branch {
-                    check(
-                        branch,
-                        namespace,
-                        names,
-                        inner,
-                        &pointer_join(at, key),
-                        out,
-                        depth + 1,
-                    );
-                    return;
-                }
-            }
+    if let Value::Object(o) = value
+        && o.len() == 1
+        && let Some((key, inner)) = o.iter().next()
+    {
+        let branch = branches.iter().find(|b| {
+            let label = type_label(b, namespace);
+            label == *key || label.rsplit('.').next() == Some(key)
+        });
+        if let Some(branch) = branch {
+            check(
+                branch,
+                namespace,
+                names,
+                inner,
+                &pointer_join(at, key),
+                out,
+                depth + 1,
+            );
+            return;
         }
     }
     let labels: Vec<String> = branches.iter().map(|b| type_label(b, namespace)).collect();

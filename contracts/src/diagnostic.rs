@@ -66,7 +66,10 @@ impl Position {
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Position { line: u32::try_from(line).unwrap_or(u32::MAX), column: u32::try_from(column).unwrap_or(u32::MAX) }
+        Position {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
     }
 }
 
@@ -77,11 +80,26 @@ mod tests {
     #[test]
     fn byte_offsets_to_positions() {
         let text = "ab\ncé d\n";
-        assert_eq!(Position::of_byte_offset(text, 0), Position { line: 1, column: 1 });
-        assert_eq!(Position::of_byte_offset(text, 3), Position { line: 2, column: 1 });
-        assert_eq!(Position::of_byte_offset(text, 7), Position { line: 2, column: 4 });
-        assert_eq!(Position::of_byte_offset(text, 5), Position { line: 2, column: 2 });
-        assert_eq!(Position::of_byte_offset(text, 99), Position { line: 3, column: 1 });
+        assert_eq!(
+            Position::of_byte_offset(text, 0),
+            Position { line: 1, column: 1 }
+        );
+        assert_eq!(
+            Position::of_byte_offset(text, 3),
+            Position { line: 2, column: 1 }
+        );
+        assert_eq!(
+            Position::of_byte_offset(text, 7),
+            Position { line: 2, column: 4 }
+        );
+        assert_eq!(
+            Position::of_byte_offset(text, 5),
+            Position { line: 2, column: 2 }
+        );
+        assert_eq!(
+            Position::of_byte_offset(text, 99),
+            Position { line: 3, column: 1 }
+        );
     }
 }
 

@@ -49,20 +49,31 @@ fn compile_json_schemas(
             Err(message) => {
                 let location = schema.node.as_ref().map_or_else(
                     || Location::file_start(&schema.file),
-                    |n| Location { file: schema.file.clone(), start: n.span.start, end: n.span.end },
+                    |n| Location {
+                        file: schema.file.clone(),
+                        start: n.span.start,
+                        end: n.span.end,
+                    },
                 );
                 let remote = message.contains("is remote");
-                let code = if remote { codes::REMOTE_REFERENCE } else { codes::UNRESOLVED_REFERENCE };
+                let code = if remote {
+                    codes::REMOTE_REFERENCE
+                } else {
+                    codes::UNRESOLVED_REFERENCE
+                };
                 let help = if remote {
                     "vendor the referenced schema into the catalog and refer to it by relative path"
                 } else {
                     "make every `$ref` of the schema resolve to a definition in it or to a file of the catalog"
                 };
                 out.push(
-                    Diagnostic::new(code, format!("JSON Schema {}: {message}", schema.display_name()))
-                        .at(location)
-                        .pointer(schema.pointer.clone())
-                        .help(help),
+                    Diagnostic::new(
+                        code,
+                        format!("JSON Schema {}: {message}", schema.display_name()),
+                    )
+                    .at(location)
+                    .pointer(schema.pointer.clone())
+                    .help(help),
                 );
             }
         }
@@ -248,7 +259,9 @@ fn check_examples(
     if event.examples.is_empty() {
         return;
     }
-    let Some(id) = event.schema.as_ref().and_then(|s| s.id) else { return };
+    let Some(id) = event.schema.as_ref().and_then(|s| s.id) else {
+        return;
+    };
     let schema = catalog.schemas.get(id);
     if !schema.valid {
         return;
@@ -270,7 +283,9 @@ fn check_examples(
         }
         SchemaFormat::JsonSchema => {
             // A schema that did not compile was reported by compile_json_schemas.
-            let Some(validator) = validators.get(&id) else { return };
+            let Some(validator) = validators.get(&id) else {
+                return;
+            };
             event
                 .examples
                 .iter()
@@ -278,7 +293,13 @@ fn check_examples(
                 .flat_map(|(i, example)| {
                     validator.iter_errors(&example.payload).map(move |error| {
                         let pointer = error.instance_path().as_str().to_owned();
-                        (i, avro::Mismatch { pointer, message: error.to_string() })
+                        (
+                            i,
+                            avro::Mismatch {
+                                pointer,
+                                message: shorten_instance(&error.to_string()),
+                            },
+                        )
                     })
                 })
                 .collect()
@@ -322,6 +343,21 @@ fn check_examples(
     }
 }
 
+/// jsonschema's messages start with the offending value as JSON; a whole object makes an
+/// unreadable message, and the location already shows it, so long values become "the value".
+fn shorten_instance(message: &str) -> String {
+    if message.starts_with(['{', '[']) {
+        for separator in ["} is ", "] is ", "} has ", "] has "] {
+            if let Some(at) = message.find(separator)
+                && at > 40
+            {
+                return format!("the value{}", &message[at + 1..]);
+            }
+        }
+    }
+    message.to_owned()
+}
+
 /// The named types an Avro schema can see: its own and those of the files it references.
 fn avro_names(catalog: &Catalog, schema: &LoadedSchema) -> avro::Names {
     let mut names = avro::Names::default();
@@ -342,17 +378,24 @@ fn avro_names(catalog: &Catalog, schema: &LoadedSchema) -> avro::Names {
 
 /// The `file://` URI of a path, as JSON Schema `$ref`s are resolved against.
 pub fn file_uri(path: &Path) -> String {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut uri = String::from("file://");
-    for byte in absolute.to_string_lossy().bytes() {
+    // Normalised like the URIs jsonschema resolves (`..` removed), so lookups match.
+    let absolute =
+        crate::load::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+    format!("file://{}", percent_encode(&absolute.to_string_lossy()))
+}
+
+/// Percent-encodes everything but unreserved characters and `/`, for URI paths and fragments.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => {
-                uri.push(byte as char)
+                out.push(byte as char)
             }
-            _ => uri.push_str(&format!("%{byte:02X}")),
+            _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
-    uri
+    out
 }
 
 struct LocalResources(Arc<Resources>);
@@ -378,16 +421,31 @@ impl jsonschema::Retrieve for LocalResources {
 /// A validator for a JSON Schema, whole-file or embedded in an AsyncAPI document. Embedded
 /// schemas are compiled as a `$ref` into their document so that their own `$ref`s resolve as
 /// they would in place.
-fn compile_json_schema(schema: &LoadedSchema, resources: &Arc<Resources>) -> Result<jsonschema::Validator, String> {
+fn compile_json_schema(
+    schema: &LoadedSchema,
+    resources: &Arc<Resources>,
+) -> Result<jsonschema::Validator, String> {
     let uri = file_uri(&schema.file);
-    let root = if schema.pointer.is_empty() {
-        schema.json.clone().ok_or("the schema did not load")?
+    let options = jsonschema::options().with_retriever(LocalResources(Arc::clone(resources)));
+    let built = if schema.pointer.is_empty() {
+        let root = schema.json.clone().ok_or("the schema did not load")?;
+        options.with_base_uri(uri).build(&root)
     } else {
-        serde_json::json!({ "$ref": format!("{uri}#{}", schema.pointer) })
+        // An AsyncAPI payload: a `$ref` into its document, with no base URI of its own (the
+        // wrapper must not shadow the document it points into). AsyncAPI schema objects are
+        // draft-07 unless they say otherwise.
+        let declares_draft = schema
+            .json
+            .as_ref()
+            .is_some_and(|j| j.get("$schema").is_some());
+        let options = if declares_draft {
+            options
+        } else {
+            options.with_draft(jsonschema::Draft::Draft7)
+        };
+        let wrapper =
+            serde_json::json!({ "$ref": format!("{uri}#{}", percent_encode(&schema.pointer)) });
+        options.build(&wrapper)
     };
-    jsonschema::options()
-        .with_base_uri(uri)
-        .with_retriever(LocalResources(Arc::clone(resources)))
-        .build(&root)
-        .map_err(|e| e.to_string())
+    built.map_err(|e| e.to_string())
 }

@@ -387,7 +387,9 @@ impl<'t> Builder<'t> {
         }
         let start = self.byte_at(span.start.index());
         let end = self.byte_at(span.end.index());
-        let Some(token) = self.text.get(start..end) else { return out };
+        let Some(token) = self.text.get(start..end) else {
+            return out;
+        };
         let trimmed = token.trim_end_matches([' ', '\t']);
         let removed = token[trimmed.len()..].chars().count() as u32;
         out.end.column = out.end.column.saturating_sub(removed).max(out.start.column);
@@ -618,15 +620,15 @@ fn resolve_plain(text: &str) -> Value {
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
     }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Value::Int(i);
-        }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Int(i);
     }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if let Ok(i) = i64::from_str_radix(oct, 8) {
-            return Value::Int(i);
-        }
+    if let Some(oct) = text.strip_prefix("0o")
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Int(i);
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -637,10 +639,10 @@ fn resolve_plain(text: &str) -> Value {
                 .map_or_else(|_| Value::String(text.to_owned()), Value::Float),
         };
     }
-    if looks_like_float(digits) {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if looks_like_float(digits)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
     }
     Value::String(text.to_owned())
 }

@@ -426,14 +426,19 @@ fn apache_avro_disagreements_are_its_known_defects() {
             // They pass what Java rejects: only ever differences in enum symbols.
             let r = AvroSchema::parse(reader, &[]).expect("parsed");
             let w = AvroSchema::parse(writer, &[]).expect("parsed");
-            can_read(&r, &w).iter().all(|i| i.rule == "MISSING_ENUM_SYMBOLS")
+            can_read(&r, &w)
+                .iter()
+                .all(|i| i.rule == "MISSING_ENUM_SYMBOLS")
         } else {
             // They reject what Java accepts: aliases on named types, enum defaults, or a
             // writer symbol missing but covered by the reader's enum default.
             let text = reader.to_string();
             text.contains("\"aliases\"") || text.contains("\"default\":\"")
         };
-        assert!(explained, "unexplained disagreement with apache-avro (ours: {mine}):\nreader {reader}\nwriter {writer}");
+        assert!(
+            explained,
+            "unexplained disagreement with apache-avro (ours: {mine}):\nreader {reader}\nwriter {writer}"
+        );
     }
     eprintln!("apache-avro: {agreed}/{compared} agree");
     assert!(compared >= 3_000);

@@ -702,59 +702,106 @@ fn risky(
     let (nt, ot) = (&new.types[n], &old.types[o]);
     let at = display(path);
     let mut push = |rule: &'static str, message: String| {
-        out.push(Incompatibility { rule, reader_path: nt.pointer.clone(), writer_path: ot.pointer.clone(), message })
+        out.push(Incompatibility {
+            rule,
+            reader_path: nt.pointer.clone(),
+            writer_path: ot.pointer.clone(),
+            message,
+        })
     };
     if nt.logical_type != ot.logical_type {
-        let show = |l: &Option<String>| l.as_deref().map_or_else(|| "none".to_owned(), |l| format!("`{l}`"));
+        let show = |l: &Option<String>| {
+            l.as_deref()
+                .map_or_else(|| "none".to_owned(), |l| format!("`{l}`"))
+        };
         push(
             "LOGICAL_TYPE_CHANGED",
-            format!("{at}: logical type changed from {} to {}; the encoding is unchanged, the meaning is not", show(&ot.logical_type), show(&nt.logical_type)),
+            format!(
+                "{at}: logical type changed from {} to {}; the encoding is unchanged, the meaning is not",
+                show(&ot.logical_type),
+                show(&nt.logical_type)
+            ),
         );
     }
     match (&nt.kind, &ot.kind) {
-        (Kind::Record { name: nn, fields: nf }, Kind::Record { name: on, fields: of }) => {
+        (
+            Kind::Record {
+                name: nn,
+                fields: nf,
+            },
+            Kind::Record {
+                name: on,
+                fields: of,
+            },
+        ) => {
             if nn.unqualified() == on.unqualified() && nn.fullname != on.fullname {
-                push("NAMESPACE_CHANGED", format!("{at}: record {} moved to {}; generated classes change package", on.fullname, nn.fullname));
+                push(
+                    "NAMESPACE_CHANGED",
+                    format!(
+                        "{at}: record {} moved to {}; generated classes change package",
+                        on.fullname, nn.fullname
+                    ),
+                );
             }
             if nt.doc != ot.doc {
-                push("DOC_CHANGED", format!("{at}: the documentation of record {} changed", nn.fullname));
+                push(
+                    "DOC_CHANGED",
+                    format!("{at}: the documentation of record {} changed", nn.fullname),
+                );
             }
             for field in nf {
-                let Some(old_field) = of.iter().find(|f| f.name == field.name).or_else(|| of.iter().find(|f| field.aliases.contains(&f.name)))
+                let Some(old_field) = of
+                    .iter()
+                    .find(|f| f.name == field.name)
+                    .or_else(|| of.iter().find(|f| field.aliases.contains(&f.name)))
                 else {
                     continue;
                 };
                 let field_path = format!("{path}/fields/{}", field.name);
-                if let (Some(new_default), Some(old_default)) = (&field.default, &old_field.default) {
-                    if new_default != old_default {
-                        out.push(Incompatibility {
-                            rule: "DEFAULT_CHANGED",
-                            reader_path: format!("{}/default", field.pointer),
-                            writer_path: format!("{}/default", old_field.pointer),
-                            message: format!(
-                                "{field_path}: default changed from {old_default} to {new_default}; readers fill a different value for data without the field"
-                            ),
-                        });
-                    }
+                if let (Some(new_default), Some(old_default)) = (&field.default, &old_field.default)
+                    && new_default != old_default
+                {
+                    out.push(Incompatibility {
+                        rule: "DEFAULT_CHANGED",
+                        reader_path: format!("{}/default", field.pointer),
+                        writer_path: format!("{}/default", old_field.pointer),
+                        message: format!(
+                            "{field_path}: default changed from {old_default} to {new_default}; readers fill a different value for data without the field"
+                        ),
+                    });
                 }
                 if field.doc != old_field.doc {
                     out.push(Incompatibility {
                         rule: "DOC_CHANGED",
                         reader_path: field.pointer.clone(),
                         writer_path: old_field.pointer.clone(),
-                        message: format!("{field_path}: the documentation of field `{}` changed", field.name),
+                        message: format!(
+                            "{field_path}: the documentation of field `{}` changed",
+                            field.name
+                        ),
                     });
                 }
                 risky(new, old, field.ty, old_field.ty, &field_path, visited, out);
             }
         }
-        (Kind::Enum { name: nn, .. }, Kind::Enum { name: on, .. }) | (Kind::Fixed { name: nn, .. }, Kind::Fixed { name: on, .. }) => {
-            if nn.unqualified() == on.unqualified() && nn.fullname != on.fullname {
-                push("NAMESPACE_CHANGED", format!("{at}: {} moved to {}; generated classes change package", on.fullname, nn.fullname));
-            }
+        (Kind::Enum { name: nn, .. }, Kind::Enum { name: on, .. })
+        | (Kind::Fixed { name: nn, .. }, Kind::Fixed { name: on, .. })
+            if nn.unqualified() == on.unqualified() && nn.fullname != on.fullname =>
+        {
+            push(
+                "NAMESPACE_CHANGED",
+                format!(
+                    "{at}: {} moved to {}; generated classes change package",
+                    on.fullname, nn.fullname
+                ),
+            );
         }
-        (Kind::Array(ni), Kind::Array(oi)) => risky(new, old, *ni, *oi, &format!("{path}/items"), visited, out),
-        (Kind::Map(nv), Kind::Map(ov)) => risky(new, old, *nv, *ov, &format!("{path}/values"), visited, out),
+        (Kind::Array(ni), Kind::Array(oi)) => {
+            risky(new, old, *ni, *oi, &format!("{path}/items"), visited, out)
+        }
+        (Kind::Map(nv), Kind::Map(ov)) => {
+            risky(new, old, *nv, *ov, &format!("{path}/values"), visited, out)
+        }
         (Kind::Union(nb), Kind::Union(ob)) => {
             for (i, &branch) in nb.iter().enumerate() {
                 if let Some(&same) = ob.iter().find(|&&b| same_shape(new, branch, old, b)) {
@@ -772,7 +819,9 @@ fn same_shape(a: &AvroSchema, x: TypeId, b: &AvroSchema, y: TypeId) -> bool {
     match (&a.types[x].kind, &b.types[y].kind) {
         (Kind::Record { name: n1, .. }, Kind::Record { name: n2, .. })
         | (Kind::Enum { name: n1, .. }, Kind::Enum { name: n2, .. })
-        | (Kind::Fixed { name: n1, .. }, Kind::Fixed { name: n2, .. }) => n1.unqualified() == n2.unqualified(),
+        | (Kind::Fixed { name: n1, .. }, Kind::Fixed { name: n2, .. }) => {
+            n1.unqualified() == n2.unqualified()
+        }
         (k1, k2) => std::mem::discriminant(k1) == std::mem::discriminant(k2),
     }
 }
@@ -922,7 +971,10 @@ mod tests {
         ]});
         let (new, old) = (schema(new), schema(old));
         assert_eq!(can_read(&new, &old), []);
-        let found: Vec<(&str, String)> = risky_changes(&new, &old).into_iter().map(|r| (r.rule, r.reader_path)).collect();
+        let found: Vec<(&str, String)> = risky_changes(&new, &old)
+            .into_iter()
+            .map(|r| (r.rule, r.reader_path))
+            .collect();
         assert_eq!(
             found,
             [

@@ -53,7 +53,9 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
     let mut evolution = Evolution::default();
     let mut out = Vec::new();
     for event in &catalog.events {
-        let Some(id) = event.schema.as_ref().and_then(|s| s.id) else { continue };
+        let Some(id) = event.schema.as_ref().and_then(|s| s.id) else {
+            continue;
+        };
         let loaded = catalog.schemas.get(id);
         if !loaded.valid {
             continue;
@@ -62,16 +64,24 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
             evolution.new.push(event.name.value.clone());
             continue;
         };
-        let Some(latest) = history.last() else { continue };
+        let Some(latest) = history.last() else {
+            continue;
+        };
         if loaded.json.as_ref() == Some(&latest.json) {
             evolution.unchanged += 1;
             continue;
         }
-        let Ok(current) = version_of(catalog, id) else { continue };
+        let Ok(current) = version_of(catalog, id) else {
+            continue;
+        };
         let locate = |node: Option<&Node>, file: &PathBuf, pointer: &str| {
             node.and_then(|n| n.pointer(pointer)).map_or_else(
                 || Location::file_start(file),
-                |n| Location { file: file.clone(), start: n.span.start, end: n.span.end },
+                |n| Location {
+                    file: file.clone(),
+                    start: n.span.start,
+                    end: n.span.end,
+                },
             )
         };
         let new_location = |pointer: &str| locate(loaded.node.as_ref(), &loaded.file, pointer);
@@ -94,7 +104,9 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
         evolution.checked.push(event.name.value.clone());
         let mode = mode_of(catalog, event);
         let schemas: Vec<SchemaVersion> = history.iter().map(|v| v.schema.clone()).collect();
-        let Ok(report) = super::check(mode, &current, &schemas) else { continue };
+        let Ok(report) = super::check(mode, &current, &schemas) else {
+            continue;
+        };
         for comparison in &report.comparisons {
             let old = &history[comparison.old_index];
             for i in &comparison.incompatibilities {
@@ -103,8 +115,14 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
                     Direction::OldReadsNew => (&i.writer_path, &i.reader_path),
                 };
                 let why = match comparison.direction {
-                    Direction::NewReadsOld => format!("consumers on the new schema cannot read data written with {}", old.label),
-                    Direction::OldReadsNew => format!("consumers still on {} cannot read data written with the new schema", old.label),
+                    Direction::NewReadsOld => format!(
+                        "consumers on the new schema cannot read data written with {}",
+                        old.label
+                    ),
+                    Direction::OldReadsNew => format!(
+                        "consumers still on {} cannot read data written with the new schema",
+                        old.label
+                    ),
                 };
                 out.push(
                     Diagnostic::new(codes::for_rule(i.rule), format!("`{}` is not {mode}: {}", event.name.value, i.message))

@@ -121,9 +121,11 @@ pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, Loa
     });
     let mut loaded = ctx.finish(root);
     if let Some(keep) = keep_only {
-        loaded
-            .diagnostics
-            .retain(|d| d.location.as_ref().is_none_or(|l| keep.iter().any(|k| l.file.starts_with(k))));
+        loaded.diagnostics.retain(|d| {
+            d.location
+                .as_ref()
+                .is_none_or(|l| keep.iter().any(|k| l.file.starts_with(k)))
+        });
     }
     Ok(loaded)
 }
@@ -249,8 +251,9 @@ impl LoadCtx {
                     continue;
                 }
             };
-            let mut entries: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok().map(|e| normalize_path(&e.path()))).collect();
+            let mut entries: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| normalize_path(&e.path())))
+                .collect();
             entries.sort();
             let mut subdirs = Vec::new();
             for path in entries {

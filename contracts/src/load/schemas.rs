@@ -244,12 +244,15 @@ fn unresolved_help(ctx: &LoadCtx, written: &str) -> String {
     let wanted = short(written);
     let mut defined: Vec<&String> = ctx.avro_pool.defined.keys().collect();
     defined.sort();
-    let suggestion = defined
-        .iter()
-        .find(|k| short(k) == wanted)
-        .or_else(|| defined.iter().find(|k| super::fields::did_you_mean(&wanted, [short(k).as_str()]).is_some()));
+    let suggestion = defined.iter().find(|k| short(k) == wanted).or_else(|| {
+        defined
+            .iter()
+            .find(|k| super::fields::did_you_mean(&wanted, [short(k).as_str()]).is_some())
+    });
     match suggestion {
-        Some(candidate) => format!("did you mean `{candidate}`? a name without a namespace resolves against the enclosing one"),
+        Some(candidate) => format!(
+            "did you mean `{candidate}`? a name without a namespace resolves against the enclosing one"
+        ),
         None => "define the type in an .avsc file of the catalog, or use its full name".to_owned(),
     }
 }
@@ -257,13 +260,22 @@ fn unresolved_help(ctx: &LoadCtx, written: &str) -> String {
 /// Parses a `.proto` file (syntax only: imports are not resolved until Protobuf
 /// compatibility arrives) and reports every syntax error protox finds, at its position.
 fn check_protobuf(ctx: &mut LoadCtx, path: &Path, text: &str) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("schema.proto");
-    let Err(error) = protox_parse::parse(name, text) else { return true };
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("schema.proto");
+    let Err(error) = protox_parse::parse(name, text) else {
+        return true;
+    };
     let at = |offset: Option<usize>| {
         let position = offset.map_or(crate::diagnostic::Position::START, |o| {
             crate::diagnostic::Position::of_byte_offset(text, o)
         });
-        Location { file: path.to_path_buf(), start: position, end: position }
+        Location {
+            file: path.to_path_buf(),
+            start: position,
+            end: position,
+        }
     };
     let span = error.span();
     let mut location = at(span.as_ref().map(|s| s.start));
@@ -271,9 +283,12 @@ fn check_protobuf(ctx: &mut LoadCtx, path: &Path, text: &str) -> bool {
         location.end = crate::diagnostic::Position::of_byte_offset(text, span.end);
     }
     ctx.push(
-        Diagnostic::new(codes::SCHEMA_INVALID, format!("invalid Protobuf schema: {error}"))
-            .at(location)
-            .help("see https://protobuf.dev/reference/protobuf/proto3-spec/ for the syntax"),
+        Diagnostic::new(
+            codes::SCHEMA_INVALID,
+            format!("invalid Protobuf schema: {error}"),
+        )
+        .at(location)
+        .help("see https://protobuf.dev/reference/protobuf/proto3-spec/ for the syntax"),
     );
     false
 }

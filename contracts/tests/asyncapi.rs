@@ -1,0 +1,1420 @@
+//! The AsyncAPI loader: small documents written for each rule, the public corpus of real
+//! documents, and the social-media example of the spec read in its 2.6 and 3.1 versions.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use contrail_contracts::model::{Correlation, Service};
+use contrail_contracts::schema::SchemaFormat;
+use contrail_contracts::{Diagnostic, LoadOptions, Loaded, load_paths};
+use proptest::prelude::*;
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create dir");
+    }
+    std::fs::write(&path, text).expect("write file");
+    path
+}
+
+fn load(paths: &[PathBuf]) -> Loaded {
+    load_paths(paths, LoadOptions::default()).expect("loads")
+}
+
+fn load_one(text: &str) -> (tempfile::TempDir, Loaded) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = write(dir.path(), "asyncapi.yaml", text);
+    let loaded = load(&[path]);
+    (dir, loaded)
+}
+
+fn with_code<'a>(loaded: &'a Loaded, code: &str) -> Vec<&'a Diagnostic> {
+    loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.code == code || d.code.name == code)
+        .collect()
+}
+
+fn dump(loaded: &Loaded) -> String {
+    loaded
+        .diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {} at {} ({}) help: {}",
+                d.severity,
+                d.code.name,
+                d.message,
+                d.location
+                    .as_ref()
+                    .map_or_else(String::new, ToString::to_string),
+                d.pointer.as_deref().unwrap_or(""),
+                d.help.as_deref().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn assert_clean(loaded: &Loaded) {
+    assert!(loaded.diagnostics.is_empty(), "{}", dump(loaded));
+}
+
+/// (service, produces|consumes, topic, event) of every service.
+fn flows(loaded: &Loaded) -> BTreeSet<(String, &'static str, String, String)> {
+    let mut out = BTreeSet::new();
+    for s in &loaded.catalog.services {
+        for p in &s.produces {
+            let topic = p.topic.as_ref().map_or("", |t| &t.value);
+            out.insert((
+                s.name.value.clone(),
+                "produces",
+                topic.to_owned(),
+                p.event.value.clone(),
+            ));
+        }
+        for c in &s.consumes {
+            let topic = c.topic.as_ref().map_or("", |t| &t.value);
+            out.insert((
+                s.name.value.clone(),
+                "consumes",
+                topic.to_owned(),
+                c.event.value.clone(),
+            ));
+        }
+    }
+    out
+}
+
+fn service<'a>(loaded: &'a Loaded, name: &str) -> &'a Service {
+    loaded
+        .catalog
+        .service(name)
+        .unwrap_or_else(|| panic!("no service {name}: {}", dump(loaded)))
+}
+
+fn directions(s: &Service) -> (Vec<String>, Vec<String>) {
+    (
+        s.produces.iter().map(|p| p.event.value.clone()).collect(),
+        s.consumes.iter().map(|c| c.event.value.clone()).collect(),
+    )
+}
+
+const V26: &str = r#"asyncapi: '2.6.0'
+info:
+  title: Orders
+  version: '1.0.0'
+  x-owner: team-orders
+  description: Takes orders.
+channels:
+  orders.placed:
+    subscribe:
+      message:
+        $ref: '#/components/messages/OrderPlaced'
+  payments.done:
+    publish:
+      operationId: onPayment
+      message:
+        payload:
+          type: object
+components:
+  messages:
+    OrderPlaced:
+      payload:
+        type: object
+        properties:
+          id: {type: string}
+"#;
+
+#[test]
+fn v2_spec_perspective_subscribe_is_produce() {
+    let (_dir, loaded) = load_one(V26);
+    assert_clean(&loaded);
+    let s = service(&loaded, "Orders");
+    assert_eq!(
+        s.owner.as_ref().map(|o| o.value.as_str()),
+        Some("team-orders")
+    );
+    assert_eq!(s.description.as_deref(), Some("Takes orders."));
+    assert_eq!(
+        directions(s),
+        (
+            vec!["OrderPlaced".to_owned()],
+            vec!["onPayment-message".to_owned()]
+        )
+    );
+    assert_eq!(
+        s.produces[0].topic.as_ref().map(|t| t.value.as_str()),
+        Some("orders.placed")
+    );
+    let event = loaded.catalog.event("OrderPlaced").expect("event");
+    assert_eq!(
+        event.topic.as_ref().map(|t| t.value.as_str()),
+        Some("orders.placed")
+    );
+    // The service is located at its title.
+    assert_eq!(s.name.location.start.line, 3);
+    assert_eq!(s.name.pointer, "/info/title");
+}
+
+#[test]
+fn v2_client_perspective_by_extension() {
+    for (place, text) in [
+        (
+            "root",
+            V26.replacen("info:", "x-contrail-perspective: client\ninfo:", 1),
+        ),
+        (
+            "info",
+            V26.replacen(
+                "  x-owner:",
+                "  x-contrail-perspective: client\n  x-owner:",
+                1,
+            ),
+        ),
+    ] {
+        let (_dir, loaded) = load_one(&text);
+        assert_clean(&loaded);
+        assert_eq!(
+            directions(service(&loaded, "Orders")),
+            (
+                vec!["onPayment-message".to_owned()],
+                vec!["OrderPlaced".to_owned()]
+            ),
+            "extension at the {place}"
+        );
+    }
+    let (_dir, loaded) =
+        load_one(&V26.replacen("info:", "x-contrail-perspective: sideways\ninfo:", 1));
+    let bad = with_code(&loaded, "CV005");
+    assert_eq!(bad.len(), 1, "{}", dump(&loaded));
+    assert_eq!(bad[0].pointer.as_deref(), Some("/x-contrail-perspective"));
+    assert!(bad[0].help.is_some());
+}
+
+#[test]
+fn v2_client_perspective_by_catalog_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "contrail.yaml",
+        "catalog: t\nasyncapi:\n  client-perspective: [apis/orders.yaml]\n",
+    );
+    write(dir.path(), "apis/orders.yaml", V26);
+    write(
+        dir.path(),
+        "apis/other.yaml",
+        &V26.replace("title: Orders", "title: Other"),
+    );
+    let loaded = load(&[dir.path().to_path_buf()]);
+    assert_clean(&loaded);
+    assert_eq!(
+        directions(service(&loaded, "Orders")),
+        (
+            vec!["onPayment-message".to_owned()],
+            vec!["OrderPlaced".to_owned()]
+        )
+    );
+    // Documents not listed keep the spec's reading.
+    assert_eq!(
+        directions(service(&loaded, "Other")),
+        (
+            vec!["OrderPlaced".to_owned()],
+            vec!["onPayment-message".to_owned()]
+        )
+    );
+}
+
+const V30: &str = r#"asyncapi: 3.0.0
+info:
+  title: Pricing
+  version: 1.0.0
+channels:
+  requests:
+    address: pricing.requests
+    messages:
+      PriceRequested:
+        $ref: '#/components/messages/PriceRequested'
+  replies:
+    address: null
+    messages:
+      PriceQuoted:
+        name: PriceQuoted
+        payload: {type: object}
+  ticks:
+    address: pricing.ticks
+    messages:
+      tick: {payload: {type: object}}
+      tock: {title: Tock, payload: {type: object}}
+operations:
+  askForPrice:
+    action: send
+    channel: {$ref: '#/channels/requests'}
+    reply:
+      channel: {$ref: '#/channels/replies'}
+  answerPrices:
+    action: receive
+    channel: {$ref: '#/channels/requests'}
+    messages:
+      - $ref: '#/channels/requests/messages/PriceRequested'
+    reply:
+      channel: {$ref: '#/channels/replies'}
+      messages:
+        - $ref: '#/channels/replies/messages/PriceQuoted'
+  readTicks:
+    action: receive
+    channel: {$ref: '#/channels/ticks'}
+    messages:
+      - $ref: '#/channels/ticks/messages/tock'
+components:
+  messages:
+    PriceRequested:
+      payload: {type: object}
+"#;
+
+#[test]
+fn v3_send_receive_and_reply() {
+    let (_dir, loaded) = load_one(V30);
+    assert_clean(&loaded);
+    let got = flows(&loaded);
+    let want: BTreeSet<_> = [
+        ("produces", "pricing.requests", "PriceRequested"),
+        ("consumes", "replies", "PriceQuoted"),
+        ("consumes", "pricing.requests", "PriceRequested"),
+        ("produces", "replies", "PriceQuoted"),
+        ("consumes", "pricing.ticks", "tock"),
+    ]
+    .into_iter()
+    .map(|(d, t, e)| ("Pricing".to_owned(), d, t.to_owned(), e.to_owned()))
+    .collect();
+    assert_eq!(got, want);
+    // `tick` is on the channel but no operation names it; `tock` is named by its key, not title.
+    assert!(loaded.catalog.event("tick").is_none());
+    assert!(loaded.catalog.event("Tock").is_none());
+}
+
+#[test]
+fn v3_invalid_action_and_missing_channel() {
+    let text = V30
+        .replace("    action: send\n", "    action: publish\n")
+        .replace(
+            "    action: receive\n    channel: {$ref: '#/channels/ticks'}\n",
+            "    action: receive\n",
+        );
+    let (_dir, loaded) = load_one(&text);
+    let invalid = with_code(&loaded, "CV005");
+    assert_eq!(invalid.len(), 1, "{}", dump(&loaded));
+    assert_eq!(
+        invalid[0].pointer.as_deref(),
+        Some("/operations/askForPrice/action")
+    );
+    let missing = with_code(&loaded, "CV006");
+    assert_eq!(missing.len(), 1, "{}", dump(&loaded));
+    assert!(
+        missing[0].message.contains("channel"),
+        "{}",
+        missing[0].message
+    );
+}
+
+#[test]
+fn ref_to_a_sibling_file_resolves_against_that_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let api = write(
+        dir.path(),
+        "svc/asyncapi.yaml",
+        r#"asyncapi: 2.6.0
+info: {title: Shop, version: '1'}
+channels:
+  shop.orders:
+    subscribe:
+      message:
+        $ref: '../common/messages.yaml#/orderPlaced'
+"#,
+    );
+    let messages = write(
+        dir.path(),
+        "common/messages.yaml",
+        "orderPlaced:\n  payload:\n    $ref: './schemas.yaml#/order'\n  examples:\n    - payload: {id: 7}\n",
+    );
+    let schemas = write(
+        dir.path(),
+        "common/schemas.yaml",
+        "order:\n  type: object\n  properties:\n    id:\n      $ref: '#/id'\nid:\n  type: string\n",
+    );
+    let loaded = load(&[api]);
+    let event = loaded
+        .catalog
+        .event("orderPlaced")
+        .expect("event named by its key");
+    let schema_ref = event.schema.as_ref().expect("schema");
+    assert_eq!(schema_ref.written.value, "./schemas.yaml#/order");
+    assert_eq!(schema_ref.written.location.file, messages);
+    let schema = loaded.catalog.schemas.get(schema_ref.id.expect("loaded"));
+    assert_eq!(schema.format, SchemaFormat::JsonSchema);
+    assert_eq!(schema.file, schemas);
+    assert_eq!(schema.pointer, "/order");
+    assert!(schema.valid);
+    // The example (id: 7) is checked against the schema in its file, through its local $ref.
+    let mismatch = with_code(&loaded, "CV030");
+    assert_eq!(mismatch.len(), 1, "{}", dump(&loaded));
+    let location = mismatch[0].location.as_ref().expect("location");
+    assert_eq!(location.file, messages);
+    assert_eq!(location.start.line, 5);
+    assert_eq!(
+        mismatch[0].pointer.as_deref(),
+        Some("/orderPlaced/examples/0/payload/id")
+    );
+}
+
+#[test]
+fn remote_ref_is_a_warning_and_is_skipped() {
+    let (_dir, loaded) = load_one(
+        r#"asyncapi: 3.0.0
+info: {title: Costing, version: '1'}
+channels:
+  requests:
+    address: costing.requests
+    messages:
+      CostingRequest:
+        name: CostingRequest
+        payload:
+          schemaFormat: application/vnd.apache.avro;version=1.9.0
+          schema:
+            $ref: https://example.com/schemas/CostingRequest.avsc
+operations:
+  receive:
+    action: receive
+    channel: {$ref: '#/channels/requests'}
+"#,
+    );
+    let remote = with_code(&loaded, "CV012");
+    assert_eq!(remote.len(), 1, "{}", dump(&loaded));
+    assert_eq!(remote[0].severity, contrail_contracts::Severity::Warning);
+    assert_eq!(
+        remote[0].pointer.as_deref(),
+        Some("/channels/requests/messages/CostingRequest/payload/schema/$ref")
+    );
+    assert_eq!(remote[0].location.as_ref().map(|l| l.start.line), Some(12));
+    assert!(remote[0].help.is_some());
+    assert_eq!(loaded.diagnostics.len(), 1, "{}", dump(&loaded));
+    let event = loaded.catalog.event("CostingRequest").expect("event");
+    let schema = event.schema.as_ref().expect("schema ref");
+    assert_eq!(schema.id, None);
+    assert_eq!(
+        schema.written.value,
+        "https://example.com/schemas/CostingRequest.avsc"
+    );
+}
+
+#[test]
+fn unresolved_refs_point_at_the_ref() {
+    let (_dir, loaded) = load_one(
+        r#"asyncapi: 2.6.0
+info: {title: Broken, version: '1'}
+channels:
+  a:
+    subscribe:
+      message:
+        $ref: '#/components/messages/Nope'
+  b:
+    subscribe:
+      message:
+        $ref: 'missing.yaml#/Thing'
+  c:
+    subscribe:
+      message:
+        $ref: '#/components/messages/loop'
+  d:
+    subscribe:
+      message:
+        $ref: '#/components/messages/a/b'
+components:
+  messages:
+    Nop: {payload: {type: object}}
+    loop:
+      $ref: '#/components/messages/loop'
+    a/b:
+      name: Slashed
+"#,
+    );
+    let unresolved = with_code(&loaded, "CV011");
+    let lines: Vec<u32> = unresolved
+        .iter()
+        .filter_map(|d| d.location.as_ref().map(|l| l.start.line))
+        .collect();
+    assert_eq!(lines, vec![7, 11, 19, 24], "{}", dump(&loaded));
+    assert!(unresolved.iter().all(|d| d.help.is_some()));
+    assert!(
+        unresolved[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("`Nop`"),
+        "{}",
+        dump(&loaded)
+    );
+    assert!(
+        unresolved[2].help.as_deref().unwrap_or("").contains("~1"),
+        "{}",
+        dump(&loaded)
+    );
+    assert_eq!(
+        unresolved[0].pointer.as_deref(),
+        Some("/channels/a/subscribe/message/$ref")
+    );
+    // The unescaped `/` is reported and read as meant.
+    assert!(loaded.catalog.event("Slashed").is_some());
+    assert_eq!(service(&loaded, "Broken").produces.len(), 1);
+}
+
+#[test]
+fn unsupported_versions_stop_loading() {
+    for (version, line_col) in [
+        ("'1.2.0'", (1, 11)),
+        ("'3.2.0'", (1, 11)),
+        ("2.6", (1, 11)),
+        ("latest", (1, 11)),
+    ] {
+        let (_dir, loaded) = load_one(&format!(
+            "asyncapi: {version}\ninfo: {{title: X, version: '1'}}\nchannels:\n  a:\n    subscribe:\n      message: {{name: M}}\n"
+        ));
+        let found = with_code(&loaded, "CV040");
+        assert_eq!(found.len(), 1, "{version}: {}", dump(&loaded));
+        assert_eq!(loaded.diagnostics.len(), 1, "{}", dump(&loaded));
+        let location = found[0].location.as_ref().expect("location");
+        assert_eq!((location.start.line, location.start.column), line_col);
+        assert_eq!(found[0].pointer.as_deref(), Some("/asyncapi"));
+        assert!(found[0].help.is_some());
+        assert!(loaded.catalog.services.is_empty());
+        assert!(loaded.catalog.events.is_empty());
+    }
+}
+
+#[test]
+fn correlation_ids_map_to_headers_and_payload_fields() {
+    let (_dir, loaded) = load_one(
+        r#"asyncapi: 3.0.0
+info: {title: Corr, version: '1'}
+channels:
+  c:
+    address: c
+    messages:
+      ByHeader:
+        correlationId: {$ref: '#/components/correlationIds/header'}
+      ByPayload:
+        correlationId:
+          location: $message.payload#/meta/correlationId
+      Wrong:
+        correlationId:
+          location: $message.body#/id
+      NoLocation:
+        correlationId:
+          description: forgot
+operations:
+  o:
+    action: send
+    channel: {$ref: '#/channels/c'}
+components:
+  correlationIds:
+    header:
+      location: $message.header#/correlation-id
+"#,
+    );
+    let correlation = |name: &str| {
+        loaded
+            .catalog
+            .event(name)
+            .and_then(|e| e.correlation.as_ref())
+            .map(|c| c.value.clone())
+    };
+    assert_eq!(
+        correlation("ByHeader"),
+        Some(Correlation::Header("correlation-id".to_owned()))
+    );
+    assert_eq!(
+        correlation("ByPayload"),
+        Some(Correlation::Payload("/meta/correlationId".to_owned()))
+    );
+    assert_eq!(correlation("Wrong"), None);
+    let header = loaded
+        .catalog
+        .event("ByHeader")
+        .and_then(|e| e.correlation.as_ref())
+        .expect("set");
+    assert_eq!(header.pointer, "/components/correlationIds/header/location");
+    assert_eq!(header.location.start.line, 25);
+    let invalid = with_code(&loaded, "CV005");
+    assert_eq!(invalid.len(), 1, "{}", dump(&loaded));
+    assert_eq!(
+        invalid[0].pointer.as_deref(),
+        Some("/channels/c/messages/Wrong/correlationId/location")
+    );
+    assert_eq!(with_code(&loaded, "CV006").len(), 1, "{}", dump(&loaded));
+}
+
+#[test]
+fn kafka_topic_and_group_bindings() {
+    let (_dir, loaded) = load_one(
+        r#"asyncapi: 2.6.0
+info: {title: Billing, version: '1'}
+channels:
+  orders:
+    bindings:
+      kafka:
+        topic: shop.orders.v1
+    publish:
+      bindings:
+        kafka:
+          groupId: {type: string, enum: [billing]}
+      message: {name: OrderPlaced}
+  refunds:
+    publish:
+      traits:
+        - $ref: '#/components/operationTraits/kafka'
+      message: {name: RefundIssued}
+  audit:
+    publish:
+      bindings:
+        kafka:
+          groupId: {type: string, description: choose your own}
+      message: {name: Audited}
+  fees:
+    publish:
+      bindings:
+        kafka:
+          groupId: {type: string, examples: [fee-reader, other]}
+      message: {name: FeeCharged}
+components:
+  operationTraits:
+    kafka:
+      bindings:
+        kafka:
+          groupId: {type: string, const: billing-refunds}
+"#,
+    );
+    assert_clean(&loaded);
+    let s = service(&loaded, "Billing");
+    let consumed: BTreeMap<&str, (Option<&str>, Option<&str>)> = s
+        .consumes
+        .iter()
+        .map(|c| {
+            (
+                c.event.value.as_str(),
+                (
+                    c.topic.as_ref().map(|t| t.value.as_str()),
+                    c.group.as_ref().map(|g| g.value.as_str()),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(
+        consumed["OrderPlaced"],
+        (Some("shop.orders.v1"), Some("billing"))
+    );
+    assert_eq!(
+        consumed["RefundIssued"],
+        (Some("refunds"), Some("billing-refunds"))
+    );
+    assert_eq!(consumed["Audited"], (Some("audit"), None));
+    assert_eq!(consumed["FeeCharged"], (Some("fees"), Some("fee-reader")));
+    let event = loaded.catalog.event("OrderPlaced").expect("event");
+    let topic = event.topic.as_ref().expect("topic");
+    assert_eq!(topic.pointer, "/channels/orders/bindings/kafka/topic");
+    assert_eq!(topic.location.start.line, 7);
+}
+
+const AVRO_DOC: &str = r#"asyncapi: 2.6.0
+info: {title: Avro, version: '1'}
+channels:
+  t:
+    subscribe:
+      message:
+        name: Placed
+        schemaFormat: application/vnd.apache.avro;version=1.9.0
+        payload:
+          type: record
+          name: Placed
+          namespace: shop
+          fields:
+            - {name: id, type: string}
+            - {name: total, type: shop.Money}
+        examples:
+          - payload: {id: a, total: {cents: 1}}
+"#;
+
+#[test]
+fn avro_payloads_with_catalog_types() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "contrail.yaml", "catalog: t\n");
+    write(
+        dir.path(),
+        "schemas/money.avsc",
+        r#"{"type": "record", "name": "Money", "namespace": "shop", "fields": [{"name": "cents", "type": "long"}]}"#,
+    );
+    write(dir.path(), "asyncapi.yaml", AVRO_DOC);
+    let loaded = load(&[dir.path().to_path_buf()]);
+    assert_clean(&loaded);
+    let event = loaded.catalog.event("Placed").expect("event");
+    let schema = loaded
+        .catalog
+        .schemas
+        .get(event.schema.as_ref().and_then(|s| s.id).expect("id"));
+    assert_eq!(schema.format, SchemaFormat::Avro);
+    assert!(schema.valid && schema.avro.is_some());
+    assert_eq!(schema.pointer, "/channels/t/subscribe/message/payload");
+    assert_eq!(schema.references.len(), 1);
+    assert_eq!(
+        event.schema.as_ref().map(|s| s.written.value.as_str()),
+        Some("#/channels/t/subscribe/message/payload")
+    );
+}
+
+#[test]
+fn invalid_avro_payload() {
+    let (_dir, loaded) = load_one(&AVRO_DOC.replace("type: shop.Money", "type: {type: map}"));
+    let invalid = with_code(&loaded, "CV010");
+    assert_eq!(invalid.len(), 1, "{}", dump(&loaded));
+    assert_eq!(
+        invalid[0].pointer.as_deref(),
+        Some("/channels/t/subscribe/message/payload")
+    );
+    assert_eq!(invalid[0].location.as_ref().map(|l| l.start.line), Some(10));
+    let event = loaded.catalog.event("Placed").expect("event");
+    let schema = loaded
+        .catalog
+        .schemas
+        .get(event.schema.as_ref().and_then(|s| s.id).expect("id"));
+    assert!(!schema.valid);
+    // Alone, the named type is not defined.
+    let (_dir, loaded) = load_one(AVRO_DOC);
+    let unresolved = with_code(&loaded, "CV011");
+    assert_eq!(unresolved.len(), 1, "{}", dump(&loaded));
+    assert_eq!(
+        unresolved[0].pointer.as_deref(),
+        Some("/channels/t/subscribe/message/payload/fields/1/type")
+    );
+}
+
+#[test]
+fn unknown_schema_format_is_noted() {
+    let (_dir, loaded) = load_one(&AVRO_DOC.replace(
+        "application/vnd.apache.avro;version=1.9.0",
+        "application/raml+yaml;version=1.0",
+    ));
+    let noted = with_code(&loaded, "CV041");
+    assert_eq!(noted.len(), 1, "{}", dump(&loaded));
+    assert_eq!(noted[0].severity, contrail_contracts::Severity::Info);
+    assert_eq!(noted[0].location.as_ref().map(|l| l.start.line), Some(8));
+    assert!(
+        loaded
+            .catalog
+            .event("Placed")
+            .expect("event")
+            .schema
+            .is_none()
+    );
+}
+
+#[test]
+fn example_mismatch_points_inside_the_example() {
+    let (_dir, loaded) = load_one(
+        r#"asyncapi: 3.0.0
+info: {title: Ex, version: '1'}
+channels:
+  c:
+    address: c
+    messages:
+      Placed:
+        $ref: '#/components/messages/Placed'
+operations:
+  o: {action: send, channel: {$ref: '#/channels/c'}}
+components:
+  messages:
+    Placed:
+      payload:
+        $ref: '#/components/schemas/Placed'
+      examples:
+        - name: good
+          payload: {id: a, count: 1}
+        - name: bad
+          payload:
+            id: b
+            count: many
+  schemas:
+    Placed:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        count: {$ref: '#/components/schemas/Count'}
+    Count: {type: integer}
+"#,
+    );
+    let mismatch = with_code(&loaded, "CV030");
+    assert_eq!(mismatch.len(), 1, "{}", dump(&loaded));
+    let location = mismatch[0].location.as_ref().expect("location");
+    assert_eq!((location.start.line, location.start.column), (22, 20));
+    assert_eq!(
+        mismatch[0].pointer.as_deref(),
+        Some("/components/messages/Placed/examples/1/payload/count")
+    );
+    assert!(
+        mismatch[0].message.contains("`bad`"),
+        "{}",
+        mismatch[0].message
+    );
+    assert_eq!(loaded.diagnostics.len(), 1, "{}", dump(&loaded));
+    let schema = loaded.catalog.schemas.get(
+        loaded
+            .catalog
+            .event("Placed")
+            .and_then(|e| e.schema.as_ref())
+            .and_then(|s| s.id)
+            .expect("id"),
+    );
+    assert_eq!(schema.pointer, "/components/schemas/Placed");
+}
+
+/// AsyncAPI payload schemas live at a pointer inside a document. `validate.rs` compiles them as
+/// `{"$ref": "file://<doc>#<pointer>"}`; that wrapper must not be given the document's own URI
+/// as its base URI (it would shadow the document, so every pointer "does not exist"), and the
+/// pointer must be percent-encoded in the URI (channel names hold `{` and `}`).
+#[test]
+fn payload_schemas_at_a_pointer_compile() {
+    let (_dir, loaded) = load_one(
+        "asyncapi: 2.6.0\ninfo: {title: P, version: '1'}\nchannels:\n  '{queue}':\n    subscribe:\n      message:\n        name: M\n        payload: {type: object}\n        examples: [{payload: {a: 1}}]\n",
+    );
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "validate.rs compile_json_schema must build the `{{\"$ref\": uri#pointer}}` wrapper without `with_base_uri(uri)` and with the pointer percent-encoded:\n{}",
+        dump(&loaded)
+    );
+}
+
+#[test]
+fn naming_order() {
+    let (_dir, loaded) = load_one(
+        r#"asyncapi: 2.6.0
+info: {title: Names, version: '1'}
+channels:
+  c1:
+    subscribe:
+      message:
+        oneOf:
+          - {x-contrail-event: FromExtension, messageId: id1, name: n1, title: t1}
+          - {messageId: FromMessageId, name: n2, title: t2}
+          - {name: FromName, title: t3}
+          - $ref: '#/components/messages/FromKey'
+          - {title: FromTitle}
+          - {payload: {type: string}}
+  c2:
+    publish:
+      operationId: readIt
+      message: {payload: {type: string}}
+  c3:
+    publish:
+      message:
+        traits:
+          - {name: FromTrait}
+components:
+  messages:
+    FromKey: {title: NotThis}
+"#,
+    );
+    assert_clean(&loaded);
+    let (produced, consumed) = directions(service(&loaded, "Names"));
+    assert_eq!(
+        produced,
+        [
+            "FromExtension",
+            "FromMessageId",
+            "FromName",
+            "FromKey",
+            "FromTitle",
+            "c1-message"
+        ]
+    );
+    assert_eq!(consumed, ["readIt-message", "FromTrait"]);
+}
+
+#[test]
+fn malformed_shapes_never_panic() {
+    let documents = [
+        "asyncapi: 2.6.0\ninfo: {title: A, version: '1'}\nchannels: [a, b]\n",
+        "asyncapi: 2.6.0\ninfo: {title: A, version: '1'}\nchannels:\n  a: just a string\n",
+        "asyncapi: 2.6.0\ninfo: {title: A, version: '1'}\nchannels:\n  a:\n    subscribe: [1]\n    publish:\n      message: 5\n",
+        "asyncapi: 2.6.0\ninfo: {title: A, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message:\n        oneOf: {a: 1}\n",
+        "asyncapi: 2.6.0\ninfo: {title: A, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message:\n        $ref: 5\n",
+        "asyncapi: 3.0.0\ninfo: {title: A, version: '1'}\noperations: [send, receive]\n",
+        "asyncapi: 3.0.0\ninfo: {title: A, version: '1'}\noperations:\n  o: 5\n  p: {action: send, channel: 7}\n  q: {action: send, channel: {$ref: '#/channels/x'}, messages: {a: 1}}\nchannels:\n  x: {address: 5, messages: [1, 2]}\n",
+        "asyncapi: 3.0.0\ninfo: 5\noperations:\n  o: {action: receive, channel: {$ref: '#/channels/x'}, reply: 5}\nchannels:\n  x: {messages: {m: {payload: {schemaFormat: 5}}}}\n",
+        "asyncapi: 3.0.0\ninfo: {title: A}\noperations:\n  o: {action: receive, channel: {$ref: '#/channels/x'}, reply: {channel: 5, messages: 6}}\nchannels:\n  x: {messages: {m: {payload: {schemaFormat: application/vnd.apache.avro, schema: 5}, examples: 5, correlationId: 5}}}\n",
+        "asyncapi: 3.0.0\ninfo: {title: A}\noperations:\n  o: {action: receive, channel: {$ref: '#'}}\n",
+        "asyncapi: 3.0.0\ninfo: {title: A}\noperations:\n  o: {action: receive, channel: {$ref: '#/operations/o'}}\n",
+        "asyncapi: 2.6.0\ninfo: {title: A}\nchannels:\n  a:\n    subscribe:\n      message:\n        payload:\n          $ref: '#/channels/a/subscribe/message/payload'\n",
+        "asyncapi: 2.6.0\ninfo: {title: A}\nchannels:\n  a:\n    subscribe:\n      message:\n        payload:\n          type: object\n          properties:\n            self: {$ref: '#/channels/a/subscribe/message/payload'}\n",
+        "asyncapi: 2.6.0\ninfo: {title: A}\nchannels:\n  a:\n    subscribe:\n      message:\n        $ref: '#/channels/a/subscribe/message'\n",
+        "asyncapi: 2.6.0\nchannels:\n  a:\n    subscribe:\n      message: {traits: 5, examples: [5, {payload: 1}]}\n",
+        "asyncapi: 2.6.0\ninfo: {title: A}\nchannels:\n  a:\n    subscribe:\n      message:\n        $ref: '#/components/messages/M'\ncomponents:\n  messages:\n    M:\n      oneOf:\n        - $ref: '#/components/messages/M'\n        - $ref: '#/components/messages/M'\n        - {name: Leaf}\n",
+        "asyncapi: {a: 1}\n",
+        "asyncapi: 2.6.0\n",
+        "[1, 2]\n",
+    ];
+    for text in documents {
+        let (_dir, loaded) = load_one(text);
+        for d in &loaded.diagnostics {
+            assert!(d.location.is_some(), "{text}\n{}", dump(&loaded));
+            assert!(d.help.is_some(), "no help: {text}\n{}", dump(&loaded));
+        }
+    }
+    // Shapes that are wrong are reported, not skipped silently.
+    let (_dir, loaded) = load_one(documents[0]);
+    assert_eq!(with_code(&loaded, "CV005").len(), 1, "{}", dump(&loaded));
+    let (_dir, loaded) = load_one(documents[1]);
+    assert_eq!(with_code(&loaded, "CV005").len(), 1, "{}", dump(&loaded));
+    let (_dir, loaded) = load_one(documents[5]);
+    assert_eq!(with_code(&loaded, "CV005").len(), 1, "{}", dump(&loaded));
+}
+
+#[test]
+fn json_documents_and_shared_components_documents() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "contrail.yaml", "catalog: t\n");
+    write(
+        dir.path(),
+        "api.json",
+        r##"{"asyncapi": "3.0.0", "info": {"title": "Json", "version": "1"},
+            "channels": {"c": {"address": "c", "messages": {"M": {"$ref": "shared.yaml#/components/messages/M"}}}},
+            "operations": {"o": {"action": "send", "channel": {"$ref": "#/channels/c"}}}}"##,
+    );
+    write(
+        dir.path(),
+        "shared.yaml",
+        "asyncapi: 3.0.0\ninfo: {title: Shared, version: '1'}\ncomponents:\n  messages:\n    M: {payload: {type: string}}\n",
+    );
+    let loaded = load(&[dir.path().to_path_buf()]);
+    assert_clean(&loaded);
+    assert_eq!(loaded.catalog.services.len(), 1);
+    assert_eq!(directions(service(&loaded, "Json")).0, ["M"]);
+}
+
+// ----- corpus -------------------------------------------------------------------------------
+
+fn corpus_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/asyncapi");
+    assert!(
+        dir.is_dir(),
+        "the AsyncAPI corpus is missing: expected it at {}",
+        dir.display()
+    );
+    dir
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("read corpus dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files_under(&path, out);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
+            out.push(path);
+        }
+    }
+}
+
+/// For an AsyncAPI document (a top-level `asyncapi:` key), how many channels and operations it
+/// declares.
+fn is_asyncapi(path: &Path) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let doc = contrail_contracts::yaml::parse(&text).ok()?;
+    doc.root.get("asyncapi")?;
+    let count = |key: &str| {
+        doc.root
+            .get(key)
+            .and_then(|n| n.as_map())
+            .map_or(0, <[_]>::len)
+    };
+    Some(count("channels") + count("operations"))
+}
+
+/// What each corpus document is expected to report, by code, after review by hand. Documents
+/// not listed load without findings.
+fn expected_corpus_findings() -> BTreeMap<&'static str, Vec<(&'static str, usize)>> {
+    BTreeMap::from([
+        // Payload schemas `$ref` the bluesky event-model schemas on GitHub: never fetched.
+        (
+            "DiamondLightSource__blueapi/docs/reference/asyncapi.yaml",
+            vec![("REMOTE_REFERENCE", 8)],
+        ),
+        // The status message is used on two channels: the event keeps the first topic.
+        (
+            "Forsakringskassan__rimfrost-operativt-uppgiftslager-asyncapi/asyncapi.yaml",
+            vec![("ASYNCAPI_UNMAPPED", 1)],
+        ),
+        // The Avro payloads are `$ref`s to https://www.asyncapi.com/...avsc.
+        (
+            "asyncapi__spec/examples/adeo-kafka-request-reply-asyncapi.yml",
+            vec![("REMOTE_REFERENCE", 2)],
+        ),
+        // Correlation id `$message.header#/MQMD/CorrelId`: a path inside an MQ header.
+        (
+            "asyncapi__spec/examples/application-headers-asyncapi.yml",
+            vec![("ASYNCAPI_UNMAPPED", 1)],
+        ),
+        (
+            "asyncapi__spec/examples/correlation-id-asyncapi.yml",
+            vec![("ASYNCAPI_UNMAPPED", 1)],
+        ),
+        (
+            "asyncapi__spec@v2.6.0/examples/application-headers.yml",
+            vec![("ASYNCAPI_UNMAPPED", 1)],
+        ),
+        (
+            "asyncapi__spec@v2.6.0/examples/correlation-id.yml",
+            vec![("ASYNCAPI_UNMAPPED", 1)],
+        ),
+        // `turnOnOff` travels on the turn.on and the turn.off channels.
+        (
+            "asyncapi__spec/examples/streetlights-kafka-asyncapi.yml",
+            vec![("ASYNCAPI_UNMAPPED", 1)],
+        ),
+        (
+            "asyncapi__spec/examples/streetlights-mqtt-asyncapi.yml",
+            vec![("ASYNCAPI_UNMAPPED", 1)],
+        ),
+        (
+            "asyncapi__spec@v2.6.0/examples/streetlights-kafka.yml",
+            vec![("ASYNCAPI_UNMAPPED", 1)],
+        ),
+        (
+            "asyncapi__spec@v2.6.0/examples/streetlights-mqtt.yml",
+            vec![("ASYNCAPI_UNMAPPED", 1)],
+        ),
+        // Both subscriptionStatus examples break the schema (`pair` is a string where an
+        // array is declared, `status: unsubscribed` and `depth: 42` are outside their enums).
+        (
+            "asyncapi__spec/examples/kraken-websocket-request-reply-message-filter-in-reply-asyncapi.yml",
+            vec![("EXAMPLE_MISMATCH", 2)],
+        ),
+        (
+            "asyncapi__spec/examples/kraken-websocket-request-reply-multiple-channels-asyncapi.yml",
+            vec![("EXAMPLE_MISMATCH", 2)],
+        ),
+        // 65 `$ref`s such as `#/components/messages/subpackage_agent/v1.agent...` name keys that
+        // contain `/` without escaping it as `~1` (asyncapi-validate reports the same 65).
+        (
+            "deepgram__deepgram-api-specs/asyncapi.yml",
+            vec![("UNRESOLVED_REFERENCE", 65)],
+        ),
+    ])
+}
+
+#[test]
+fn corpus_documents_load() {
+    let dir = corpus_dir();
+    let mut files = Vec::new();
+    files_under(&dir, &mut files);
+    let expected = expected_corpus_findings();
+    let mut documents = 0;
+    let mut report = String::new();
+    let mut failures = Vec::new();
+    for path in files {
+        let Some(parts) = is_asyncapi(&path) else {
+            continue;
+        };
+        documents += 1;
+        let loaded = load(std::slice::from_ref(&path));
+        let relative = path
+            .strip_prefix(&dir)
+            .expect("under corpus")
+            .to_string_lossy()
+            .into_owned();
+        let want_services = usize::from(parts > 0);
+        if loaded.catalog.services.len() != want_services {
+            failures.push(format!(
+                "{relative}: {} services, expected {want_services}",
+                loaded.catalog.services.len()
+            ));
+        }
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in &loaded.diagnostics {
+            *counts.entry(d.code.name).or_default() += 1;
+            assert!(
+                d.location.is_some() && d.help.is_some(),
+                "{relative}: {}",
+                dump(&loaded)
+            );
+        }
+        let got: Vec<(&str, usize)> = counts.into_iter().collect();
+        let want = expected.get(relative.as_str()).cloned().unwrap_or_default();
+        if got != want {
+            failures.push(format!("{relative}: findings {got:?}, expected {want:?}"));
+        }
+        let services: Vec<String> = loaded
+            .catalog
+            .services
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} (+{} -{})",
+                    s.name.value,
+                    s.produces.len(),
+                    s.consumes.len()
+                )
+            })
+            .collect();
+        report.push_str(&format!(
+            "== {relative}: {} events, {}\n{}\n",
+            loaded.catalog.events.len(),
+            services.join(", "),
+            dump(&loaded)
+        ));
+    }
+    println!("{report}");
+    assert!(
+        documents >= 50,
+        "only {documents} AsyncAPI documents found in {}",
+        dir.display()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ----- the social-media example in 2.6 and 3.1 ----------------------------------------------
+
+const SOCIAL_MEDIA_SERVICES: [&str; 5] = [
+    "backend",
+    "comments-service",
+    "frontend",
+    "notification-service",
+    "public-api",
+];
+
+fn social_media(version_dir: &str) -> Loaded {
+    let base = corpus_dir().join(version_dir).join("examples/social-media");
+    let paths: Vec<PathBuf> = SOCIAL_MEDIA_SERVICES
+        .iter()
+        .map(|s| base.join(s).join("asyncapi.yaml"))
+        .collect();
+    load(&paths)
+}
+
+#[test]
+fn social_media_26_and_31_describe_the_same_system() {
+    // The 2.6 documents follow the spec's reading (subscribe = the application sends): the
+    // backend `subscribe`s to comment/liked where the 3.1 backend has `sendCommentLiked`. No
+    // client-perspective override is needed, and none is applied.
+    let v26 = social_media("asyncapi__spec@v2.6.0");
+    let v31 = social_media("asyncapi__spec");
+    for loaded in [&v26, &v31] {
+        let findings: Vec<&Diagnostic> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity > contrail_contracts::Severity::Info)
+            .collect();
+        assert!(findings.is_empty(), "{}", dump(loaded));
+        assert_eq!(loaded.catalog.services.len(), 5);
+    }
+    let flows26 = flows(&v26);
+    assert_eq!(flows26, flows(&v31));
+    let expected: BTreeSet<(String, &str, String, String)> = [
+        (
+            "Website Backend",
+            "produces",
+            "comment/liked",
+            "commentLiked",
+        ),
+        ("Website Backend", "consumes", "like/comment", "likeComment"),
+        (
+            "Website Backend",
+            "consumes",
+            "comment/{commentId}/changed",
+            "commentChanged",
+        ),
+        (
+            "Website Backend",
+            "produces",
+            "update/comment/likes",
+            "updateCommentLikes",
+        ),
+        (
+            "Comments Service",
+            "consumes",
+            "comment/liked",
+            "commentLiked",
+        ),
+        (
+            "Comments Service",
+            "produces",
+            "comment/{commentId}/changed",
+            "commentChanged",
+        ),
+        (
+            "Website WebSocket Client",
+            "produces",
+            "like/comment",
+            "likeComment",
+        ),
+        (
+            "Website WebSocket Client",
+            "consumes",
+            "update/comment/likes",
+            "updateCommentLikes",
+        ),
+        (
+            "Notifications Service",
+            "consumes",
+            "comment/liked",
+            "commentLiked",
+        ),
+        ("Public API", "consumes", "comment/liked", "commentLiked"),
+    ]
+    .into_iter()
+    .map(|(s, d, t, e)| (s.to_owned(), d, t.to_owned(), e.to_owned()))
+    .collect();
+    assert_eq!(flows26, expected);
+    // Both versions name the events after their key in common/messages.yaml and locate their
+    // payload schemas in common/schemas.yaml.
+    for loaded in [&v26, &v31] {
+        let event = loaded.catalog.event("likeComment").expect("event");
+        let schema = loaded
+            .catalog
+            .schemas
+            .get(event.schema.as_ref().and_then(|s| s.id).expect("schema"));
+        assert!(schema.file.ends_with("social-media/common/schemas.yaml"));
+        assert_eq!(schema.pointer, "/likeCommentPayload");
+        assert!(schema.valid);
+    }
+}
+
+/// The spec's examples that exist in both 2.6 and 3.1 describe the same flows. The 2.6 RPC
+/// examples write their messages inline without a name, so their events fall back to
+/// `<operationId>-message`, where 3.1 names them by their channel key.
+#[test]
+fn spec_examples_26_and_31_agree() {
+    let dir = corpus_dir();
+    for name in [
+        "simple",
+        "streetlights-kafka",
+        "streetlights-mqtt",
+        "correlation-id",
+        "application-headers",
+        "gitter-streaming",
+        "mercure",
+        "operation-security",
+        "slack-rtm",
+        "websocket-gemini",
+        "rpc-client",
+        "rpc-server",
+    ] {
+        let v26 = load(&[dir.join(format!("asyncapi__spec@v2.6.0/examples/{name}.yml"))]);
+        let v31 = load(&[dir.join(format!("asyncapi__spec/examples/{name}-asyncapi.yml"))]);
+        let mut flows26 = flows(&v26);
+        if name.starts_with("rpc-") {
+            flows26 = flows26
+                .into_iter()
+                .map(|(s, d, t, e)| (s, d, t, e.trim_end_matches("-message").to_owned()))
+                .collect();
+        }
+        assert!(!flows26.is_empty(), "{name}");
+        assert_eq!(flows26, flows(&v31), "{name}");
+    }
+}
+
+#[test]
+fn corpus_mapping_details() {
+    let dir = corpus_dir();
+    // Adeo: a Kafka request/reply. The request channel's address has parameters; the reply
+    // channel's address is null, so its key is the topic.
+    let adeo = load(&[dir.join("asyncapi__spec/examples/adeo-kafka-request-reply-asyncapi.yml")]);
+    let expected: BTreeSet<(String, &str, String, String)> = [
+        (
+            "consumes",
+            "adeo-{env}-case-study-COSTING-REQUEST-{version}",
+            "CostingRequestV1",
+        ),
+        ("produces", "costingResponseChannel", "CostingResponse"),
+    ]
+    .into_iter()
+    .map(|(d, t, e)| {
+        (
+            "Adeo AsyncAPI Case Study".to_owned(),
+            d,
+            t.to_owned(),
+            e.to_owned(),
+        )
+    })
+    .collect();
+    assert_eq!(flows(&adeo), expected);
+    let request = adeo.catalog.event("CostingRequestV1").expect("event");
+    assert_eq!(
+        request.correlation.as_ref().map(|c| c.value.clone()),
+        Some(Correlation::Header("REQUEST_ID".to_owned()))
+    );
+    // The groupId binding only describes the type: no fixed group.
+    let s = service(&adeo, "Adeo AsyncAPI Case Study");
+    assert_eq!(
+        s.owner.as_ref().map(|o| o.value.as_str()),
+        Some("AsyncAPI Community")
+    );
+    assert!(s.consumes[0].group.is_none());
+    // Rimfrost: payloads `$ref` a sibling file; both files are read for the schema.
+    let rimfrost = load(&[dir.join("Forsakringskassan__rimfrost-process-asyncapi/asyncapi.yaml")]);
+    assert!(rimfrost.catalog.events.iter().all(|e| {
+        e.schema
+            .as_ref()
+            .and_then(|s| s.id)
+            .is_some_and(|id| rimfrost.catalog.schemas.get(id).valid)
+    }));
+    assert!(rimfrost.sources.keys().any(|p| {
+        p.ends_with("Forsakringskassan__rimfrost-process-asyncapi/kogito-cloudevent.yaml")
+    }));
+}
+
+// ----- structure fuzzing --------------------------------------------------------------------
+
+mod shapes {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    const KEYS: &[&str] = &[
+        "info",
+        "title",
+        "channels",
+        "operations",
+        "components",
+        "messages",
+        "message",
+        "oneOf",
+        "payload",
+        "action",
+        "channel",
+        "reply",
+        "traits",
+        "bindings",
+        "kafka",
+        "topic",
+        "groupId",
+        "const",
+        "enum",
+        "correlationId",
+        "location",
+        "examples",
+        "schemaFormat",
+        "schema",
+        "subscribe",
+        "publish",
+        "address",
+        "name",
+        "messageId",
+        "x-contrail-event",
+        "x-contrail-kind",
+        "operationId",
+        "properties",
+        "type",
+        "items",
+        "a",
+        "b",
+    ];
+    const REFS: &[&str] = &[
+        "#/channels/a",
+        "#/channels/a/messages/a",
+        "#/components/messages/a",
+        "#/components/messages/b",
+        "#/components/schemas/a",
+        "#/operations/a",
+        "#",
+        "#/",
+        "#a",
+        "other.yaml#/a",
+        "other.yaml",
+        "missing.yaml#/a",
+        "https://example.com/x.yaml",
+        "file:///nonexistent/x.yaml",
+        "%23/a",
+    ];
+    const WORDS: &[&str] = &[
+        "send",
+        "receive",
+        "a",
+        "$message.header#/a",
+        "$message.payload#/a/b",
+        "application/vnd.apache.avro;version=1.9.0",
+        "application/schema+json;version=draft-07",
+        "application/x-unknown",
+        "object",
+        "string",
+        "domain",
+    ];
+
+    pub fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<i64>().prop_map(|i| json!(i)),
+            prop::sample::select(REFS).prop_map(|r| json!({ "$ref": r })),
+            prop::sample::select(WORDS).prop_map(|w| json!(w)),
+        ];
+        leaf.prop_recursive(6, 96, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec((prop::sample::select(KEYS), inner), 0..6).prop_map(
+                    |entries| Value::Object(
+                        entries
+                            .into_iter()
+                            .map(|(k, v)| (k.to_owned(), v))
+                            .collect()
+                    )
+                ),
+            ]
+        })
+    }
+
+    pub fn document() -> impl Strategy<Value = (Value, Value)> {
+        (
+            prop::sample::select(&["2.0.0", "2.6.0", "3.0.0", "3.1.0"][..]),
+            value(),
+            value(),
+            value(),
+            value(),
+            value(),
+        )
+            .prop_map(
+                |(version, channels, operations, messages, schemas, other)| {
+                    (
+                        json!({
+                            "asyncapi": version,
+                            "info": {"title": "Fuzz", "version": "1"},
+                            "channels": {"a": channels},
+                            "operations": {"a": operations},
+                            "components": {"messages": {"a": messages}, "schemas": {"a": schemas}},
+                        }),
+                        other,
+                    )
+                },
+            )
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_structure_loads_without_panicking((document, other) in shapes::document()) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = write(dir.path(), "asyncapi.yaml", &document.to_string());
+        write(dir.path(), "other.yaml", &other.to_string());
+        let loaded = load(&[path]);
+        for d in &loaded.diagnostics {
+            prop_assert!(d.location.is_some(), "{}", dump(&loaded));
+            prop_assert!(d.help.is_some(), "{}", dump(&loaded));
+        }
+    }
+}
