@@ -71,7 +71,7 @@ impl Gen {
                         self.enumeration()
                     };
                     if !branches.contains(&b)
-                        && !(b.is_object() && branches.iter().any(Value::is_object))
+                        && (!b.is_object() || !branches.iter().any(Value::is_object))
                     {
                         branches.push(b);
                     }
@@ -104,10 +104,10 @@ impl Gen {
     fn field(&mut self, name: &str, depth: usize) -> Value {
         let ty = self.ty(depth);
         let mut field = json!({"name": name, "type": ty});
-        if self.rng.chance(30) {
-            if let Some(default) = default_for(&field["type"]) {
-                field["default"] = default;
-            }
+        if self.rng.chance(30)
+            && let Some(default) = default_for(&field["type"])
+        {
+            field["default"] = default;
         }
         field
     }
@@ -208,9 +208,9 @@ impl Gen {
                     let symbols = ty["symbols"].as_array().map_or(0, Vec::len);
                     match self.rng.below(3) {
                         0 if symbols < SYMBOLS.len() => {
-                            ty["symbols"]
-                                .as_array_mut()
-                                .map(|s| s.push(json!(SYMBOLS[symbols])));
+                            if let Some(s) = ty["symbols"].as_array_mut() {
+                                s.push(json!(SYMBOLS[symbols]));
+                            }
                         }
                         1 if symbols > 1 => {
                             ty["symbols"].as_array_mut().map(|s| s.pop());

@@ -144,9 +144,16 @@ fn a_single_contract_is_checked_within_its_catalog() {
 fn a_directory_inside_a_catalog_reports_only_its_own_findings() {
     let events = validate(&repo_root(), &["--format", "json", "examples/shop/events"]);
     assert_eq!(events.status.code(), Some(1));
-    let services = validate(&repo_root(), &["--format", "json", "examples/shop/services"]);
+    let services = validate(
+        &repo_root(),
+        &["--format", "json", "examples/shop/services"],
+    );
     let report: serde_json::Value = serde_json::from_slice(&services.stdout).expect("JSON");
-    assert_eq!(report["diagnostics"], serde_json::json!([]), "services resolve their events from the catalog");
+    assert_eq!(
+        report["diagnostics"],
+        serde_json::json!([]),
+        "services resolve their events from the catalog"
+    );
     assert_eq!(services.status.code(), Some(0));
 }
 
@@ -183,9 +190,14 @@ fn symlink_loops_are_reported_not_followed_forever() {
 
 #[test]
 fn every_code_is_documented() {
-    let page = std::fs::read_to_string(repo_root().join("docs/diagnostics.md")).expect("docs/diagnostics.md");
+    let page = std::fs::read_to_string(repo_root().join("docs/diagnostics.md"))
+        .expect("docs/diagnostics.md");
     for code in codes::ALL {
-        assert!(page.contains(&format!("\n## {}\n", code.code)), "docs/diagnostics.md has no section for {}", code.code);
+        assert!(
+            page.contains(&format!("\n## {}\n", code.code)),
+            "docs/diagnostics.md has no section for {}",
+            code.code
+        );
         let row = format!(
             "| [{}](#{}) | `{}` | {} | {} |",
             code.code,
@@ -194,6 +206,10 @@ fn every_code_is_documented() {
             code.default_severity,
             code.summary
         );
-        assert!(page.contains(&row), "docs/diagnostics.md table row for {} is out of date; expected\n{row}", code.code);
+        assert!(
+            page.contains(&row),
+            "docs/diagnostics.md table row for {} is out of date; expected\n{row}",
+            code.code
+        );
     }
 }

@@ -44,14 +44,22 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     }
     contrail_contracts::diagnostic::normalize(&mut diagnostics);
     let mut stdout = std::io::stdout().lock();
-    let context = ReportContext { command: "check", files: loaded.sources.len(), color };
+    let context = ReportContext {
+        command: "check",
+        files: loaded.sources.len(),
+        color,
+    };
     render::render(&mut stdout, args.format, &diagnostics, &sources, context)?;
     if let (Format::Human, Some((label, evolution))) = (args.format, summary) {
         writeln!(
             stdout,
             "check: compared with {label}: {} changed schema{} checked, {} unchanged, {} new",
             evolution.checked.len(),
-            if evolution.checked.len() == 1 { "" } else { "s" },
+            if evolution.checked.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
             evolution.unchanged,
             evolution.new.len()
         )?;
@@ -77,14 +85,19 @@ impl Baseline {
         if let Some(reference) = against.strip_prefix("git:") {
             return Baseline::from_git(reference, catalog);
         }
-        if against == "registry" || against.starts_with("http://") || against.starts_with("https://") {
+        if against == "registry"
+            || against.starts_with("http://")
+            || against.starts_with("https://")
+        {
             bail!(
                 "--against {against}: registry baselines arrive with the registry client; use git:REF or a directory for now"
             );
         }
         let dir = PathBuf::from(against);
         if !dir.is_dir() {
-            bail!("--against {against}: expected git:REF or a directory holding an earlier copy of the catalog");
+            bail!(
+                "--against {against}: expected git:REF or a directory holding an earlier copy of the catalog"
+            );
         }
         let loaded = load_catalog(&dir, LoadOptions::default())?;
         Ok(Baseline {
@@ -100,18 +113,40 @@ impl Baseline {
     /// Extracts the catalog's directory as committed at `reference` (`git archive`, so the
     /// working tree and index are untouched) and loads it.
     fn from_git(reference: &str, catalog: &Path) -> anyhow::Result<Baseline> {
-        let catalog_dir = std::fs::canonicalize(catalog).with_context(|| format!("{}", catalog.display()))?;
+        let catalog_dir =
+            std::fs::canonicalize(catalog).with_context(|| format!("{}", catalog.display()))?;
         let top = git(&catalog_dir, &["rev-parse", "--show-toplevel"])
             .with_context(|| format!("{} is not inside a git repository", catalog.display()))?;
         let top = std::fs::canonicalize(top.trim())?;
-        let prefix = catalog_dir.strip_prefix(&top).unwrap_or(Path::new("")).to_path_buf();
-        git(&top, &["rev-parse", "--verify", "--quiet", &format!("{reference}^{{commit}}")])
-            .with_context(|| format!("git:{reference} is not a commit of this repository"))?;
+        let prefix = catalog_dir
+            .strip_prefix(&top)
+            .unwrap_or(Path::new(""))
+            .to_path_buf();
+        git(
+            &top,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{reference}^{{commit}}"),
+            ],
+        )
+        .with_context(|| format!("git:{reference} is not a commit of this repository"))?;
         let extracted = tempfile::tempdir()?;
         let mut archive = Command::new("git");
-        archive.current_dir(&top).args(["archive", "--format=tar", reference, "--"]);
-        archive.arg(if prefix.as_os_str().is_empty() { Path::new(".") } else { &prefix });
-        let mut archive = archive.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().context("running git archive")?;
+        archive
+            .current_dir(&top)
+            .args(["archive", "--format=tar", reference, "--"]);
+        archive.arg(if prefix.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &prefix
+        });
+        let mut archive = archive
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("running git archive")?;
         let tar_input = archive.stdout.take().context("git archive output")?;
         let untar = Command::new("tar")
             .arg("-x")
@@ -123,10 +158,17 @@ impl Baseline {
         let archived = archive.wait_with_output()?;
         if !archived.status.success() {
             let stderr = String::from_utf8_lossy(&archived.stderr);
-            bail!("{} does not exist at git:{reference} ({})", prefix.display(), stderr.trim());
+            bail!(
+                "{} does not exist at git:{reference} ({})",
+                prefix.display(),
+                stderr.trim()
+            );
         }
         if !untar.status.success() {
-            bail!("extracting git:{reference}: {}", String::from_utf8_lossy(&untar.stderr).trim());
+            bail!(
+                "extracting git:{reference}: {}",
+                String::from_utf8_lossy(&untar.stderr).trim()
+            );
         }
         let root = extracted.path().join(&prefix);
         let loaded = load_catalog(&root, LoadOptions::default())?;
@@ -143,7 +185,11 @@ impl Baseline {
     /// How a baseline file is shown: `main:examples/shop/schemas/x.avsc`.
     fn display(&self, file: &Path) -> PathBuf {
         match file.strip_prefix(&self.root) {
-            Ok(rest) => PathBuf::from(format!("{}/{}", self.display_prefix.trim_end_matches('/'), rest.display())),
+            Ok(rest) => PathBuf::from(format!(
+                "{}/{}",
+                self.display_prefix.trim_end_matches('/'),
+                rest.display()
+            )),
             Err(_) => file.to_path_buf(),
         }
     }
@@ -152,29 +198,45 @@ impl Baseline {
     fn versions(&self, sources: &mut Sources) -> Baselines {
         let mut baselines = Baselines::new();
         for event in &self.catalog.events {
-            let Some(id) = event.schema.as_ref().and_then(|s| s.id) else { continue };
+            let Some(id) = event.schema.as_ref().and_then(|s| s.id) else {
+                continue;
+            };
             let loaded = self.catalog.schemas.get(id);
-            let (Some(json), Ok(schema)) = (loaded.json.clone(), version_of(&self.catalog, id)) else { continue };
+            let (Some(json), Ok(schema)) = (loaded.json.clone(), version_of(&self.catalog, id))
+            else {
+                continue;
+            };
             let file = self.display(&loaded.file);
             if let Some(text) = self.sources.get(&loaded.file) {
                 sources.insert(file.clone(), Arc::clone(text));
             }
-            baselines.entry(event.name.value.clone()).or_default().push(BaselineVersion {
-                label: self.label.clone(),
-                schema,
-                json,
-                file,
-                node: loaded.node.clone(),
-            });
+            baselines
+                .entry(event.name.value.clone())
+                .or_default()
+                .push(BaselineVersion {
+                    label: self.label.clone(),
+                    schema,
+                    json,
+                    file,
+                    node: loaded.node.clone(),
+                });
         }
         baselines
     }
 }
 
 fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
-    let output = Command::new("git").current_dir(dir).args(args).output().context("running git")?;
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .context("running git")?;
     if !output.status.success() {
-        bail!("git {}: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim());
+        bail!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }

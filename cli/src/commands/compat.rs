@@ -38,8 +38,12 @@ pub struct Args {
 }
 
 fn parse_mode(text: &str) -> Result<CompatibilityMode, String> {
-    CompatibilityMode::parse_keyword(text)
-        .ok_or_else(|| format!("expected one of {}", CompatibilityMode::keywords().join(", ")))
+    CompatibilityMode::parse_keyword(text).ok_or_else(|| {
+        format!(
+            "expected one of {}",
+            CompatibilityMode::keywords().join(", ")
+        )
+    })
 }
 
 /// A loaded version: its comparable form, its tree (for locating paths) and its file.
@@ -49,46 +53,181 @@ struct Version {
     node: Option<Node>,
 }
 
-fn load_version(file: &Path, references: &[PathBuf], sources: &mut Sources) -> anyhow::Result<Result<Version, Vec<Diagnostic>>> {
+impl Version {
+    /// The schema's tree with positions, parsed on demand: only versions that a finding points
+    /// into need it.
+    fn node(&mut self, sources: &Sources) -> Option<&Node> {
+        if self.node.is_none() {
+            let text = sources.get(&self.file)?;
+            self.node = contrail_contracts::yaml::parse(text).ok().map(|d| d.root);
+        }
+        self.node.as_ref()
+    }
+}
+
+/// What loading one file gave: a version, or the findings that keep it from being one.
+type Loaded = Result<Version, Vec<Diagnostic>>;
+
+/// Loads one schema file. Files outside a catalog without extra references take a fast path
+/// (JSON parse, then resolution); everything else, and anything the fast path cannot read,
+/// goes through the catalog loader, which reports problems with positions. `validate` runs
+/// apache-avro's full parser too, which the proposed schema gets; earlier versions were
+/// accepted when they were registered or committed.
+fn load_version(
+    file: &Path,
+    references: &[PathBuf],
+    validate: bool,
+) -> anyhow::Result<(Loaded, Sources)> {
+    if references.is_empty()
+        && contrail_contracts::load::find_catalog_root(file).is_none()
+        && let Some(fast) = fast_load(file, validate)
+    {
+        return Ok(fast);
+    }
     let mut paths = vec![file.to_path_buf()];
     paths.extend(references.iter().cloned());
     let loaded = load_paths(&paths, LoadOptions::default())?;
-    sources.extend(loaded.sources.clone());
-    let errors: Vec<Diagnostic> = loaded.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    let errors: Vec<Diagnostic> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
     if !errors.is_empty() {
-        return Ok(Err(errors));
+        return Ok((Err(errors), loaded.sources));
     }
     let normalized = contrail_contracts::load::normalize(file);
     let Some(id) = loaded.catalog.schemas.find(&normalized, "") else {
-        bail!("{}: not a schema file (expected .avsc or .json)", file.display());
+        bail!(
+            "{}: not a schema file (expected .avsc or .json)",
+            file.display()
+        );
     };
     let schema = compat::version_of(&loaded.catalog, id).map_err(anyhow::Error::msg)?;
     let node = loaded.catalog.schemas.get(id).node.clone();
-    Ok(Ok(Version { file: normalized, schema, node }))
+    Ok((
+        Ok(Version {
+            file: normalized,
+            schema,
+            node,
+        }),
+        loaded.sources,
+    ))
+}
+
+fn fast_load(file: &Path, validate: bool) -> Option<(Loaded, Sources)> {
+    let format = contrail_contracts::schema::SchemaFormat::from_path(file)?;
+    let text = std::fs::read_to_string(file).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let schema = match format {
+        contrail_contracts::schema::SchemaFormat::Avro => {
+            if validate {
+                apache_avro::Schema::parse(&json).ok()?;
+            }
+            SchemaVersion::Avro(compat::avro::AvroSchema::parse(&json, &[]).ok()?)
+        }
+        // JSON Schemas are checked against their meta-schema by the catalog loader.
+        contrail_contracts::schema::SchemaFormat::JsonSchema if !validate => {
+            SchemaVersion::Json(json)
+        }
+        _ => return None,
+    };
+    let file = contrail_contracts::load::normalize(file);
+    let sources = Sources::from([(file.clone(), std::sync::Arc::from(text))]);
+    Some((
+        Ok(Version {
+            file,
+            schema,
+            node: None,
+        }),
+        sources,
+    ))
+}
+
+/// Loads the versions, spreading the files over the machine's cores (a long history is
+/// hundreds of files).
+fn load_versions(
+    files: &[&PathBuf],
+    references: &[PathBuf],
+) -> anyhow::Result<(Vec<Loaded>, Sources)> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len())
+        .max(1);
+    let chunk = files.len().div_ceil(workers);
+    let results: Vec<anyhow::Result<Vec<(Loaded, Sources)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .enumerate()
+            .map(|(n, part)| {
+                scope.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        // The first file is the proposed schema: it gets full validation.
+                        .map(|(i, file)| load_version(file, references, n == 0 && i == 0))
+                        .collect::<anyhow::Result<Vec<_>>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a loader thread failed")))
+            })
+            .collect()
+    });
+    let mut versions = Vec::with_capacity(files.len());
+    let mut sources = Sources::new();
+    for part in results {
+        for (loaded, part_sources) in part? {
+            versions.push(loaded);
+            sources.extend(part_sources);
+        }
+    }
+    Ok((versions, sources))
 }
 
 pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
-    let mut sources = Sources::new();
+    let files: Vec<&PathBuf> = std::iter::once(&args.new).chain(&args.old).collect();
+    let (loaded, sources) = load_versions(&files, &args.references)?;
     let mut versions = Vec::new();
     let mut problems = Vec::new();
-    for file in std::iter::once(&args.new).chain(&args.old) {
-        match load_version(file, &args.references, &mut sources)? {
+    for version in loaded {
+        match version {
             Ok(version) => versions.push(version),
             Err(found) => problems.extend(found),
         }
     }
     let mut stdout = std::io::stdout().lock();
     if !problems.is_empty() {
-        let context = ReportContext { command: "compat", files: sources.len(), color };
+        let context = ReportContext {
+            command: "compat",
+            files: sources.len(),
+            color,
+        };
         render::render(&mut stdout, args.format, &problems, &sources, context)?;
         eprintln!("error: the schemas must be valid before they can be compared");
         return Ok(ExitCode::from(2));
     }
-    let (new, history) = versions.split_first().context("at least two schemas")?;
-    let history_schemas: Vec<SchemaVersion> = history.iter().map(|v| v.schema.clone()).collect();
+    let version_count = versions.len();
+    let (new, history) = versions.split_first_mut().context("at least two schemas")?;
+    let history_schemas: Vec<SchemaVersion> = history
+        .iter_mut()
+        .map(|v| std::mem::replace(&mut v.schema, SchemaVersion::Json(serde_json::Value::Null)))
+        .collect();
     let report = compat::check(args.mode, &new.schema, &history_schemas)?;
-    let diagnostics = diagnostics(&report, new, history);
-    let context = ReportContext { command: "compat", files: versions.len(), color };
+    // The parsed history is large and the process ends right after the report; freeing it
+    // piece by piece would only cost time.
+    std::mem::forget(history_schemas);
+    let diagnostics = diagnostics(&report, new, history, &sources);
+    let history = &*history;
+    let new = &*new;
+    let context = ReportContext {
+        command: "compat",
+        files: version_count,
+        color,
+    };
     match args.format {
         Format::Json => {
             let document = json!({
@@ -108,14 +247,31 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
             writeln!(stdout)?;
         }
         Format::Human => {
-            render::render(&mut stdout, Format::Human, &diagnostics, &sources, ReportContext { files: versions.len(), ..context })?;
-            let compared = report.comparisons.iter().map(|c| c.old_index).collect::<std::collections::BTreeSet<_>>().len();
+            render::render(
+                &mut stdout,
+                Format::Human,
+                &diagnostics,
+                &sources,
+                ReportContext {
+                    files: version_count,
+                    ..context
+                },
+            )?;
+            let compared = report
+                .comparisons
+                .iter()
+                .map(|c| c.old_index)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len();
             writeln!(
                 stdout,
-                "{}: {} is {} with {compared} earlier version{} under {}",
-                "compat",
+                "compat: {} is {} with {compared} earlier version{} under {}",
                 display(&new.file),
-                if report.compatible { "compatible" } else { "NOT compatible" },
+                if report.compatible {
+                    "compatible"
+                } else {
+                    "NOT compatible"
+                },
                 if compared == 1 { "" } else { "s" },
                 report.mode
             )?;
@@ -123,7 +279,11 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
         other => render::render(&mut stdout, other, &diagnostics, &sources, context)?,
     }
     stdout.flush()?;
-    Ok(if report.compatible { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.compatible {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn display(path: &Path) -> String {
@@ -158,41 +318,65 @@ fn or_root(pointer: &str) -> &str {
     if pointer.is_empty() { "/" } else { pointer }
 }
 
-fn locate(version: &Version, pointer: &str) -> Location {
+fn locate(version: &mut Version, pointer: &str, sources: &Sources) -> Location {
+    let file = version.file.clone();
     version
-        .node
-        .as_ref()
+        .node(sources)
         .and_then(|n| n.pointer(pointer))
-        .map_or_else(|| Location::file_start(&version.file), |n| Location {
-            file: version.file.clone(),
-            start: n.span.start,
-            end: n.span.end,
-        })
+        .map_or_else(
+            || Location::file_start(&file),
+            |n| Location {
+                file: file.clone(),
+                start: n.span.start,
+                end: n.span.end,
+            },
+        )
 }
 
 /// One diagnostic per incompatibility, pointing into the new schema (where the change is),
 /// with the place in the old schema as related information.
-fn diagnostics(report: &Report, new: &Version, history: &[Version]) -> Vec<Diagnostic> {
+fn diagnostics(
+    report: &Report,
+    new: &mut Version,
+    history: &mut [Version],
+    sources: &Sources,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for comparison in &report.comparisons {
-        let old = &history[comparison.old_index];
+        let old = &mut history[comparison.old_index];
         for i in &comparison.incompatibilities {
             let (new_path, old_path, why) = match comparison.direction {
-                Direction::NewReadsOld => (&i.reader_path, &i.writer_path, "consumers using the new schema cannot read data written with"),
+                Direction::NewReadsOld => (
+                    &i.reader_path,
+                    &i.writer_path,
+                    "consumers using the new schema cannot read data written with",
+                ),
                 Direction::OldReadsNew => (&i.writer_path, &i.reader_path, "consumers still using"),
             };
             let help = match comparison.direction {
-                Direction::NewReadsOld => format!("{why} {} (the {} check)", display(&old.file), report.mode),
+                Direction::NewReadsOld => {
+                    format!("{why} {} (the {} check)", display(&old.file), report.mode)
+                }
                 Direction::OldReadsNew => {
-                    format!("{why} {} cannot read data written with the new schema (the {} check)", display(&old.file), report.mode)
+                    format!(
+                        "{why} {} cannot read data written with the new schema (the {} check)",
+                        display(&old.file),
+                        report.mode
+                    )
                 }
             };
             out.push(
-                Diagnostic::new(compat::codes::for_rule(i.rule), format!("{}: {}", i.rule, i.message))
-                    .at(locate(new, new_path))
-                    .pointer(new_path.clone())
-                    .related(locate(old, old_path), format!("{} in {}", or_root(old_path), display(&old.file)))
-                    .help(help),
+                Diagnostic::new(
+                    compat::codes::for_rule(i.rule),
+                    format!("{}: {}", i.rule, i.message),
+                )
+                .at(locate(new, new_path, sources))
+                .pointer(new_path.clone())
+                .related(
+                    locate(old, old_path, sources),
+                    format!("{} in {}", or_root(old_path), display(&old.file)),
+                )
+                .help(help),
             );
         }
     }

@@ -22,6 +22,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use serde_json::Value;
 
 use super::Incompatibility;
@@ -67,6 +69,8 @@ pub enum Kind {
     Record {
         name: Name,
         fields: Vec<Field>,
+        /// Field name → index in `fields`, for matching reader and writer fields.
+        by_name: FxHashMap<String, usize>,
     },
     Enum {
         name: Name,
@@ -393,7 +397,15 @@ impl Builder {
             .and_then(Value::as_str)
             .map(str::to_owned);
         self.types[id] = Type {
-            kind: Kind::Record { name, fields },
+            kind: Kind::Record {
+                by_name: fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.name.clone(), i))
+                    .collect(),
+                name,
+                fields,
+            },
             logical_type: logical,
             doc: object.get("doc").and_then(Value::as_str).map(str::to_owned),
             pointer: pointer.to_owned(),
@@ -442,22 +454,22 @@ pub fn can_read(reader: &AvroSchema, writer: &AvroSchema) -> Vec<Incompatibility
     let mut checker = Checker {
         reader,
         writer,
-        in_progress: HashSet::new(),
-        verdicts: HashMap::new(),
+        in_progress: FxHashSet::default(),
+        verdicts: FxHashMap::default(),
     };
-    checker.check(reader.root, writer.root, "")
+    checker.check(reader.root, writer.root, &Path::ROOT)
 }
 
 struct Checker<'a> {
     reader: &'a AvroSchema,
     writer: &'a AvroSchema,
     /// Pairs being compared further up: recursive types are assumed compatible there, as Java does.
-    in_progress: HashSet<(TypeId, TypeId)>,
-    /// Remembered yes/no answers for union branch matching.
-    verdicts: HashMap<(TypeId, TypeId), bool>,
+    in_progress: FxHashSet<(TypeId, TypeId)>,
+    /// Remembered yes/no answers for union branch matching, for pairs involving records.
+    verdicts: FxHashMap<(TypeId, TypeId), bool>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
     fn incompatible(
         &self,
         rule: &'static str,
@@ -474,30 +486,38 @@ impl Checker<'_> {
     }
 
     fn compatible(&mut self, r: TypeId, w: TypeId) -> bool {
+        let is_record = |s: &AvroSchema, t: TypeId| matches!(s.types[t].kind, Kind::Record { .. });
+        if !is_record(self.reader, r) && !is_record(self.writer, w) {
+            return self.check(r, w, &Path::ROOT).is_empty();
+        }
         if let Some(verdict) = self.verdicts.get(&(r, w)) {
             return *verdict;
         }
-        let verdict = self.check(r, w, "").is_empty();
+        let verdict = self.check(r, w, &Path::ROOT).is_empty();
         self.verdicts.insert((r, w), verdict);
         verdict
     }
 
     /// `path` names the place by field names (`/fields/items/items/fields/sku`), for messages.
-    fn check(&mut self, r: TypeId, w: TypeId, path: &str) -> Vec<Incompatibility> {
-        if !self.in_progress.insert((r, w)) {
+    fn check(&mut self, r: TypeId, w: TypeId, path: &Path<'_>) -> Vec<Incompatibility> {
+        // Only named types can recur, so only they need the guard.
+        let guarded = matches!(self.reader.types[r].kind, Kind::Record { .. });
+        if guarded && !self.in_progress.insert((r, w)) {
             return Vec::new();
         }
         let found = self.compare(r, w, path);
-        self.in_progress.remove(&(r, w));
+        if guarded {
+            self.in_progress.remove(&(r, w));
+        }
         found
     }
 
-    fn compare(&mut self, r: TypeId, w: TypeId, path: &str) -> Vec<Incompatibility> {
-        let reader_kind = self.reader.types[r].kind.clone();
-        let writer_kind = self.writer.types[w].kind.clone();
-        let at = display(path);
+    fn compare(&mut self, r: TypeId, w: TypeId, path: &Path<'_>) -> Vec<Incompatibility> {
+        // The schemas outlive the checker, so their kinds can be borrowed while it recurses.
+        let (reader, writer): (&'a AvroSchema, &'a AvroSchema) = (self.reader, self.writer);
+        let at = || path.render();
         use Kind::*;
-        match (&reader_kind, &writer_kind) {
+        match (&reader.types[r].kind, &writer.types[w].kind) {
             (Null, Null)
             | (Boolean, Boolean)
             | (Int, Int)
@@ -506,8 +526,8 @@ impl Checker<'_> {
             | (Double, Double)
             | (Bytes, Bytes)
             | (String, String) => Vec::new(),
-            (Array(ri), Array(wi)) => self.check(*ri, *wi, &format!("{path}/items")),
-            (Map(rv), Map(wv)) => self.check(*rv, *wv, &format!("{path}/values")),
+            (Array(ri), Array(wi)) => self.check(*ri, *wi, &path.child(Segment::Items)),
+            (Map(rv), Map(wv)) => self.check(*rv, *wv, &path.child(Segment::Values)),
             (Fixed { name: rn, size: rs }, Fixed { name: wn, size: ws }) => {
                 let mut found = self.names(r, w, rn, wn, path);
                 if rs != ws {
@@ -516,7 +536,8 @@ impl Checker<'_> {
                         r,
                         w,
                         format!(
-                            "{at}: fixed {} is {rs} bytes in the reader but {ws} in the writer",
+                            "{}: fixed {} is {rs} bytes in the reader but {ws} in the writer",
+                            at(),
                             rn.fullname
                         ),
                     ));
@@ -548,7 +569,8 @@ impl Checker<'_> {
                         r,
                         w,
                         format!(
-                            "{at}: the reader's enum {} lacks the writer's symbols [{}] and has no default to read them as",
+                            "{}: the reader's enum {} lacks the writer's symbols [{}] and has no default to read them as",
+                            at(),
                             rn.fullname,
                             missing.join(", ")
                         ),
@@ -560,29 +582,33 @@ impl Checker<'_> {
                 Record {
                     name: rn,
                     fields: rf,
+                    ..
                 },
                 Record {
                     name: wn,
                     fields: wf,
+                    by_name: writer_index,
                 },
             ) => {
                 let mut found = self.names(r, w, rn, wn, path);
                 for field in rf {
-                    let field_path = format!("{path}/fields/{}", field.name);
-                    let writer_field = wf
-                        .iter()
-                        .find(|f| f.name == field.name)
-                        .or_else(|| wf.iter().find(|f| field.aliases.contains(&f.name)));
+                    let writer_field = writer_index
+                        .get(&field.name)
+                        .or_else(|| field.aliases.iter().find_map(|a| writer_index.get(a)))
+                        .map(|&i| &wf[i]);
+                    let field_path = || path.child(Segment::Field(&field.name));
                     match writer_field {
-                        Some(wfield) => found.extend(self.check(field.ty, wfield.ty, &field_path)),
+                        Some(wfield) => found.extend(self.check(field.ty, wfield.ty, &field_path())),
                         None if field.default.is_some() => {}
                         None => found.push(Incompatibility {
                             rule: "READER_FIELD_MISSING_DEFAULT_VALUE",
                             reader_path: field.pointer.clone(),
                             writer_path: self.writer.types[w].pointer.clone(),
                             message: format!(
-                                "{field_path}: the reader's field `{}` is not in the writer's record {} and has no default",
-                                field.name, wn.fullname
+                                "{}: the reader's field `{}` is not in the writer's record {} and has no default",
+                                field_path().render(),
+                                field.name,
+                                wn.fullname
                             ),
                         }),
                     }
@@ -598,7 +624,8 @@ impl Checker<'_> {
                             r,
                             branch,
                             format!(
-                                "{at}: the reader's union has no branch that reads the writer's branch {i} ({})",
+                                "{}: the reader's union has no branch that reads the writer's branch {i} ({})",
+                                at(),
                                 self.writer.label(branch)
                             ),
                         ));
@@ -610,7 +637,7 @@ impl Checker<'_> {
             (_, Union(writer_branches)) => writer_branches
                 .iter()
                 .enumerate()
-                .flat_map(|(i, &branch)| self.check(r, branch, &format!("{path}/{i}")))
+                .flat_map(|(i, &branch)| self.check(r, branch, &path.child(Segment::Branch(i))))
                 .collect::<Vec<_>>(),
             // A reader union needs one branch that reads the writer.
             (Union(reader_branches), _) => {
@@ -625,7 +652,8 @@ impl Checker<'_> {
                         r,
                         w,
                         format!(
-                            "{at}: the reader's union has no branch that reads the writer's {}",
+                            "{}: the reader's union has no branch that reads the writer's {}",
+                            at(),
                             self.writer.label(w)
                         ),
                     )]
@@ -641,7 +669,8 @@ impl Checker<'_> {
                 r,
                 w,
                 format!(
-                    "{at}: the reader's {} cannot read the writer's {}",
+                    "{}: the reader's {} cannot read the writer's {}",
+                    at(),
                     self.reader.label(r),
                     self.writer.label(w)
                 ),
@@ -655,7 +684,7 @@ impl Checker<'_> {
         w: TypeId,
         reader: &Name,
         writer: &Name,
-        path: &str,
+        path: &Path<'_>,
     ) -> Vec<Incompatibility> {
         if reader.unqualified() == writer.unqualified() || reader.aliases.contains(&writer.fullname)
         {
@@ -667,7 +696,7 @@ impl Checker<'_> {
             w,
             format!(
                 "{}: the reader's {} does not match the writer's {} (names differ and no reader alias names it)",
-                display(path),
+                path.render(),
                 reader.fullname,
                 writer.fullname
             ),
@@ -728,10 +757,12 @@ fn risky(
             Kind::Record {
                 name: nn,
                 fields: nf,
+                ..
             },
             Kind::Record {
                 name: on,
                 fields: of,
+                by_name: old_index,
             },
         ) => {
             if nn.unqualified() == on.unqualified() && nn.fullname != on.fullname {
@@ -750,10 +781,10 @@ fn risky(
                 );
             }
             for field in nf {
-                let Some(old_field) = of
-                    .iter()
-                    .find(|f| f.name == field.name)
-                    .or_else(|| of.iter().find(|f| field.aliases.contains(&f.name)))
+                let Some(old_field) = old_index
+                    .get(&field.name)
+                    .or_else(|| field.aliases.iter().find_map(|a| old_index.get(a)))
+                    .map(|&i| &of[i])
                 else {
                     continue;
                 };
@@ -823,6 +854,63 @@ fn same_shape(a: &AvroSchema, x: TypeId, b: &AvroSchema, y: TypeId) -> bool {
             n1.unqualified() == n2.unqualified()
         }
         (k1, k2) => std::mem::discriminant(k1) == std::mem::discriminant(k2),
+    }
+}
+
+/// A place in a schema named by field names (`/fields/items/items/fields/sku`), built as a
+/// chain on the stack while checking and rendered only when a message needs it.
+#[derive(Debug, Clone, Copy)]
+struct Path<'p> {
+    parent: Option<&'p Path<'p>>,
+    segment: Segment<'p>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Segment<'p> {
+    Root,
+    Field(&'p str),
+    Items,
+    Values,
+    Branch(usize),
+}
+
+impl<'p> Path<'p> {
+    const ROOT: Path<'static> = Path {
+        parent: None,
+        segment: Segment::Root,
+    };
+
+    fn child(&'p self, segment: Segment<'p>) -> Path<'p> {
+        Path {
+            parent: Some(self),
+            segment,
+        }
+    }
+
+    fn render(&self) -> String {
+        let mut segments = Vec::new();
+        let mut at = Some(self);
+        while let Some(path) = at {
+            segments.push(path.segment);
+            at = path.parent;
+        }
+        let mut out = String::new();
+        for segment in segments.iter().rev() {
+            match segment {
+                Segment::Root => {}
+                Segment::Field(name) => {
+                    out.push_str("/fields/");
+                    out.push_str(name);
+                }
+                Segment::Items => out.push_str("/items"),
+                Segment::Values => out.push_str("/values"),
+                Segment::Branch(i) => {
+                    out.push('/');
+                    out.push_str(&i.to_string());
+                }
+            }
+        }
+        if out.is_empty() { "/".to_owned() } else { out }
     }
 }
 
