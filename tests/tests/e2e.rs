@@ -1,4 +1,5 @@
 //! End-to-end tests: the `contrail` binary run as a user runs it.
 
+mod check;
 mod corpus;
 mod validate;

@@ -44,13 +44,50 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     }
     contrail_contracts::diagnostic::normalize(&mut diagnostics);
     let mut stdout = std::io::stdout().lock();
+    let extra = summary.as_ref().map(|(label, evolution)| {
+        serde_json::json!({
+            "baseline": label,
+            "compatibility": {
+                "checked": evolution.checked.iter().map(|c| serde_json::json!({
+                    "event": c.event,
+                    "mode": c.mode,
+                    "versions": c.versions,
+                    "compatible": c.incompatibilities == 0,
+                    "incompatibilities": c.incompatibilities,
+                })).collect::<Vec<_>>(),
+                "unchanged": evolution.unchanged,
+                "new": evolution.new,
+            },
+        })
+    });
     let context = ReportContext {
         command: "check",
         files: loaded.sources.len(),
         color,
+        extra: extra.as_ref(),
     };
     render::render(&mut stdout, args.format, &diagnostics, &sources, context)?;
     if let (Format::Human, Some((label, evolution))) = (args.format, summary) {
+        for checked in &evolution.checked {
+            let verdict = match checked.incompatibilities {
+                0 => "compatible".to_owned(),
+                1 => "1 incompatible change".to_owned(),
+                n => format!("{n} incompatible changes"),
+            };
+            writeln!(
+                stdout,
+                "  {} {}: {verdict} ({} against {} version{} from {label})",
+                if checked.incompatibilities == 0 {
+                    "ok "
+                } else {
+                    "ERR"
+                },
+                checked.event,
+                checked.mode,
+                checked.versions,
+                if checked.versions == 1 { "" } else { "s" },
+            )?;
+        }
         writeln!(
             stdout,
             "check: compared with {label}: {} changed schema{} checked, {} unchanged, {} new",

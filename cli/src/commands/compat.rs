@@ -205,6 +205,7 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
             command: "compat",
             files: sources.len(),
             color,
+            extra: None,
         };
         render::render(&mut stdout, args.format, &problems, &sources, context)?;
         eprintln!("error: the schemas must be valid before they can be compared");
@@ -227,6 +228,7 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
         command: "compat",
         files: version_count,
         color,
+        extra: None,
     };
     match args.format {
         Format::Json => {

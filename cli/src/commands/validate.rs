@@ -27,6 +27,7 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
         command: "validate",
         files: loaded.sources.len(),
         color,
+        extra: None,
     };
     let mut stdout = std::io::stdout().lock();
     render::render(

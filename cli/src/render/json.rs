@@ -13,13 +13,18 @@ pub fn render(
     diagnostics: &[Diagnostic],
     context: ReportContext<'_>,
 ) -> std::io::Result<()> {
-    let document = json!({
+    let mut document = json!({
         "version": 1,
         "command": context.command,
         "files": context.files,
         "diagnostics": diagnostics.iter().map(diagnostic).collect::<Vec<_>>(),
         "summary": Summary::of(diagnostics),
     });
+    if let Some(serde_json::Value::Object(extra)) = context.extra {
+        for (key, value) in extra {
+            document[key] = value.clone();
+        }
+    }
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }

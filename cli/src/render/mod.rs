@@ -36,6 +36,8 @@ pub struct ReportContext<'a> {
     /// How many files were read.
     pub files: usize,
     pub color: bool,
+    /// Command-specific facts added to the JSON report (for `check`: what was compared).
+    pub extra: Option<&'a serde_json::Value>,
 }
 
 /// Writes `diagnostics` in `format`.

@@ -96,6 +96,8 @@ fn level(severity: Severity) -> &'static str {
 fn help_uri(d: &Diagnostic) -> String {
     if d.code.code.starts_with("CV") {
         format!("{DOCS}/diagnostics.md#{}", d.code.code.to_ascii_lowercase())
+    } else if d.code.code.starts_with("CC") {
+        format!("{DOCS}/compatibility.md")
     } else {
         format!("{DOCS}/rules/{}.md", d.code.name)
     }

@@ -40,12 +40,22 @@ pub fn mode_of(catalog: &Catalog, event: &Event) -> CompatibilityMode {
 /// Summary of what was compared, for reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Evolution {
-    /// Events whose schema changed and was checked.
-    pub checked: Vec<String>,
+    /// Events whose schema changed and was checked, with the verdict.
+    pub checked: Vec<Checked>,
     /// Events with a baseline whose schema did not change.
     pub unchanged: usize,
     /// Events without a baseline (new events).
     pub new: Vec<String>,
+}
+
+/// The verdict for one changed event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub event: String,
+    pub mode: CompatibilityMode,
+    /// How many earlier versions it was compared with.
+    pub versions: usize,
+    pub incompatibilities: usize,
 }
 
 /// Checks every event of `catalog` that has a schema against its baseline versions.
@@ -101,12 +111,23 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
             );
             continue;
         }
-        evolution.checked.push(event.name.value.clone());
         let mode = mode_of(catalog, event);
         let schemas: Vec<SchemaVersion> = history.iter().map(|v| v.schema.clone()).collect();
         let Ok(report) = super::check(mode, &current, &schemas) else {
             continue;
         };
+        let compared: std::collections::BTreeSet<usize> =
+            report.comparisons.iter().map(|c| c.old_index).collect();
+        evolution.checked.push(Checked {
+            event: event.name.value.clone(),
+            mode,
+            versions: compared.len(),
+            incompatibilities: report
+                .comparisons
+                .iter()
+                .map(|c| c.incompatibilities.len())
+                .sum(),
+        });
         for comparison in &report.comparisons {
             let old = &history[comparison.old_index];
             for i in &comparison.incompatibilities {

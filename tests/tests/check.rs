@@ -1,0 +1,208 @@
+//! `contrail check --against git:REF` end to end, on the shop example as two commits: the
+//! schemas of tests/fixtures/check/shop-v1 (v1), then examples/shop as it is (v2: one
+//! compatible and one breaking change).
+
+use std::path::Path;
+use std::process::Command;
+
+use contrail_e2e::{contrail, repo_root};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("readable") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "contrail tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@contrail.invalid")
+        .env("GIT_COMMITTER_NAME", "contrail tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@contrail.invalid")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A repository whose HEAD~1 has the v1 schemas and HEAD the shop as in examples/shop.
+fn shop_history() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().expect("tempdir");
+    let shop = repo.path().join("shop");
+    copy_dir(&repo_root().join("examples/shop"), &shop);
+    let v2 = repo.path().join("v2");
+    copy_dir(&shop.join("schemas"), &v2);
+    copy_dir(
+        &repo_root().join("tests/fixtures/check/shop-v1/schemas"),
+        &shop.join("schemas"),
+    );
+    git(repo.path(), &["init", "--quiet"]);
+    git(repo.path(), &["add", "shop"]);
+    git(repo.path(), &["commit", "--quiet", "-m", "shop v1"]);
+    copy_dir(&v2, &shop.join("schemas"));
+    std::fs::remove_dir_all(&v2).expect("cleanup");
+    git(repo.path(), &["commit", "--quiet", "-am", "shop v2"]);
+    repo
+}
+
+#[test]
+fn check_against_the_previous_commit_shows_the_compatible_and_the_breaking_change() {
+    let repo = shop_history();
+    let human = contrail()
+        .current_dir(repo.path())
+        .args([
+            "check",
+            "shop",
+            "--against",
+            "git:HEAD~1",
+            "--color",
+            "never",
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(human.status.code(), Some(1), "{text}");
+    insta::assert_snapshot!("check_shop_against_head_1", text);
+
+    let json = contrail()
+        .current_dir(repo.path())
+        .args([
+            "check",
+            "shop",
+            "--against",
+            "git:HEAD~1",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(report["baseline"], "git:HEAD~1");
+    let checked = report["compatibility"]["checked"]
+        .as_array()
+        .expect("checked");
+    let verdicts: Vec<(&str, bool)> = checked
+        .iter()
+        .map(|c| {
+            (
+                c["event"].as_str().unwrap_or(""),
+                c["compatible"].as_bool().unwrap_or(true),
+            )
+        })
+        .collect();
+    assert_eq!(
+        verdicts,
+        [("OrderShipped", false), ("PaymentProcessed", true)]
+    );
+    let codes: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or(""),
+                d["file"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert!(
+        codes.contains(&("CC001", "shop/schemas/order-shipped.avsc")),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn check_against_head_itself_reports_no_schema_change() {
+    let repo = shop_history();
+    let output = contrail()
+        .current_dir(repo.path())
+        .args(["check", "shop", "--against", "git:HEAD", "--format", "json"])
+        .output()
+        .expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["compatibility"]["checked"], serde_json::json!([]));
+    assert_eq!(report["compatibility"]["unchanged"], 4);
+}
+
+#[test]
+fn unknown_git_refs_are_errors_not_findings() {
+    let repo = shop_history();
+    let output = contrail()
+        .current_dir(repo.path())
+        .args(["check", "shop", "--against", "git:no-such-branch"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no-such-branch"));
+}
+
+#[test]
+fn compat_reports_every_break_and_exits_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old = dir.path().join("old.avsc");
+    let new = dir.path().join("new.avsc");
+    std::fs::write(&old, r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}, {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["X", "Y"]}}]}"#).expect("write");
+    std::fs::write(&new, r#"{"type": "record", "name": "R", "fields": [{"name": "a", "type": "string"}, {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["X"]}}, {"name": "b", "type": "long"}]}"#).expect("write");
+    let output = contrail()
+        .current_dir(dir.path())
+        .args([
+            "compat", "--mode", "BACKWARD", "--format", "json", "new.avsc", "old.avsc",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["compatible"], false);
+    let rules: Vec<&str> = report["comparisons"][0]["incompatibilities"]
+        .as_array()
+        .expect("incompatibilities")
+        .iter()
+        .filter_map(|i| i["rule"].as_str())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "TYPE_MISMATCH",
+            "MISSING_ENUM_SYMBOLS",
+            "READER_FIELD_MISSING_DEFAULT_VALUE"
+        ]
+    );
+    assert_eq!(report["messages"].as_array().map(Vec::len), Some(3));
+
+    let forward_ok = contrail()
+        .current_dir(dir.path())
+        .args(["compat", "--mode", "NONE", "new.avsc", "old.avsc"])
+        .output()
+        .expect("runs");
+    assert_eq!(forward_ok.status.code(), Some(0));
+}
+
+#[test]
+fn compat_refuses_an_invalid_schema_with_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("old.avsc"),
+        r#"{"type": "record", "name": "R", "fields": []}"#,
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("new.avsc"),
+        r#"{"type": "record", "name": "R", "fields": [{"name": "a"}]}"#,
+    )
+    .expect("write");
+    let output = contrail()
+        .current_dir(dir.path())
+        .args(["compat", "new.avsc", "old.avsc"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("CV010"));
+}
