@@ -147,3 +147,76 @@ proptest! {
         }
     }
 }
+
+/// Avro-shaped JSON: records, fields, unions, arrays, maps, enums, fixed, names that may or may
+/// not resolve, recursion through names, and deep nesting.
+fn avro_json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::json;
+    let leaf = prop_oneof![
+        prop::sample::select(vec![
+            "null", "boolean", "int", "long", "float", "double", "bytes", "string", "R", "E",
+            "n.R", "Missing"
+        ])
+        .prop_map(|s| json!(s)),
+        Just(json!({"type": "enum", "name": "E", "symbols": ["A", "B"]})),
+        Just(json!({"type": "enum", "name": "E", "symbols": ["A"], "default": "A"})),
+        Just(json!({"type": "fixed", "name": "F", "size": 4})),
+        Just(json!({"type": "long", "logicalType": "timestamp-millis"})),
+        any::<i64>().prop_map(|n| json!(n)),
+        Just(json!({})),
+    ];
+    leaf.prop_recursive(8, 64, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+            inner.clone().prop_map(|t| json!({"type": "array", "items": t})),
+            inner.clone().prop_map(|t| json!({"type": "map", "values": t})),
+            (prop::collection::vec(inner.clone(), 0..4), any::<bool>()).prop_map(|(types, default)| {
+                let fields: Vec<serde_json::Value> = types
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let mut f = json!({"name": format!("f{i}"), "type": t});
+                        if default {
+                            f["default"] = json!(null);
+                        }
+                        f
+                    })
+                    .collect();
+                json!({"type": "record", "name": "R", "namespace": "n", "aliases": ["Old"], "fields": fields})
+            }),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// The Avro resolver and checker take any JSON without panicking, and a schema that
+    /// resolves can always read itself.
+    #[test]
+    fn avro_checker_never_panics(a in avro_json(), b in avro_json()) {
+        use contrail_contracts::compat::avro::{AvroSchema, can_read, risky_changes};
+        let parsed_a = AvroSchema::parse(&a, &[]);
+        let parsed_b = AvroSchema::parse(&b, &[&a]);
+        if let Ok(sa) = &parsed_a {
+            prop_assert!(can_read(sa, sa).is_empty(), "a schema must read itself: {a}");
+            prop_assert!(risky_changes(sa, sa).is_empty());
+        }
+        if let (Ok(sa), Ok(sb)) = (&parsed_a, &parsed_b) {
+            let _ = can_read(sa, sb);
+            let _ = can_read(sb, sa);
+            let _ = risky_changes(sa, sb);
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_avro_is_refused_not_overflowed() {
+    use contrail_contracts::compat::avro::AvroSchema;
+    let mut schema = serde_json::json!("int");
+    for _ in 0..5_000 {
+        schema = serde_json::json!({"type": "array", "items": schema});
+    }
+    let error = AvroSchema::parse(&schema, &[]).expect_err("too deep");
+    assert!(error.message.contains("nests too deeply"), "{error}");
+}

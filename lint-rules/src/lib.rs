@@ -1,1 +1,50 @@
-//! placeholder
+//! contrail-lint: rules over a loaded catalog, drawn from event-driven practice.
+//!
+//! One file per rule under `rules/<category>/`, each a unit struct declared with
+//! [`declare_rule!`] whose doc comment (What it does / Why is this bad? / Example / Fix /
+//! References) is its documentation page; [`registry::RULES`] lists them all.
+//!
+//! Architecture invariant: like `contrail-contracts`, this crate does no I/O. Rules read the
+//! loaded [`Catalog`] and return findings.
+
+pub mod config;
+pub mod context;
+pub mod registry;
+pub mod rule;
+pub mod rules;
+
+use contrail_contracts::diagnostic::Diagnostic;
+use contrail_contracts::model::Catalog;
+
+pub use config::LintConfig;
+pub use rule::{Category, Group, Rule, RuleInfo};
+
+/// Runs every enabled rule on `catalog` under the catalog's `lint:` configuration.
+pub fn lint(catalog: &Catalog) -> Vec<Diagnostic> {
+    let (config, mut out) = LintConfig::from_node(
+        catalog.config.lint.as_ref(),
+        catalog.config.file.as_deref(),
+        &catalog.root,
+    );
+    let ctx = context::Context::new(catalog);
+    for rule in registry::RULES {
+        let info = rule.info();
+        let Some(severity) = config.severity(info) else {
+            continue;
+        };
+        let mut findings = rule::Findings::new(info, severity);
+        rule.check(&ctx, &mut findings);
+        for (subject, diagnostic) in findings.found {
+            let (event, service) = match &subject {
+                rule::Subject::Event(e) => (Some(e.as_str()), None),
+                rule::Subject::Service(s) => (None, Some(s.as_str())),
+                rule::Subject::Catalog => (None, None),
+            };
+            let file = diagnostic.location.as_ref().map(|l| l.file.as_path());
+            if !config.ignored(info.name(), file, event, service) {
+                out.push(diagnostic);
+            }
+        }
+    }
+    out
+}

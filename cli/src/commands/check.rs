@@ -1,5 +1,5 @@
-//! `contrail check`: the one command CI runs — contracts valid, and every changed schema
-//! compatible with its baseline.
+//! `contrail check`: the one command CI runs — contracts valid, lint clean, and every changed
+//! schema compatible with its baseline.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,6 +34,7 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
     let mut sources = loaded.sources.clone();
     let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(contrail_lint::lint(&loaded.catalog));
     let mut summary = None;
     if let Some(against) = &args.against {
         let baseline = Baseline::open(against, &args.path)?;

@@ -1,0 +1,47 @@
+//! `contrail lint`: check producers and consumers against event-driven practice.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use contrail_contracts::{LoadOptions, load_paths};
+
+use crate::render::{self, Format, ReportContext};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The catalog directory (or files inside one).
+    #[arg(default_value = ".", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
+    let loaded = load_paths(&args.paths, LoadOptions::default())?;
+    // A catalog that does not load cleanly is linted anyway, but its errors come first: a
+    // rule's verdict on a half-read contract is only as good as what was read.
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(contrail_lint::lint(&loaded.catalog));
+    contrail_contracts::diagnostic::normalize(&mut diagnostics);
+    let context = ReportContext {
+        command: "lint",
+        files: loaded.sources.len(),
+        color,
+        extra: None,
+    };
+    let mut stdout = std::io::stdout().lock();
+    render::render(
+        &mut stdout,
+        args.format,
+        &diagnostics,
+        &loaded.sources,
+        context,
+    )
+    .and_then(|()| stdout.flush())
+    .context("writing the report")?;
+    Ok(super::exit_code(&diagnostics))
+}

@@ -1,0 +1,148 @@
+//! What rules see: the catalog, and helpers that answer the questions rules keep asking
+//! (which fields does this event's payload have, where is that field written).
+
+use contrail_contracts::diagnostic::Location;
+use contrail_contracts::model::{Catalog, Event};
+use contrail_contracts::schema::{LoadedSchema, SchemaFormat};
+use serde_json::Value;
+
+/// One top-level field of an event's payload schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayloadField {
+    pub name: String,
+    /// A producer must always write it (Avro: no default and not nullable; JSON Schema: listed
+    /// in `required`).
+    pub required: bool,
+    pub has_default: bool,
+    /// `null` is among its types.
+    pub nullable: bool,
+    pub documented: bool,
+    /// The field's schema (Avro field object or JSON Schema property), for rule-specific checks.
+    pub schema: Value,
+    /// JSON pointer of the field in its schema document.
+    pub pointer: String,
+}
+
+/// The context a rule runs in.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub catalog: &'a Catalog,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(catalog: &'a Catalog) -> Context<'a> {
+        Context { catalog }
+    }
+
+    /// The loaded, valid schema of an event.
+    pub fn schema(&self, event: &Event) -> Option<&'a LoadedSchema> {
+        let id = event.schema.as_ref()?.id?;
+        let schema = self.catalog.schemas.get(id);
+        schema.valid.then_some(schema)
+    }
+
+    /// The top-level fields of an event's payload: an Avro record's fields or a JSON Schema
+    /// object's properties. `None` when the payload is not a record/object or cannot be read
+    /// without resolving references.
+    pub fn payload_fields(&self, event: &Event) -> Option<Vec<PayloadField>> {
+        let schema = self.schema(event)?;
+        let json = schema.json.as_ref()?;
+        match schema.format {
+            SchemaFormat::Avro => avro_fields(json),
+            SchemaFormat::JsonSchema => json_fields(json, &schema.pointer),
+            SchemaFormat::Protobuf => None,
+        }
+    }
+
+    /// Where a JSON pointer of an event's schema is written; the schema file when the pointer
+    /// does not resolve.
+    pub fn schema_location(&self, event: &Event, pointer: &str) -> Option<Location> {
+        let schema = self.schema(event)?;
+        let node = schema.node.as_ref()?;
+        let at = node
+            .pointer(
+                pointer
+                    .strip_prefix(schema.pointer.as_str())
+                    .unwrap_or(pointer),
+            )
+            .unwrap_or(node);
+        Some(Location {
+            file: schema.file.clone(),
+            start: at.span.start,
+            end: at.span.end,
+        })
+    }
+}
+
+fn avro_fields(json: &Value) -> Option<Vec<PayloadField>> {
+    if json.get("type").and_then(Value::as_str) != Some("record") {
+        return None;
+    }
+    let fields = json.get("fields")?.as_array()?;
+    Some(
+        fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, field)| {
+                let name = field.get("name")?.as_str()?.to_owned();
+                let ty = field.get("type")?;
+                let nullable = match ty {
+                    Value::String(s) => s == "null",
+                    Value::Array(branches) => branches.iter().any(|b| b == "null"),
+                    _ => false,
+                };
+                let has_default = field.get("default").is_some();
+                Some(PayloadField {
+                    name,
+                    required: !has_default,
+                    has_default,
+                    nullable,
+                    documented: field
+                        .get("doc")
+                        .and_then(Value::as_str)
+                        .is_some_and(|d| !d.trim().is_empty()),
+                    schema: field.clone(),
+                    pointer: format!("/fields/{i}"),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn json_fields(json: &Value, base: &str) -> Option<Vec<PayloadField>> {
+    let properties = json.get("properties")?.as_object()?;
+    let required: Vec<&str> = json
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    Some(
+        properties
+            .iter()
+            .map(|(name, property)| {
+                let types: Vec<&str> = match property.get("type") {
+                    Some(Value::String(t)) => vec![t.as_str()],
+                    Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                PayloadField {
+                    name: name.clone(),
+                    required: required.contains(&name.as_str()),
+                    has_default: property.get("default").is_some(),
+                    nullable: types.contains(&"null"),
+                    documented: property
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .is_some_and(|d| !d.trim().is_empty()),
+                    schema: property.clone(),
+                    pointer: format!(
+                        "{base}/properties/{}",
+                        contrail_contracts::yaml::escape_pointer_token(name)
+                    ),
+                }
+            })
+            .collect(),
+    )
+}
