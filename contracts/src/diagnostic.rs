@@ -80,26 +80,14 @@ mod tests {
     #[test]
     fn byte_offsets_to_positions() {
         let text = "ab\ncé d\n";
-        assert_eq!(
-            Position::of_byte_offset(text, 0),
-            Position { line: 1, column: 1 }
-        );
-        assert_eq!(
-            Position::of_byte_offset(text, 3),
-            Position { line: 2, column: 1 }
-        );
-        assert_eq!(
-            Position::of_byte_offset(text, 7),
-            Position { line: 2, column: 4 }
-        );
-        assert_eq!(
-            Position::of_byte_offset(text, 5),
-            Position { line: 2, column: 2 }
-        );
-        assert_eq!(
-            Position::of_byte_offset(text, 99),
-            Position { line: 3, column: 1 }
-        );
+        // (byte offset, line, column): columns count characters, `é` is two bytes.
+        for (offset, line, column) in [(0, 1, 1), (3, 2, 1), (5, 2, 2), (7, 2, 4), (99, 3, 1)] {
+            assert_eq!(
+                Position::of_byte_offset(text, offset),
+                Position { line, column },
+                "offset {offset}"
+            );
+        }
     }
 }
 

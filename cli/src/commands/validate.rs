@@ -1,13 +1,11 @@
 //! `contrail validate`: are the contracts well-formed?
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use contrail_contracts::{LoadOptions, load_paths};
 
-use crate::render::{self, Format, ReportContext};
+use crate::render::{Format, ReportContext};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,15 +27,5 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
         color,
         extra: None,
     };
-    let mut stdout = std::io::stdout().lock();
-    render::render(
-        &mut stdout,
-        args.format,
-        &loaded.diagnostics,
-        &loaded.sources,
-        context,
-    )
-    .and_then(|()| stdout.flush())
-    .context("writing the report")?;
-    Ok(super::exit_code(&loaded.diagnostics))
+    super::report(args.format, &loaded.diagnostics, &loaded.sources, context)
 }
