@@ -58,6 +58,12 @@ pub enum Command {
     Check(commands::check::Args),
     /// Check that a new schema can replace its earlier versions (Avro, JSON Schema).
     Compat(commands::compat::Args),
+    /// Lint producers and consumers against event-driven practice.
+    Lint(commands::lint::Args),
+    /// List the lint rules, or explain one.
+    Rules(commands::rules::Args),
+    /// Run the Confluent-compatible schema registry (`contrail registry serve`).
+    Registry(commands::registry::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +73,9 @@ fn main() -> ExitCode {
         Command::Validate(args) => commands::validate::run(args, color),
         Command::Check(args) => commands::check::run(args, color),
         Command::Compat(args) => commands::compat::run(args, color),
+        Command::Lint(args) => commands::lint::run(args, color),
+        Command::Rules(args) => commands::rules::run(args),
+        Command::Registry(args) => commands::registry::run(args),
     };
     match outcome {
         Ok(code) => code,

@@ -1,1 +1,20 @@
-//! placeholder
+//! contrail-registry: a schema registry that speaks Confluent Schema Registry's REST API, so
+//! Kafka serializers and tools work with it unchanged.
+//!
+//! - [`store`]: storage behind one trait, chosen by URL (`sqlite://PATH` now, `postgres://`
+//!   later); the compatibility check and the insert of a version are one transaction.
+//! - [`canonical`]: what makes two schema texts the same schema (one global id each).
+//! - [`server`]: the HTTP API (axum), with Confluent's error codes and content types.
+//! - [`client`]: a small blocking client the CLI uses.
+//!
+//! Architecture invariant: only this crate and the CLI know HTTP. Compatibility verdicts come
+//! from `contrail_contracts::compat`, the same engine `contrail compat` uses.
+
+pub mod canonical;
+pub mod client;
+pub mod error;
+pub mod model;
+pub mod server;
+pub mod store;
+
+pub use error::{Error, Refusal, Result};

@@ -1,9 +1,12 @@
 //! Helpers shared by the end-to-end tests: finding (and building) the `contrail` binary, and
 //! locating the repository's fixtures, examples and the shared corpus.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -57,4 +60,58 @@ pub fn contrail() -> Command {
         .env_remove("CLICOLOR_FORCE")
         .env("COLUMNS", "100");
     command
+}
+
+/// Starts `contrail registry serve` on an ephemeral port with SQLite at `db` and returns the
+/// process and its base URL once it reports that it listens. stderr keeps being drained so the
+/// server never blocks on it.
+pub fn start_registry(db: &Path, extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(contrail_bin())
+        .args(["registry", "serve", "--listen", "127.0.0.1:0", "--store"])
+        .arg(format!("sqlite://{}", db.display()))
+        .args(extra)
+        .env_remove("CONTRAIL_REGISTRY_LISTEN")
+        .env_remove("CONTRAIL_REGISTRY_STORE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the contrail binary starts");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if !sent {
+                let _ = sender.send(line.clone());
+                sent = line.contains("listening on");
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        match receiver.recv_timeout(remaining) {
+            Ok(line) => {
+                if let Some(rest) = line.strip_prefix("contrail registry listening on ") {
+                    let base = rest.split(' ').next().unwrap_or_default().to_owned();
+                    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+                    assert!(
+                        line.ends_with(&format!("(store: sqlite://{})", db.display())),
+                        "{line}"
+                    );
+                    return (child, base);
+                }
+                eprintln!("registry: {line}");
+            }
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "the registry did not report its address: {:?}",
+                    child.wait()
+                );
+            }
+        }
+    }
 }

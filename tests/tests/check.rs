@@ -206,3 +206,83 @@ fn compat_refuses_an_invalid_schema_with_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stdout).contains("CV010"));
 }
+
+#[test]
+fn check_against_a_registry_uses_every_version_of_each_subject() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut server, base) = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+    let client = contrail_registry::client::Client::new(&base);
+    let read = |path: &str| std::fs::read_to_string(repo_root().join(path)).expect("schema file");
+    client
+        .register(
+            "com.shop.Money",
+            &contrail_registry::client::SchemaRequest::avro(read(
+                "examples/shop/schemas/money.avsc",
+            )),
+        )
+        .expect("register Money");
+    let mut payment = contrail_registry::client::SchemaRequest::avro(read(
+        "tests/fixtures/check/shop-v1/schemas/payment-processed.avsc",
+    ));
+    payment.references = vec![contrail_registry::model::Reference {
+        name: "com.shop.Money".to_owned(),
+        subject: "com.shop.Money".to_owned(),
+        version: 1,
+    }];
+    client
+        .register("shop.payments-value", &payment)
+        .expect("register PaymentProcessed v1");
+    client
+        .register(
+            "shop.shipments-value",
+            &contrail_registry::client::SchemaRequest::avro(read(
+                "tests/fixtures/check/shop-v1/schemas/order-shipped.avsc",
+            )),
+        )
+        .expect("register OrderShipped v1");
+
+    let output = contrail()
+        .current_dir(repo_root())
+        .args([
+            "check",
+            "examples/shop",
+            "--against",
+            &base,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    let _ = server.kill();
+    let _ = server.wait();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["baseline"], base.as_str());
+    let checked: Vec<(&str, bool)> = report["compatibility"]["checked"]
+        .as_array()
+        .expect("checked")
+        .iter()
+        .map(|c| {
+            (
+                c["event"].as_str().unwrap_or(""),
+                c["compatible"].as_bool().unwrap_or(true),
+            )
+        })
+        .collect();
+    assert_eq!(
+        checked,
+        [("OrderShipped", false), ("PaymentProcessed", true)]
+    );
+    // OrderPlaced and InventoryReserved have no subject in this registry yet: new events.
+    assert_eq!(
+        report["compatibility"]["new"],
+        serde_json::json!(["InventoryReserved", "OrderPlaced"])
+    );
+    let breaks: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "CC001")
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    assert_eq!(breaks, ["examples/shop/schemas/order-shipped.avsc"]);
+}

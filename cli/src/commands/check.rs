@@ -20,8 +20,9 @@ pub struct Args {
     pub path: PathBuf,
 
     /// What to check schema compatibility against: `git:REF` (the catalog as committed at
-    /// REF, read from the repository without a checkout) or a directory holding an earlier
-    /// copy of the catalog. Without it, only validation runs.
+    /// REF, read from the repository without a checkout), `registry` (the catalog's
+    /// `registry:` URL) or a registry URL (every version of each event's subject), or a
+    /// directory holding an earlier copy of the catalog. Without it, validation and lint run.
     #[arg(long, value_name = "BASELINE")]
     pub against: Option<String>,
 
@@ -37,11 +38,19 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     diagnostics.extend(contrail_lint::lint(&loaded.catalog));
     let mut summary = None;
     if let Some(against) = &args.against {
-        let baseline = Baseline::open(against, &args.path)?;
-        let baselines = baseline.versions(&mut sources);
+        let (label, baselines) = match registry_url(against, &loaded.catalog)? {
+            Some(url) => (
+                url.clone(),
+                registry_versions(&url, &loaded.catalog, &mut sources)?,
+            ),
+            None => {
+                let baseline = Baseline::open(against, &args.path)?;
+                (baseline.label.clone(), baseline.versions(&mut sources))
+            }
+        };
         let (evolution, found) = evolution::check_catalog(&loaded.catalog, &baselines);
         diagnostics.extend(found);
-        summary = Some((baseline.label.clone(), evolution));
+        summary = Some((label, evolution));
     }
     contrail_contracts::diagnostic::normalize(&mut diagnostics);
     let mut stdout = std::io::stdout().lock();
@@ -261,6 +270,120 @@ impl Baseline {
         }
         baselines
     }
+}
+
+/// The registry URL `--against` names, if it names one: `registry` (the catalog's `registry:`)
+/// or an `http(s)://` URL.
+fn registry_url(against: &str, catalog: &Catalog) -> anyhow::Result<Option<String>> {
+    if against == "registry" {
+        let Some(url) = &catalog.config.registry else {
+            bail!(
+                "--against registry: contrail.yaml has no `registry:` URL; add one or pass the URL itself"
+            );
+        };
+        return Ok(Some(url.value.clone()));
+    }
+    Ok(
+        (against.starts_with("http://") || against.starts_with("https://"))
+            .then(|| against.to_owned()),
+    )
+}
+
+/// Every live version of each event's subject, oldest first, with the schemas they reference.
+fn registry_versions(
+    url: &str,
+    catalog: &Catalog,
+    sources: &mut Sources,
+) -> anyhow::Result<Baselines> {
+    use contrail_contracts::compat::SchemaVersion;
+    use contrail_registry::client::Client;
+    use contrail_registry::model::{SchemaType, VersionSelector};
+
+    let client = Client::new(url);
+    let mut baselines = Baselines::new();
+    for event in &catalog.events {
+        if event.schema.is_none() {
+            continue;
+        }
+        let Some(subject) = contrail_contracts::validate::subject_of(catalog, event) else {
+            continue;
+        };
+        let versions = match client.versions(&subject) {
+            Ok(versions) => versions,
+            // A subject the registry does not have yet: the event is new.
+            Err(e) if e.error_code() == Some(40401) => continue,
+            Err(e) => return Err(e).with_context(|| format!("reading subject {subject}")),
+        };
+        for number in versions {
+            let registered = client
+                .version(&subject, VersionSelector::Number(number))
+                .with_context(|| format!("reading {subject} version {number}"))?;
+            let json: serde_json::Value = match registered.schema_type {
+                SchemaType::Protobuf => continue,
+                _ => serde_json::from_str(&registered.schema)
+                    .with_context(|| format!("{subject} version {number} is not JSON"))?,
+            };
+            let schema = match registered.schema_type {
+                SchemaType::Avro => {
+                    let references = referenced_schemas(&client, &registered.references, 0)?;
+                    let references: Vec<&serde_json::Value> = references.iter().collect();
+                    match contrail_contracts::compat::avro::AvroSchema::parse(&json, &references) {
+                        Ok(parsed) => SchemaVersion::Avro(parsed),
+                        Err(e) => bail!(
+                            "{subject} version {number} in the registry does not resolve: {e}"
+                        ),
+                    }
+                }
+                _ => SchemaVersion::Json(json.clone()),
+            };
+            let file = PathBuf::from(format!("registry:{subject}/versions/{number}"));
+            let text =
+                serde_json::to_string_pretty(&json).unwrap_or_else(|_| registered.schema.clone());
+            let node = contrail_contracts::yaml::parse(&text).ok().map(|d| d.root);
+            sources.insert(file.clone(), Arc::from(text));
+            baselines
+                .entry(event.name.value.clone())
+                .or_default()
+                .push(BaselineVersion {
+                    label: format!("{subject} version {number} in the registry"),
+                    schema,
+                    json,
+                    file,
+                    node,
+                });
+        }
+    }
+    Ok(baselines)
+}
+
+/// The schemas a registered Avro schema references, and theirs, fetched from the registry.
+fn referenced_schemas(
+    client: &contrail_registry::client::Client,
+    references: &[contrail_registry::model::Reference],
+    depth: usize,
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    if depth > 32 {
+        bail!("schema references nest more than 32 deep");
+    }
+    let mut out = Vec::new();
+    for reference in references {
+        let version = contrail_registry::model::VersionSelector::Number(reference.version);
+        let registered = client
+            .version(&reference.subject, version)
+            .with_context(|| {
+                format!(
+                    "reading referenced {} version {}",
+                    reference.subject, reference.version
+                )
+            })?;
+        out.extend(referenced_schemas(
+            client,
+            &registered.references,
+            depth + 1,
+        )?);
+        out.push(serde_json::from_str(&registered.schema)?);
+    }
+    Ok(out)
 }
 
 fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {

@@ -2,11 +2,17 @@
 
 pub mod check;
 pub mod compat;
+pub mod lint;
+pub mod registry;
+pub mod rules;
 pub mod validate;
 
 use std::process::ExitCode;
 
-use contrail_contracts::Diagnostic;
+use anyhow::Context;
+use contrail_contracts::{Diagnostic, Sources};
+
+use crate::render::{self, Format, ReportContext};
 
 /// 1 when any finding is an error, else 0.
 pub fn exit_code(diagnostics: &[Diagnostic]) -> ExitCode {
@@ -15,4 +21,19 @@ pub fn exit_code(diagnostics: &[Diagnostic]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Renders a command's findings to stdout and gives the exit code they call for.
+pub fn report(
+    format: Format,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    context: ReportContext<'_>,
+) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    render::render(&mut stdout, format, diagnostics, sources, context)
+        .and_then(|()| stdout.flush())
+        .context("writing the report")?;
+    Ok(exit_code(diagnostics))
 }

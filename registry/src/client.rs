@@ -1,0 +1,330 @@
+//! A small typed, blocking client of the Confluent Schema Registry API (contrail's own or
+//! Confluent's), used by the CLI. Errors carry Confluent's `error_code`.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::model::{Reference, SchemaType, VersionSelector};
+
+const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
+
+/// The largest response body the client reads.
+const MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The registry answered with an error body.
+    #[error("registry error {error_code} (HTTP {status}): {message}")]
+    Api {
+        status: u16,
+        error_code: u32,
+        message: String,
+    },
+    /// The registry could not be reached.
+    #[error("cannot reach the registry at {url}: {message}")]
+    Transport { url: String, message: String },
+    /// The registry answered something the client does not understand.
+    #[error("unexpected answer from {url}: {message}")]
+    Decode { url: String, message: String },
+}
+
+impl ClientError {
+    /// Confluent's `error_code`, when the registry sent one.
+    pub fn error_code(&self) -> Option<u32> {
+        match self {
+            ClientError::Api { error_code, .. } => Some(*error_code),
+            _ => None,
+        }
+    }
+}
+
+/// A schema to register or check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaRequest {
+    pub schema: String,
+    pub schema_type: SchemaType,
+    pub references: Vec<Reference>,
+}
+
+impl SchemaRequest {
+    /// An Avro schema without references.
+    pub fn avro(schema: impl Into<String>) -> SchemaRequest {
+        SchemaRequest {
+            schema: schema.into(),
+            schema_type: SchemaType::Avro,
+            references: Vec::new(),
+        }
+    }
+
+    fn body(&self) -> Value {
+        let mut body = json!({"schema": self.schema});
+        if self.schema_type != SchemaType::Avro {
+            body["schemaType"] = json!(self.schema_type.as_str());
+        }
+        if !self.references.is_empty() {
+            body["references"] = json!(self.references);
+        }
+        body
+    }
+}
+
+/// A subject version as the registry returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisteredSchema {
+    pub subject: String,
+    pub version: i64,
+    pub id: i64,
+    pub schema_type: SchemaType,
+    pub schema: String,
+    pub references: Vec<Reference>,
+}
+
+/// The answer of a compatibility check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompatibilityResult {
+    pub is_compatible: bool,
+    /// Why not (filled when the check ran verbose and the schema is incompatible).
+    pub messages: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VersionBody {
+    subject: String,
+    version: i64,
+    id: i64,
+    schema_type: Option<String>,
+    schema: String,
+    #[serde(default)]
+    references: Option<Vec<Reference>>,
+}
+
+#[derive(Deserialize)]
+struct CompatibilityBody {
+    is_compatible: bool,
+    #[serde(default)]
+    messages: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct IdBody {
+    id: i64,
+}
+
+/// A blocking registry client.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: String,
+    agent: ureq::Agent,
+}
+
+/// Percent-encodes a path segment (everything but RFC 3986's unreserved characters).
+pub fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+fn selector_text(version: VersionSelector) -> String {
+    match version {
+        VersionSelector::Latest => "latest".to_owned(),
+        VersionSelector::Number(n) => n.to_string(),
+    }
+}
+
+impl Client {
+    /// A client of the registry at `base_url` (`http://host:port`), with a 30 s timeout.
+    pub fn new(base_url: &str) -> Client {
+        Client::with_timeout(base_url, Duration::from_secs(30))
+    }
+
+    pub fn with_timeout(base_url: &str, timeout: Duration) -> Client {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .build()
+            .into();
+        Client {
+            base: base_url.trim_end_matches('/').to_owned(),
+            agent,
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// Sends a request; `body` makes it a POST. Returns the decoded JSON of a 2xx answer.
+    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Result<Value, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let transport = |e: ureq::Error| ClientError::Transport {
+            url: url.clone(),
+            message: e.to_string(),
+        };
+        let result = match (method, body) {
+            ("POST", Some(body)) => self
+                .agent
+                .post(&url)
+                .header("Accept", MEDIA_TYPE)
+                .header("Content-Type", MEDIA_TYPE)
+                .send(body.to_string()),
+            ("DELETE", _) => self.agent.delete(&url).header("Accept", MEDIA_TYPE).call(),
+            _ => self.agent.get(&url).header("Accept", MEDIA_TYPE).call(),
+        };
+        let mut response = result.map_err(transport)?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE_BYTES)
+            .read_to_string()
+            .map_err(transport)?;
+        let decode = |message: String| ClientError::Decode {
+            url: url.clone(),
+            message,
+        };
+        if !(200..300).contains(&status) {
+            let error: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            let error_code = error
+                .get("error_code")
+                .and_then(Value::as_u64)
+                .and_then(|c| u32::try_from(c).ok())
+                .unwrap_or(u32::from(status));
+            let message = error
+                .get("message")
+                .and_then(Value::as_str)
+                .map_or_else(|| text.trim().to_owned(), str::to_owned);
+            return Err(ClientError::Api {
+                status,
+                error_code,
+                message,
+            });
+        }
+        serde_json::from_str(&text).map_err(|e| decode(format!("{e}: {}", text.trim())))
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        value: Value,
+    ) -> Result<T, ClientError> {
+        serde_json::from_value(value).map_err(|e| ClientError::Decode {
+            url: format!("{}{path}", self.base),
+            message: e.to_string(),
+        })
+    }
+
+    /// `GET /subjects`.
+    pub fn subjects(&self) -> Result<Vec<String>, ClientError> {
+        let path = "/subjects";
+        let value = self.call("GET", path, None)?;
+        self.decode(path, value)
+    }
+
+    /// `GET /subjects/{subject}/versions`.
+    pub fn versions(&self, subject: &str) -> Result<Vec<i64>, ClientError> {
+        let path = format!("/subjects/{}/versions", encode_segment(subject));
+        let value = self.call("GET", &path, None)?;
+        self.decode(&path, value)
+    }
+
+    /// `GET /subjects/{subject}/versions/{version}`.
+    pub fn version(
+        &self,
+        subject: &str,
+        version: VersionSelector,
+    ) -> Result<RegisteredSchema, ClientError> {
+        let path = format!(
+            "/subjects/{}/versions/{}",
+            encode_segment(subject),
+            selector_text(version)
+        );
+        let value = self.call("GET", &path, None)?;
+        let body: VersionBody = self.decode(&path, value)?;
+        let schema_type = match body.schema_type.as_deref() {
+            None => SchemaType::Avro,
+            Some(name) => name.parse().map_err(|message| ClientError::Decode {
+                url: format!("{}{path}", self.base),
+                message,
+            })?,
+        };
+        Ok(RegisteredSchema {
+            subject: body.subject,
+            version: body.version,
+            id: body.id,
+            schema_type,
+            schema: body.schema,
+            references: body.references.unwrap_or_default(),
+        })
+    }
+
+    /// `POST /subjects/{subject}/versions`; returns the schema's global id.
+    pub fn register(&self, subject: &str, schema: &SchemaRequest) -> Result<i64, ClientError> {
+        let path = format!("/subjects/{}/versions", encode_segment(subject));
+        let value = self.call("POST", &path, Some(&schema.body()))?;
+        let body: IdBody = self.decode(&path, value)?;
+        Ok(body.id)
+    }
+
+    /// `POST /compatibility/subjects/{subject}/versions[/{version}]?verbose=true`: against
+    /// one version, or (`None`) against the versions the subject's compatibility level names.
+    pub fn check_compatibility(
+        &self,
+        subject: &str,
+        version: Option<VersionSelector>,
+        schema: &SchemaRequest,
+    ) -> Result<CompatibilityResult, ClientError> {
+        let mut path = format!(
+            "/compatibility/subjects/{}/versions",
+            encode_segment(subject)
+        );
+        if let Some(version) = version {
+            path.push('/');
+            path.push_str(&selector_text(version));
+        }
+        path.push_str("?verbose=true");
+        let value = self.call("POST", &path, Some(&schema.body()))?;
+        let body: CompatibilityBody = self.decode(&path, value)?;
+        Ok(CompatibilityResult {
+            is_compatible: body.is_compatible,
+            messages: body.messages.unwrap_or_default(),
+        })
+    }
+
+    /// `DELETE /subjects/{subject}[?permanent=true]`; returns the versions deleted.
+    pub fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<i64>, ClientError> {
+        let mut path = format!("/subjects/{}", encode_segment(subject));
+        if permanent {
+            path.push_str("?permanent=true");
+        }
+        let value = self.call("DELETE", &path, None)?;
+        self.decode(&path, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_percent_encoded() {
+        assert_eq!(encode_segment("orders-value"), "orders-value");
+        assert_eq!(encode_segment("a/b c"), "a%2Fb%20c");
+        assert_eq!(encode_segment(":.ctx:x"), "%3A.ctx%3Ax");
+    }
+
+    #[test]
+    fn avro_requests_omit_the_schema_type() {
+        let body = SchemaRequest::avro("\"string\"").body();
+        assert_eq!(body, json!({"schema": "\"string\""}));
+    }
+}

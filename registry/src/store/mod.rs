@@ -1,0 +1,257 @@
+//! Storage: one trait, [`Store`], behind which every backend sits, chosen by URL ([`open`]).
+//!
+//! - `sqlite://PATH` ([`sqlite::SqliteStore`]): one file, WAL, fsync before a registration is
+//!   acknowledged. `sqlite://:memory:` keeps everything in memory (tests).
+//! - `postgres://…`: several registry processes sharing one database (not built yet).
+//!
+//! What every backend guarantees:
+//! - global ids are never reused, even after a permanent delete;
+//! - one id per distinct (schema type, canonical text, references);
+//! - [`Store::register`] evaluates the caller's [`Checker`] (mode and compatibility) and inserts
+//!   the new version in one write transaction, so two concurrent registrations can never land
+//!   two mutually incompatible versions, and a mode change cannot slip in between;
+//! - deletes check the soft-delete state, the mode and the references in the transaction that
+//!   deletes.
+//!
+//! SQLite gets the serialisation from `BEGIN IMMEDIATE` (one writer). A PostgreSQL backend must
+//! get it explicitly: a transaction-scoped advisory lock on the subject (and on the global
+//! scope for mode changes) before reading the history, ids from a sequence, and the same
+//! checker contract.
+
+pub mod sqlite;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use contrail_contracts::compat::CompatibilityMode;
+
+use crate::error::{Error, Refusal, Result};
+use crate::model::{
+    Config, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema, SubjectSummary,
+    SubjectVersion, Usage, VersionEntry, VersionSelector,
+};
+
+/// What a registration asks the store to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegisterRequest {
+    pub subject: String,
+    pub schema: NewSchema,
+    /// The id to register under (IMPORT mode).
+    pub id: Option<i64>,
+    /// The version to register as (IMPORT mode).
+    pub version: Option<i64>,
+}
+
+/// What the store knows, inside the write transaction, when it asks the [`Checker`] whether
+/// a registration may go ahead.
+#[derive(Debug)]
+pub struct RegisterContext<'a> {
+    pub subject: &'a str,
+    /// The mode in force for the subject.
+    pub mode: Mode,
+    /// The compatibility level in force for the subject.
+    pub compatibility: CompatibilityMode,
+    /// The id the request asks for (IMPORT mode).
+    pub requested_id: Option<i64>,
+    /// The live version that already holds this schema: the registration is a repeat and
+    /// returns it without a new version.
+    pub existing: Option<VersionEntry>,
+    /// The live versions the compatibility level compares against, oldest first (the latest
+    /// only for non-transitive levels; none for NONE or a repeat).
+    pub history: Vec<HistoryEntry>,
+}
+
+/// An earlier version with the schemas its references resolve to.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    pub version: SubjectVersion,
+    pub references: Vec<ResolvedReference>,
+}
+
+/// Decides, inside the write transaction, whether a registration may go ahead.
+pub type Checker = Box<dyn FnOnce(&RegisterContext<'_>) -> Result<(), Refusal> + Send>;
+
+/// The outcome of a registration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    pub id: i64,
+    pub version: i64,
+    /// False when the subject already had the schema as a live version.
+    pub created: bool,
+}
+
+/// A schema registry's storage.
+#[async_trait]
+pub trait Store: Send + Sync + fmt::Debug {
+    /// The store's URL, for messages (no credentials).
+    fn url(&self) -> &str;
+
+    /// Whether the store answers (readiness).
+    async fn ping(&self) -> Result<()>;
+
+    /// The identifier of this registry (stable for the life of the database).
+    async fn cluster_id(&self) -> Result<String>;
+
+    /// The schema with this global id, including schemas only soft-deleted versions use.
+    async fn schema(&self, id: i64) -> Result<Option<StoredSchema>>;
+
+    /// The global id of a schema, if it is stored.
+    async fn find_schema(&self, schema: &NewSchema) -> Result<Option<i64>>;
+
+    /// The subject versions that use a schema id, by subject then version.
+    async fn usages(&self, id: i64) -> Result<Vec<Usage>>;
+
+    /// Every subject that has versions (live or soft-deleted), by name.
+    async fn subjects(&self) -> Result<Vec<SubjectSummary>>;
+
+    /// A subject's versions, live and soft-deleted, oldest first.
+    async fn versions(&self, subject: &str) -> Result<Vec<VersionEntry>>;
+
+    /// One version of a subject (live or soft-deleted).
+    async fn version(&self, subject: &str, version: i64) -> Result<Option<SubjectVersion>>;
+
+    /// A subject's versions with their schemas, oldest first; `None` subject = all subjects.
+    async fn versions_with_schemas(&self, subject: Option<&str>) -> Result<Vec<SubjectVersion>>;
+
+    /// The schemas that reference a subject version and still have a version somewhere.
+    async fn referenced_by(&self, subject: &str, version: i64) -> Result<Vec<Referrer>>;
+
+    /// Resolves references, and the references of those, in dependency order. A reference to
+    /// a version that does not exist is [`Refusal::InvalidSchema`].
+    async fn resolve_references(&self, references: &[Reference]) -> Result<Vec<ResolvedReference>>;
+
+    /// Registers a schema under a subject; see [`Checker`] and the module documentation.
+    async fn register(&self, request: RegisterRequest, check: Checker) -> Result<Registered>;
+
+    /// Deletes one version (soft, or permanent after a soft delete); returns its number.
+    async fn delete_version(
+        &self,
+        subject: &str,
+        version: VersionSelector,
+        permanent: bool,
+    ) -> Result<i64>;
+
+    /// Deletes a subject (soft, or permanent after a soft delete); returns the versions
+    /// deleted. A permanent delete also drops the subject's configuration and mode.
+    async fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<i64>>;
+
+    /// The configuration of a subject, or the global one (`None`), if set.
+    async fn config(&self, subject: Option<&str>) -> Result<Option<Config>>;
+
+    /// Sets (replaces) a configuration.
+    async fn set_config(&self, subject: Option<&str>, config: Config) -> Result<()>;
+
+    /// Removes a configuration; returns what it was.
+    async fn delete_config(&self, subject: Option<&str>) -> Result<Option<Config>>;
+
+    /// The mode of a subject, or the global one (`None`), if set.
+    async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>>;
+
+    /// Sets a mode. Switching to IMPORT where live versions exist needs `force`
+    /// ([`Refusal::NotPermitted`] otherwise).
+    async fn set_mode(&self, subject: Option<&str>, mode: Mode, force: bool) -> Result<()>;
+
+    /// Removes a mode; returns what it was.
+    async fn delete_mode(&self, subject: Option<&str>) -> Result<Option<Mode>>;
+}
+
+/// Opens the store a URL names: `sqlite://PATH` (relative or absolute, created if missing) or
+/// `sqlite://:memory:`. `postgres://` is recognised but not built yet.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if path.is_empty() {
+            return Err(Error::Unsupported(
+                "sqlite:// needs a path: sqlite://PATH or sqlite://:memory:".to_owned(),
+            ));
+        }
+        let store = sqlite::SqliteStore::open(url, path).await?;
+        return Ok(Arc::new(store));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(Error::Unsupported(
+            "PostgreSQL storage (postgres://) is not built yet; use sqlite://PATH".to_owned(),
+        ));
+    }
+    Err(Error::Unsupported(format!(
+        "unknown store URL `{url}`: expected sqlite://PATH (or sqlite://:memory:)"
+    )))
+}
+
+/// How deep references may nest before the registry gives up (a cycle, or abuse).
+const MAX_REFERENCE_DEPTH: usize = 32;
+
+/// Resolves references with a look-up of subject versions (live and soft-deleted for a
+/// number; the latest live one for `-1`), in dependency order and without duplicates. Backends
+/// call it with their own look-up so it runs inside their transactions.
+pub fn resolve_references_with(
+    references: &[Reference],
+    lookup: &mut dyn FnMut(&str, VersionSelector) -> Result<Option<SubjectVersion>>,
+) -> Result<Vec<ResolvedReference>> {
+    let mut out = Vec::new();
+    let mut done = HashSet::new();
+    for reference in references {
+        resolve_one(reference, lookup, &mut out, &mut done, 0)?;
+    }
+    Ok(out)
+}
+
+fn resolve_one(
+    reference: &Reference,
+    lookup: &mut dyn FnMut(&str, VersionSelector) -> Result<Option<SubjectVersion>>,
+    out: &mut Vec<ResolvedReference>,
+    done: &mut HashSet<(String, i64)>,
+    depth: usize,
+) -> Result<()> {
+    if depth > MAX_REFERENCE_DEPTH {
+        return Err(Refusal::InvalidSchema(format!(
+            "Invalid schema: references nest deeper than {MAX_REFERENCE_DEPTH} levels (a cycle?) at '{}'",
+            reference.name
+        ))
+        .into());
+    }
+    let selector = if reference.version == -1 {
+        VersionSelector::Latest
+    } else if reference.version >= 1 {
+        VersionSelector::Number(reference.version)
+    } else {
+        return Err(Refusal::InvalidSchema(format!(
+            "Invalid schema: reference '{}' has version {}; expected a version >= 1 or -1 (latest)",
+            reference.name, reference.version
+        ))
+        .into());
+    };
+    let Some(found) = lookup(&reference.subject, selector)? else {
+        return Err(Refusal::InvalidSchema(format!(
+            "Invalid schema: reference '{}' names subject '{}' version {}, which does not exist",
+            reference.name, reference.subject, reference.version
+        ))
+        .into());
+    };
+    if !done.insert((found.subject.clone(), found.version)) {
+        return Ok(());
+    }
+    for nested in &found.schema.references {
+        resolve_one(nested, lookup, out, done, depth + 1)?;
+    }
+    out.push(ResolvedReference {
+        reference: reference.clone(),
+        version: found.version,
+        schema: found.schema,
+    });
+    Ok(())
+}
+
+/// The versions a compatibility level compares a new schema with: all live versions for
+/// transitive levels, the latest live one otherwise, none for NONE. `live` is oldest first.
+pub fn versions_to_compare(level: CompatibilityMode, live: &[VersionEntry]) -> Vec<VersionEntry> {
+    match level {
+        CompatibilityMode::None => Vec::new(),
+        level if level.is_transitive() => live.to_vec(),
+        _ => live.last().copied().into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,897 @@
+//! The embedded store: SQLite through rusqlite (bundled), one file, WAL.
+//!
+//! Durability: `synchronous=FULL` in WAL mode syncs the log on every commit, so a
+//! registration is acknowledged only once it survives a crash or power loss.
+//!
+//! Concurrency: one writer connection behind a mutex (SQLite has one writer anyway), every
+//! write in a `BEGIN IMMEDIATE` transaction; reads use a small pool of read-only connections,
+//! which WAL lets run beside the writer. All database work runs on tokio's blocking pool.
+//!
+//! The SQL lives in `registry/sql/`: numbered migrations (`NNN-name.sql`, applied at open and
+//! recorded in `schema_migrations`) and the named statements of `queries.sql`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use contrail_contracts::compat::CompatibilityMode;
+use contrail_contracts::model::Keyword;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
+
+use super::{
+    Checker, HistoryEntry, RegisterContext, RegisterRequest, Registered, Store,
+    resolve_references_with, versions_to_compare,
+};
+use crate::error::{Error, Refusal, Result};
+use crate::model::{
+    Config, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema, SubjectSummary,
+    SubjectVersion, Usage, VersionEntry, VersionSelector, effective_compatibility, effective_mode,
+};
+
+/// The migrations, in order: (version, name, SQL).
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "001-init", include_str!("../../sql/001-init.sql"))];
+
+/// The named statements.
+const QUERIES: &str = include_str!("../../sql/queries.sql");
+
+/// Read connections kept open for reuse.
+const MAX_IDLE_READERS: usize = 8;
+
+/// How long a connection waits for a lock held by another process before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The statement called `name` in `queries.sql`.
+fn sql(name: &str) -> Result<&'static str> {
+    static STATEMENTS: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    STATEMENTS
+        .get_or_init(|| parse_queries(QUERIES))
+        .get(name)
+        .copied()
+        .ok_or_else(|| Error::Store(format!("no SQL statement named `{name}`")))
+}
+
+/// A statement by name, for the test that prepares them all.
+#[cfg(test)]
+pub(crate) fn statement_for_test(name: &str) -> &'static str {
+    sql(name).unwrap_or_default()
+}
+
+/// Splits `queries.sql` into its `-- name: NAME` blocks.
+fn parse_queries(text: &'static str) -> HashMap<&'static str, &'static str> {
+    let mut statements = HashMap::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("-- name:") {
+        let after = &rest[start + "-- name:".len()..];
+        let line_end = after.find('\n').unwrap_or(after.len());
+        let name = after[..line_end].trim();
+        let body_and_rest = &after[line_end..];
+        let body_end = body_and_rest
+            .find("-- name:")
+            .unwrap_or(body_and_rest.len());
+        statements.insert(name, body_and_rest[..body_end].trim());
+        rest = &body_and_rest[body_end..];
+    }
+    statements
+}
+
+/// The SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    url: String,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+    /// The database file; `None` in memory, where the writer serves reads too.
+    path: Option<PathBuf>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves the connection usable: SQLite rolls back the
+    // transaction that was open when the `Transaction` guard was dropped.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `path` (`:memory:` for memory) and applies
+    /// pending migrations. `url` is what the store reports as its URL.
+    pub async fn open(url: &str, path: &str) -> Result<SqliteStore> {
+        let url = url.to_owned();
+        let path = path.to_owned();
+        tokio::task::spawn_blocking(move || Self::open_blocking(url, &path)).await?
+    }
+
+    fn open_blocking(url: String, path: &str) -> Result<SqliteStore> {
+        let (writer, path) = if path == ":memory:" {
+            (Connection::open_in_memory()?, None)
+        } else {
+            let file = PathBuf::from(path);
+            if let Some(parent) = file.parent()
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    Error::Store(format!("cannot create {}: {e}", parent.display()))
+                })?;
+            }
+            let connection = Connection::open(&file)
+                .map_err(|e| Error::Store(format!("cannot open {}: {e}", file.display())))?;
+            (connection, Some(file))
+        };
+        configure(&writer, path.is_some())?;
+        let mut writer = writer;
+        migrate(&mut writer)?;
+        Ok(SqliteStore {
+            url,
+            inner: Arc::new(Inner {
+                writer: Mutex::new(writer),
+                readers: Mutex::new(Vec::new()),
+                path,
+            }),
+        })
+    }
+
+    /// Runs `f` on a read connection on the blocking pool.
+    async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let Some(path) = &inner.path else {
+                return f(&lock(&inner.writer));
+            };
+            let pooled = lock(&inner.readers).pop();
+            let connection = match pooled {
+                Some(connection) => connection,
+                None => open_reader(path)?,
+            };
+            let result = f(&connection);
+            let mut idle = lock(&inner.readers);
+            if idle.len() < MAX_IDLE_READERS {
+                idle.push(connection);
+            }
+            result
+        })
+        .await?
+    }
+
+    /// Runs `f` on the writer connection on the blocking pool.
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || f(&mut lock(&inner.writer))).await?
+    }
+}
+
+fn configure(connection: &Connection, on_disk: bool) -> Result<()> {
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    if on_disk {
+        let mode: String = connection.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Store(format!(
+                "SQLite refused WAL mode (journal_mode is {mode})"
+            )));
+        }
+    }
+    connection.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    Ok(())
+}
+
+fn open_reader(path: &Path) -> Result<Connection> {
+    let connection = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(connection)
+}
+
+/// Applies the migrations not yet recorded in `schema_migrations`, each in its transaction.
+fn migrate(connection: &mut Connection) -> Result<()> {
+    connection.execute(sql("create_migrations_table")?, [])?;
+    let applied: Vec<i64> = {
+        let mut statement = connection.prepare(sql("applied_migrations")?)?;
+        statement
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    if let Some(newest) = applied.iter().max()
+        && let Some((known, _, _)) = MIGRATIONS.last()
+        && newest > known
+    {
+        return Err(Error::Store(format!(
+            "the database was migrated to version {newest} by a newer contrail; this one knows up to {known}"
+        )));
+    }
+    for (version, name, text) in MIGRATIONS {
+        if applied.contains(version) {
+            continue;
+        }
+        let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(text)
+            .map_err(|e| Error::Store(format!("migration {name} failed: {e}")))?;
+        tx.execute(sql("record_migration")?, params![version, name])?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn scope(subject: Option<&str>) -> &str {
+    subject.unwrap_or("")
+}
+
+fn conversion_error(column: usize, message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        Box::new(std::io::Error::other(message)),
+    )
+}
+
+/// Reads `id, schema_type, canonical, references_json` starting at column `at`.
+fn stored_schema(row: &Row<'_>, at: usize) -> rusqlite::Result<StoredSchema> {
+    let schema_type: String = row.get(at + 1)?;
+    let references: String = row.get(at + 3)?;
+    Ok(StoredSchema {
+        id: row.get(at)?,
+        schema_type: schema_type
+            .parse()
+            .map_err(|e| conversion_error(at + 1, e))?,
+        schema: row.get(at + 2)?,
+        references: serde_json::from_str::<Vec<Reference>>(&references)
+            .map_err(|e| conversion_error(at + 3, e.to_string()))?,
+    })
+}
+
+/// Reads `subject, version, deleted, <stored_schema>`.
+fn subject_version(row: &Row<'_>) -> rusqlite::Result<SubjectVersion> {
+    Ok(SubjectVersion {
+        subject: row.get(0)?,
+        version: row.get(1)?,
+        deleted: row.get(2)?,
+        schema: stored_schema(row, 3)?,
+    })
+}
+
+fn schema_by_id(connection: &Connection, id: i64) -> Result<Option<StoredSchema>> {
+    Ok(connection
+        .prepare_cached(sql("schema_by_id")?)?
+        .query_row([id], |r| stored_schema(r, 0))
+        .optional()?)
+}
+
+fn find_schema(connection: &Connection, schema: &NewSchema) -> Result<Option<i64>> {
+    Ok(connection
+        .prepare_cached(sql("find_schema")?)?
+        .query_row(
+            params![
+                schema.schema_type.as_str(),
+                schema.canonical,
+                schema.references_json()
+            ],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn versions(connection: &Connection, subject: &str) -> Result<Vec<VersionEntry>> {
+    let mut statement = connection.prepare_cached(sql("subject_versions")?)?;
+    let rows = statement.query_map([subject], |r| {
+        Ok(VersionEntry {
+            version: r.get(0)?,
+            id: r.get(1)?,
+            deleted: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn version_with_schema(
+    connection: &Connection,
+    subject: &str,
+    version: i64,
+) -> Result<Option<SubjectVersion>> {
+    Ok(connection
+        .prepare_cached(sql("subject_version_full")?)?
+        .query_row(params![subject, version], subject_version)
+        .optional()?)
+}
+
+fn versions_with_schemas(
+    connection: &Connection,
+    subject: Option<&str>,
+) -> Result<Vec<SubjectVersion>> {
+    let rows = match subject {
+        Some(subject) => connection
+            .prepare_cached(sql("subject_versions_full")?)?
+            .query_map([subject], subject_version)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+        None => connection
+            .prepare_cached(sql("all_versions_full")?)?
+            .query_map([], subject_version)?
+            .collect::<rusqlite::Result<Vec<_>>>()?,
+    };
+    Ok(rows)
+}
+
+/// A subject version for reference resolution: a number finds live and soft-deleted
+/// versions, `latest` the latest live one.
+fn reference_target(
+    connection: &Connection,
+    subject: &str,
+    selector: VersionSelector,
+) -> Result<Option<SubjectVersion>> {
+    let version = match selector {
+        VersionSelector::Number(n) => n,
+        VersionSelector::Latest => {
+            match versions(connection, subject)?
+                .iter()
+                .rev()
+                .find(|v| !v.deleted)
+            {
+                Some(latest) => latest.version,
+                None => return Ok(None),
+            }
+        }
+    };
+    version_with_schema(connection, subject, version)
+}
+
+fn resolve(connection: &Connection, references: &[Reference]) -> Result<Vec<ResolvedReference>> {
+    resolve_references_with(references, &mut |subject, selector| {
+        reference_target(connection, subject, selector)
+    })
+}
+
+fn referrers(connection: &Connection, subject: &str, version: i64) -> Result<Vec<Referrer>> {
+    let mut statement = connection.prepare_cached(sql("referenced_by")?)?;
+    let rows = statement.query_map(params![subject, version], |r| {
+        Ok(Referrer {
+            id: r.get(0)?,
+            live: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn get_config(connection: &Connection, subject: Option<&str>) -> Result<Option<Config>> {
+    let row: Option<(Option<String>, Option<bool>)> = connection
+        .prepare_cached(sql("get_config")?)?
+        .query_row([scope(subject)], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((compatibility, normalize)) = row else {
+        return Ok(None);
+    };
+    let compatibility = match compatibility {
+        Some(text) => Some(CompatibilityMode::parse_keyword(&text).ok_or_else(|| {
+            Error::Store(format!("stored compatibility level `{text}` is unknown"))
+        })?),
+        None => None,
+    };
+    Ok(Some(Config {
+        compatibility,
+        normalize,
+    }))
+}
+
+fn get_mode(connection: &Connection, subject: Option<&str>) -> Result<Option<Mode>> {
+    let text: Option<String> = connection
+        .prepare_cached(sql("get_mode")?)?
+        .query_row([scope(subject)], |r| r.get(0))
+        .optional()?;
+    text.map(|t| t.parse().map_err(Error::Store)).transpose()
+}
+
+/// Refuses a delete when the mode in force is read-only.
+fn check_delete_mode(connection: &Connection, subject: &str) -> Result<()> {
+    let mode = effective_mode(
+        get_mode(connection, Some(subject))?,
+        get_mode(connection, None)?,
+    );
+    if mode.is_read_only() {
+        return Err(Refusal::NotPermitted(format!(
+            "Subject {subject} is in read-only mode ({mode})"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Refuses a delete of `version` when a stored schema references it.
+fn check_not_referenced(connection: &Connection, subject: &str, version: i64) -> Result<()> {
+    let ids: Vec<i64> = referrers(connection, subject, version)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    if ids.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::Referenced {
+            subject: subject.to_owned(),
+            version,
+            ids,
+        }
+        .into())
+    }
+}
+
+/// Removes a version row and its schema when no version uses it any more.
+fn delete_permanently(connection: &Connection, subject: &str, entry: VersionEntry) -> Result<()> {
+    connection
+        .prepare_cached(sql("delete_version")?)?
+        .execute(params![subject, entry.version])?;
+    connection
+        .prepare_cached(sql("delete_schema_if_unused")?)?
+        .execute([entry.id])?;
+    Ok(())
+}
+
+fn insert_schema(connection: &Connection, schema: &NewSchema, id: Option<i64>) -> Result<i64> {
+    let references = schema.references_json();
+    let id = match id {
+        Some(id) => {
+            connection
+                .prepare_cached(sql("insert_schema_with_id")?)?
+                .execute(params![
+                    id,
+                    schema.schema_type.as_str(),
+                    schema.canonical,
+                    references
+                ])?;
+            id
+        }
+        None => {
+            connection
+                .prepare_cached(sql("insert_schema")?)?
+                .execute(params![
+                    schema.schema_type.as_str(),
+                    schema.canonical,
+                    references
+                ])?;
+            connection.last_insert_rowid()
+        }
+    };
+    let mut statement = connection.prepare_cached(sql("insert_reference")?)?;
+    for (position, reference) in schema.references.iter().enumerate() {
+        statement.execute(params![
+            id,
+            position as i64,
+            reference.name,
+            reference.subject,
+            reference.version
+        ])?;
+    }
+    Ok(id)
+}
+
+fn same_schema(stored: &StoredSchema, schema: &NewSchema) -> bool {
+    stored.schema_type == schema.schema_type
+        && stored.schema == schema.canonical
+        && stored.references == schema.references
+}
+
+fn register(
+    connection: &mut Connection,
+    request: RegisterRequest,
+    check: Checker,
+) -> Result<Registered> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let subject = request.subject.as_str();
+    let mode = effective_mode(get_mode(&tx, Some(subject))?, get_mode(&tx, None)?);
+    let compatibility =
+        effective_compatibility(get_config(&tx, Some(subject))?, get_config(&tx, None)?);
+    let existing_id = find_schema(&tx, &request.schema)?;
+    let existing = match existing_id {
+        Some(id) => tx
+            .prepare_cached(sql("live_version_of_schema")?)?
+            .query_row(params![subject, id], |r| r.get::<_, i64>(0))
+            .optional()?
+            .map(|version| VersionEntry {
+                version,
+                id,
+                deleted: false,
+            }),
+        None => None,
+    };
+    let all_versions = versions(&tx, subject)?;
+    let history = if existing.is_some() || mode == Mode::Import {
+        Vec::new()
+    } else {
+        let live: Vec<VersionEntry> = all_versions
+            .iter()
+            .filter(|v| !v.deleted)
+            .copied()
+            .collect();
+        versions_to_compare(compatibility, &live)
+            .into_iter()
+            .filter_map(|entry| {
+                version_with_schema(&tx, subject, entry.version)
+                    .transpose()
+                    .map(|version| {
+                        let version = version?;
+                        let references = resolve(&tx, &version.schema.references)?;
+                        Ok(HistoryEntry {
+                            version,
+                            references,
+                        })
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?
+    };
+    let context = RegisterContext {
+        subject,
+        mode,
+        compatibility,
+        requested_id: request.id,
+        existing,
+        history,
+    };
+    check(&context)?;
+
+    if let Some(existing) = existing {
+        if let Some(requested) = request.id
+            && requested != existing.id
+        {
+            return Err(Refusal::IdConflict(format!(
+                "Schema already registered with id {} instead of input id {requested}",
+                existing.id
+            ))
+            .into());
+        }
+        // Nothing was written; dropping the transaction rolls back the read.
+        return Ok(Registered {
+            id: existing.id,
+            version: existing.version,
+            created: false,
+        });
+    }
+
+    let id = match request.id {
+        Some(requested) => match schema_by_id(&tx, requested)? {
+            Some(stored) if same_schema(&stored, &request.schema) => requested,
+            Some(_) => {
+                return Err(Refusal::IdConflict(format!(
+                    "Overwrite new schema with id {requested} is not permitted: the id belongs to another schema"
+                ))
+                .into());
+            }
+            None => {
+                if let Some(other) = existing_id {
+                    return Err(Refusal::IdConflict(format!(
+                        "Schema already registered with id {other} instead of input id {requested}"
+                    ))
+                    .into());
+                }
+                insert_schema(&tx, &request.schema, Some(requested))?
+            }
+        },
+        None => match existing_id {
+            Some(id) => id,
+            None => insert_schema(&tx, &request.schema, None)?,
+        },
+    };
+
+    let latest = all_versions.iter().map(|v| v.version).max().unwrap_or(0);
+    let version = match request.version {
+        Some(requested) if all_versions.iter().any(|v| v.version == requested) => {
+            return Err(Refusal::InvalidSchema(format!(
+                "Invalid schema: version {requested} of subject '{subject}' already exists"
+            ))
+            .into());
+        }
+        Some(requested) if mode != Mode::Import && requested != latest + 1 => {
+            return Err(Refusal::InvalidSchema(format!(
+                "Invalid schema: version {requested} is not one more than the previous version {latest}"
+            ))
+            .into());
+        }
+        Some(requested) if requested < 1 || requested > i64::from(i32::MAX) => {
+            return Err(Refusal::InvalidVersion(format!(
+                "The specified version '{requested}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
+            ))
+            .into());
+        }
+        Some(requested) => requested,
+        None => latest + 1,
+    };
+    tx.prepare_cached(sql("insert_version")?)?
+        .execute(params![subject, version, id])?;
+    tx.commit()?;
+    Ok(Registered {
+        id,
+        version,
+        created: true,
+    })
+}
+
+fn delete_version(
+    connection: &mut Connection,
+    subject: &str,
+    selector: VersionSelector,
+    permanent: bool,
+) -> Result<i64> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    check_delete_mode(&tx, subject)?;
+    let all = versions(&tx, subject)?;
+    if all.is_empty() {
+        return Err(Refusal::SubjectNotFound(subject.to_owned()).into());
+    }
+    let entry = match selector {
+        VersionSelector::Number(n) => all.iter().find(|v| v.version == n).copied(),
+        // A soft delete of `latest` means the latest live version; a permanent one the
+        // latest of all (normally the one just soft-deleted).
+        VersionSelector::Latest if permanent => all.last().copied(),
+        VersionSelector::Latest => all.iter().rev().find(|v| !v.deleted).copied(),
+    };
+    let Some(entry) = entry else {
+        return Err(match selector {
+            VersionSelector::Latest => Refusal::SubjectNotFound(subject.to_owned()),
+            VersionSelector::Number(n) => Refusal::VersionNotFound {
+                subject: subject.to_owned(),
+                version: n.to_string(),
+            },
+        }
+        .into());
+    };
+    if permanent && !entry.deleted {
+        return Err(Refusal::VersionNotSoftDeleted {
+            subject: subject.to_owned(),
+            version: entry.version,
+        }
+        .into());
+    }
+    if !permanent && entry.deleted {
+        return Err(Refusal::VersionSoftDeleted {
+            subject: subject.to_owned(),
+            version: entry.version,
+        }
+        .into());
+    }
+    check_not_referenced(&tx, subject, entry.version)?;
+    if permanent {
+        delete_permanently(&tx, subject, entry)?;
+    } else {
+        tx.prepare_cached(sql("soft_delete_version")?)?
+            .execute(params![subject, entry.version])?;
+    }
+    tx.commit()?;
+    Ok(entry.version)
+}
+
+fn delete_subject(connection: &mut Connection, subject: &str, permanent: bool) -> Result<Vec<i64>> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    check_delete_mode(&tx, subject)?;
+    let all = versions(&tx, subject)?;
+    if all.is_empty() {
+        return Err(Refusal::SubjectNotFound(subject.to_owned()).into());
+    }
+    let live: Vec<VersionEntry> = all.iter().filter(|v| !v.deleted).copied().collect();
+    let deleted = if permanent {
+        if !live.is_empty() {
+            return Err(Refusal::SubjectNotSoftDeleted(subject.to_owned()).into());
+        }
+        for entry in &all {
+            check_not_referenced(&tx, subject, entry.version)?;
+        }
+        for entry in &all {
+            delete_permanently(&tx, subject, *entry)?;
+        }
+        tx.prepare_cached(sql("delete_config")?)?
+            .execute([subject])?;
+        tx.prepare_cached(sql("delete_mode")?)?.execute([subject])?;
+        all
+    } else {
+        if live.is_empty() {
+            return Err(Refusal::SubjectSoftDeleted(subject.to_owned()).into());
+        }
+        for entry in &live {
+            check_not_referenced(&tx, subject, entry.version)?;
+        }
+        let mut statement = tx.prepare_cached(sql("soft_delete_version")?)?;
+        for entry in &live {
+            statement.execute(params![subject, entry.version])?;
+        }
+        drop(statement);
+        live
+    };
+    tx.commit()?;
+    Ok(deleted.iter().map(|v| v.version).collect())
+}
+
+fn set_mode(
+    connection: &mut Connection,
+    subject: Option<&str>,
+    mode: Mode,
+    force: bool,
+) -> Result<()> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if mode == Mode::Import && !force && get_mode(&tx, subject)? != Some(Mode::Import) {
+        let live: i64 = tx
+            .prepare_cached(sql("count_live_versions")?)?
+            .query_row([subject], |r| r.get(0))?;
+        if live > 0 {
+            return Err(Refusal::NotPermitted(
+                "Cannot import since found existing subjects; set force=true to switch to IMPORT anyway"
+                    .to_owned(),
+            )
+            .into());
+        }
+    }
+    tx.prepare_cached(sql("upsert_mode")?)?
+        .execute(params![scope(subject), mode.as_str()])?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn url(&self) -> &str {
+        &self.url
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.read(|c| {
+            c.query_row("SELECT 1", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn cluster_id(&self) -> Result<String> {
+        self.read(|c| Ok(c.query_row(sql("cluster_id")?, [], |r| r.get(0))?))
+            .await
+    }
+
+    async fn schema(&self, id: i64) -> Result<Option<StoredSchema>> {
+        self.read(move |c| schema_by_id(c, id)).await
+    }
+
+    async fn find_schema(&self, schema: &NewSchema) -> Result<Option<i64>> {
+        let schema = schema.clone();
+        self.read(move |c| find_schema(c, &schema)).await
+    }
+
+    async fn usages(&self, id: i64) -> Result<Vec<Usage>> {
+        self.read(move |c| {
+            let mut statement = c.prepare_cached(sql("schema_usages")?)?;
+            let rows = statement.query_map([id], |r| {
+                Ok(Usage {
+                    subject: r.get(0)?,
+                    version: r.get(1)?,
+                    deleted: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn subjects(&self) -> Result<Vec<SubjectSummary>> {
+        self.read(|c| {
+            let mut statement = c.prepare_cached(sql("subject_summaries")?)?;
+            let rows = statement.query_map([], |r| {
+                Ok(SubjectSummary {
+                    subject: r.get(0)?,
+                    live: r.get::<_, i64>(1)?.max(0) as u64,
+                    deleted: r.get::<_, i64>(2)?.max(0) as u64,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn versions(&self, subject: &str) -> Result<Vec<VersionEntry>> {
+        let subject = subject.to_owned();
+        self.read(move |c| versions(c, &subject)).await
+    }
+
+    async fn version(&self, subject: &str, version: i64) -> Result<Option<SubjectVersion>> {
+        let subject = subject.to_owned();
+        self.read(move |c| version_with_schema(c, &subject, version))
+            .await
+    }
+
+    async fn versions_with_schemas(&self, subject: Option<&str>) -> Result<Vec<SubjectVersion>> {
+        let subject = subject.map(str::to_owned);
+        self.read(move |c| versions_with_schemas(c, subject.as_deref()))
+            .await
+    }
+
+    async fn referenced_by(&self, subject: &str, version: i64) -> Result<Vec<Referrer>> {
+        let subject = subject.to_owned();
+        self.read(move |c| referrers(c, &subject, version)).await
+    }
+
+    async fn resolve_references(&self, references: &[Reference]) -> Result<Vec<ResolvedReference>> {
+        let references = references.to_vec();
+        self.read(move |c| resolve(c, &references)).await
+    }
+
+    async fn register(&self, request: RegisterRequest, check: Checker) -> Result<Registered> {
+        self.write(move |c| register(c, request, check)).await
+    }
+
+    async fn delete_version(
+        &self,
+        subject: &str,
+        version: VersionSelector,
+        permanent: bool,
+    ) -> Result<i64> {
+        let subject = subject.to_owned();
+        self.write(move |c| delete_version(c, &subject, version, permanent))
+            .await
+    }
+
+    async fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<i64>> {
+        let subject = subject.to_owned();
+        self.write(move |c| delete_subject(c, &subject, permanent))
+            .await
+    }
+
+    async fn config(&self, subject: Option<&str>) -> Result<Option<Config>> {
+        let subject = subject.map(str::to_owned);
+        self.read(move |c| get_config(c, subject.as_deref())).await
+    }
+
+    async fn set_config(&self, subject: Option<&str>, config: Config) -> Result<()> {
+        let subject = subject.map(str::to_owned);
+        self.write(move |c| {
+            c.prepare_cached(sql("upsert_config")?)?.execute(params![
+                scope(subject.as_deref()),
+                config.compatibility.map(|l| l.keyword()),
+                config.normalize
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_config(&self, subject: Option<&str>) -> Result<Option<Config>> {
+        let subject = subject.map(str::to_owned);
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let old = get_config(&tx, subject.as_deref())?;
+            tx.prepare_cached(sql("delete_config")?)?
+                .execute([scope(subject.as_deref())])?;
+            tx.commit()?;
+            Ok(old)
+        })
+        .await
+    }
+
+    async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>> {
+        let subject = subject.map(str::to_owned);
+        self.read(move |c| get_mode(c, subject.as_deref())).await
+    }
+
+    async fn set_mode(&self, subject: Option<&str>, mode: Mode, force: bool) -> Result<()> {
+        let subject = subject.map(str::to_owned);
+        self.write(move |c| set_mode(c, subject.as_deref(), mode, force))
+            .await
+    }
+
+    async fn delete_mode(&self, subject: Option<&str>) -> Result<Option<Mode>> {
+        let subject = subject.map(str::to_owned);
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let old = get_mode(&tx, subject.as_deref())?;
+            tx.prepare_cached(sql("delete_mode")?)?
+                .execute([scope(subject.as_deref())])?;
+            tx.commit()?;
+            Ok(old)
+        })
+        .await
+    }
+}
