@@ -220,12 +220,12 @@ impl LintConfig {
         if let Some(overridden) = self.overrides.get(info.name()) {
             return *overridden;
         }
-        let on = match (self.preset, info.group) {
-            (_, Group::Deprecated { .. }) => false,
-            (Preset::None, _) => false,
-            (Preset::Recommended, Group::Preview) => false,
-            _ => true,
-        };
+        let on = !matches!(
+            (self.preset, info.group),
+            (_, Group::Deprecated { .. })
+                | (Preset::None, _)
+                | (Preset::Recommended, Group::Preview)
+        );
         on.then_some(info.code.default_severity)
     }
 

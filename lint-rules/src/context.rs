@@ -146,3 +146,101 @@ fn json_fields(json: &Value, base: &str) -> Option<Vec<PayloadField>> {
             .collect(),
     )
 }
+
+/// A payload schema to lint, with the first event that uses it.
+#[derive(Debug, Clone, Copy)]
+pub struct PayloadSchema<'a> {
+    pub event: &'a Event,
+    pub schema: &'a LoadedSchema,
+    pub json: &'a Value,
+}
+
+impl<'a> Context<'a> {
+    /// Every valid Avro or JSON Schema payload schema of the catalog's events, once each
+    /// (events sharing a schema yield it for the first of them).
+    pub fn payload_schemas(&self) -> Vec<PayloadSchema<'a>> {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for event in &self.catalog.events {
+            let Some(id) = event.schema.as_ref().and_then(|s| s.id) else {
+                continue;
+            };
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let Some(schema) = self.schema(event) else {
+                continue;
+            };
+            let Some(json) = schema.json.as_ref() else {
+                continue;
+            };
+            if schema.format == SchemaFormat::Protobuf {
+                continue;
+            }
+            out.push(PayloadSchema {
+                event,
+                schema,
+                json,
+            });
+        }
+        out
+    }
+
+    /// Where a pointer relative to a payload schema's root is written, with the pointer
+    /// inside its document.
+    pub fn at(&self, payload: &PayloadSchema<'_>, relative: &str) -> (Location, String) {
+        let pointer = format!("{}{relative}", payload.schema.pointer);
+        let location = self
+            .schema_location(payload.event, &pointer)
+            .unwrap_or_else(|| Location::file_start(payload.schema.file.clone()));
+        (location, pointer)
+    }
+}
+
+/// Visits every JSON object of a schema document (`pointer` relative to `value`), depth first.
+pub fn walk<'v>(value: &'v Value, pointer: &str, visit: &mut dyn FnMut(&'v Value, &str)) {
+    match value {
+        Value::Object(map) => {
+            visit(value, pointer);
+            for (key, child) in map {
+                let child_pointer = format!(
+                    "{pointer}/{}",
+                    contrail_contracts::yaml::escape_pointer_token(key)
+                );
+                walk(child, &child_pointer, visit);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                walk(child, &format!("{pointer}/{i}"), visit);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Visits every Avro record field (`field object`, pointer) of a schema document, including
+/// fields of records nested inline in arrays, maps and unions.
+pub fn avro_record_fields<'v>(value: &'v Value, visit: &mut dyn FnMut(&'v Value, &str)) {
+    walk(value, "", &mut |node, pointer| {
+        if node.get("type").and_then(Value::as_str) == Some("record")
+            && let Some(fields) = node.get("fields").and_then(Value::as_array)
+        {
+            for (i, field) in fields.iter().enumerate() {
+                if field.is_object() {
+                    visit(field, &format!("{pointer}/fields/{i}"));
+                }
+            }
+        }
+    });
+}
+
+/// A field name lowercased with `_`, `-` and `.` removed, for matching conventional names
+/// (`eventId`, `event_id`, `EventID`).
+pub fn normalized(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}

@@ -2,16 +2,40 @@
 //! Adding a rule means adding it here; a test keeps codes and names unique.
 
 use crate::rule::{Rule, RuleInfo};
-use crate::rules::{consumer, evolution, naming, ordering};
+use crate::rules::{consumer, crosscheck, envelope, evolution, naming, ordering, schema, topology};
 
 pub static RULES: &[&dyn Rule] = &[
     &naming::event_name_past_tense::EventNamePastTense,
+    &naming::command_name_imperative::CommandNameImperative,
+    &naming::topic_naming::TopicNaming,
+    &naming::field_naming_consistent::FieldNamingConsistent,
+    &envelope::event_id_present::EventIdPresent,
+    &envelope::event_time_present::EventTimePresent,
+    &envelope::correlation_id_declared::CorrelationIdDeclared,
+    &envelope::causation_id_declared::CausationIdDeclared,
+    &schema::record_doc_present::RecordDocPresent,
+    &schema::optional_field_has_default::OptionalFieldHasDefault,
+    &schema::union_null_first_with_default::UnionNullFirstWithDefault,
+    &schema::enum_has_default::EnumHasDefault,
+    &schema::no_closed_content_model::NoClosedContentModel,
+    &schema::payload_size_budget::PayloadSizeBudget,
+    &schema::pii_classified::PiiClassified,
+    &evolution::compatibility_declared::CompatibilityDeclared,
     &evolution::replayable_needs_transitive::ReplayableNeedsTransitive,
     &consumer::consumer_idempotent::ConsumerIdempotent,
     &consumer::consumer_dead_letter::ConsumerDeadLetter,
+    &consumer::consumer_retry_backoff::ConsumerRetryBackoff,
+    &consumer::consumer_group_declared::ConsumerGroupDeclared,
     &ordering::ordered_event_has_key::OrderedEventHasKey,
+    &crosscheck::consumed_event_has_producer::ConsumedEventHasProducer,
+    &crosscheck::produced_event_has_consumer::ProducedEventHasConsumer,
+    &crosscheck::consumer_reads_existing_fields::ConsumerReadsExistingFields,
+    &crosscheck::single_producer_per_event::SingleProducerPerEvent,
+    &crosscheck::owner_declared::OwnerDeclared,
+    &crosscheck::consumer_schema_can_read_producer::ConsumerSchemaCanReadProducer,
+    &topology::event_cycle::EventCycle,
+    &topology::fan_out_budget::FanOutBudget,
 ];
-
 /// A rule by code or name, case-insensitively.
 pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
     RULES.iter().map(|r| r.info()).find(|i| {

@@ -2,14 +2,47 @@
 
 pub mod consumer {
     pub mod consumer_dead_letter;
+    pub mod consumer_group_declared;
     pub mod consumer_idempotent;
+    pub mod consumer_retry_backoff;
+}
+pub mod crosscheck {
+    pub mod consumed_event_has_producer;
+    pub mod consumer_reads_existing_fields;
+    pub mod consumer_schema_can_read_producer;
+    pub mod owner_declared;
+    pub mod produced_event_has_consumer;
+    pub mod single_producer_per_event;
+}
+pub mod envelope {
+    pub mod causation_id_declared;
+    pub mod correlation_id_declared;
+    pub mod event_id_present;
+    pub mod event_time_present;
 }
 pub mod evolution {
+    pub mod compatibility_declared;
     pub mod replayable_needs_transitive;
 }
 pub mod naming {
+    pub mod command_name_imperative;
     pub mod event_name_past_tense;
+    pub mod field_naming_consistent;
+    pub mod topic_naming;
 }
 pub mod ordering {
     pub mod ordered_event_has_key;
+}
+pub mod schema {
+    pub mod enum_has_default;
+    pub mod no_closed_content_model;
+    pub mod optional_field_has_default;
+    pub mod payload_size_budget;
+    pub mod pii_classified;
+    pub mod record_doc_present;
+    pub mod union_null_first_with_default;
+}
+pub mod topology {
+    pub mod event_cycle;
+    pub mod fan_out_budget;
 }

@@ -1,0 +1,105 @@
+use contrail_contracts::compat::SchemaVersion;
+use contrail_contracts::model::Correlation;
+
+use crate::context::Context;
+use crate::declare_rule;
+use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
+use crate::rules::crosscheck::consumer_reads_existing_fields::{
+    Found, payload, resolve_avro, resolve_json, segments,
+};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that every event declares where its correlation id travels — `correlation:` on
+    /// the event or `defaults.correlation` in `contrail.yaml` — and that a payload correlation
+    /// (`correlation: { payload: /metadata/correlationId }`) names a field the payload schema
+    /// has.
+    ///
+    /// ## Why is this bad?
+    /// One user action fans out into many events across many services. Without a correlation
+    /// id carried from event to event, logs and traces of one order cannot be put back
+    /// together, and an incident review stops at the first service boundary. A correlation
+    /// pointer to a field that does not exist means producers silently drop it.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// event: OrderPlaced
+    /// correlation: { payload: /meta/correlationId }   # the schema has /metadata/correlationId
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// # contrail.yaml
+    /// defaults:
+    ///   correlation: { header: correlation-id }
+    /// ```
+    ///
+    /// ## Fix
+    /// Declare a catalog-wide default (a header is least intrusive), or fix the payload
+    /// pointer.
+    ///
+    /// ## References
+    /// - Gregor Hohpe, Bobby Woolf, *Enterprise Integration Patterns*: Correlation Identifier
+    /// - W3C Trace Context
+    pub struct CorrelationIdDeclared {
+        code: "CL203",
+        name: "CORRELATION_ID_DECLARED",
+        category: Envelope,
+        severity: Warning,
+        group: Group::Stable,
+        summary: "events declare where their correlation id travels",
+    }
+}
+
+impl Rule for CorrelationIdDeclared {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Findings) {
+        for event in &ctx.catalog.events {
+            let subject = Subject::Event(event.name.value.clone());
+            let Some(correlation) =
+                event
+                    .correlation
+                    .as_ref()
+                    .or(ctx.catalog.config.defaults.correlation.as_ref())
+            else {
+                out.report(
+                    subject,
+                    format!("`{}` does not declare where its correlation id travels", event.name.value),
+                    event.name.location.clone(),
+                )
+                .pointer(event.name.pointer.clone())
+                .help("add `correlation: { header: correlation-id }` to the event, or `defaults.correlation` to contrail.yaml");
+                continue;
+            };
+            let Correlation::Payload(path) = &correlation.value else {
+                continue;
+            };
+            let Some(version) = payload(ctx, event) else {
+                continue;
+            };
+            let found = match &version {
+                SchemaVersion::Avro(schema) => resolve_avro(schema, &segments(path)),
+                SchemaVersion::Json(json) => resolve_json(json, &segments(path)),
+            };
+            if let Found::Missing(segment, _) = found {
+                let report = out
+                    .report(
+                        subject,
+                        format!(
+                            "the correlation id of `{}` is declared at `{path}`, but its payload has no field `{segment}`",
+                            event.name.value
+                        ),
+                        correlation.location.clone(),
+                    )
+                    .pointer(correlation.pointer.clone())
+                    .help("point `correlation.payload` at a field of the payload schema, or add the field");
+                if let Some(at) = ctx.schema_location(event, "") {
+                    report.related(at, "the payload schema");
+                }
+            }
+        }
+    }
+}
