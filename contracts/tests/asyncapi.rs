@@ -1418,3 +1418,65 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn consumer_extension_fills_what_native_consumes_entries_say() {
+    let (_dir, loaded) = load_one(
+        r#"asyncapi: 2.6.0
+info: {title: billing, version: '1'}
+channels:
+  shop.orders:
+    publish:
+      operationId: onOrderPlaced
+      x-contrail-consumer:
+        group: billing
+        reads: [orderId, total]
+        idempotency: {key: eventId}
+        retry: {max: 4, backoff: exponential}
+        dead-letter: shop.orders.billing.dlq
+        colour: red
+      message:
+        name: OrderPlaced
+        payload: {type: object}
+"#,
+    );
+    let service = loaded.catalog.service("billing").expect("service");
+    let consume = &service.consumes[0];
+    assert_eq!(
+        consume.group.as_ref().map(|g| g.value.as_str()),
+        Some("billing")
+    );
+    assert_eq!(
+        consume
+            .reads
+            .iter()
+            .map(|r| r.value.as_str())
+            .collect::<Vec<_>>(),
+        ["orderId", "total"]
+    );
+    assert_eq!(
+        consume
+            .idempotency
+            .as_ref()
+            .map(|i| i.value.key.value.as_str()),
+        Some("eventId")
+    );
+    assert_eq!(
+        consume
+            .retry
+            .as_ref()
+            .and_then(|r| r.value.max_attempts.as_ref())
+            .map(|m| m.value),
+        Some(4)
+    );
+    assert_eq!(
+        consume.dead_letter.as_ref().map(|d| d.value.as_str()),
+        Some("shop.orders.billing.dlq")
+    );
+    let unknown = with_code(&loaded, "CV004");
+    assert_eq!(unknown.len(), 1, "{}", dump(&loaded));
+    assert_eq!(
+        unknown[0].pointer.as_deref(),
+        Some("/channels/shop.orders/publish/x-contrail-consumer/colour")
+    );
+}

@@ -205,6 +205,8 @@ struct Operation {
     name: String,
     topic: Option<Spanned<String>>,
     group: Option<Spanned<String>>,
+    /// The operation's `x-contrail-consumer` extension, read like a native `consumes` entry.
+    consumer: Option<super::native::ConsumerExtension>,
 }
 
 /// What is known about an event already created from this document.
@@ -832,10 +834,12 @@ impl Loader<'_> {
                 .map_or_else(|| key.to_owned(), |s| s.value);
             let sources = self.with_traits(&op);
             let group = self.kafka_group(&sources);
+            let consumer = self.consumer_extension(&op);
             let operation = Operation {
                 name,
                 topic: Some(topic.clone()),
                 group,
+                consumer,
             };
             if op.node().get("message").is_some_and(|m| !m.is_null()) {
                 self.message_use(op.at("message"), &operation, sends, 0);
@@ -907,10 +911,12 @@ impl Loader<'_> {
         }
         let sources = self.with_traits(&op);
         let group = self.kafka_group(&sources);
+        let consumer = self.consumer_extension(&op);
         let operation = Operation {
             name: key.to_owned(),
             topic: Some(self.channel_topic_v3(&channel)),
             group: group.clone(),
+            consumer: consumer.clone(),
         };
         self.operation_messages(&op, &channel, &channel_site, &operation, sends);
         if op.node().get("reply").is_none_or(Node::is_null) {
@@ -936,6 +942,7 @@ impl Loader<'_> {
             name: key.to_owned(),
             topic: reply_channel.as_ref().map(|c| self.channel_topic_v3(c)),
             group,
+            consumer,
         };
         match &reply_channel {
             Some(channel) => {
@@ -1079,6 +1086,18 @@ impl Loader<'_> {
         }
     }
 
+    /// An operation's `x-contrail-consumer` extension: what the native format says in a
+    /// `consumes` entry (group, reads, idempotency, retry, dead-letter), for AsyncAPI services.
+    fn consumer_extension(&mut self, op: &At) -> Option<super::native::ConsumerExtension> {
+        let node = op.node().get("x-contrail-consumer")?;
+        let pointer = crate::yaml::pointer_join(&op.pointer, "x-contrail-consumer");
+        let mut diagnostics = Vec::new();
+        let extension =
+            super::native::consumer_extension(&op.file, node, &pointer, &mut diagnostics);
+        self.ctx.diagnostics.extend(diagnostics);
+        extension
+    }
+
     /// The consumer group a Kafka operation binding fixes, if any.
     fn kafka_group(&mut self, sources: &[At]) -> Option<Spanned<String>> {
         let group = self.lookup_path(sources, &["bindings", "kafka", "groupId"])?;
@@ -1204,14 +1223,15 @@ impl Loader<'_> {
                 topic: operation.topic.clone(),
             });
         } else {
+            let extension = operation.consumer.clone().unwrap_or_default();
             self.consumes.push(Consumes {
                 event,
                 topic: operation.topic.clone(),
-                group: operation.group.clone(),
-                reads: Vec::new(),
-                idempotency: None,
-                retry: None,
-                dead_letter: None,
+                group: extension.group.or_else(|| operation.group.clone()),
+                reads: extension.reads,
+                idempotency: extension.idempotency,
+                retry: extension.retry,
+                dead_letter: extension.dead_letter,
                 schema: None,
             });
         }

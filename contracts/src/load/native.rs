@@ -312,6 +312,41 @@ pub(super) fn load_service(ctx: &mut LoadCtx, path: &Path, document: &Document) 
     });
 }
 
+/// The consumer settings of an AsyncAPI operation's `x-contrail-consumer` extension: the keys
+/// of a native `consumes` entry other than `event`, `topic` and `schema`.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ConsumerExtension {
+    pub group: Option<Spanned<String>>,
+    pub reads: Vec<Spanned<String>>,
+    pub idempotency: Option<Spanned<Idempotency>>,
+    pub retry: Option<Spanned<Retry>>,
+    pub dead_letter: Option<Spanned<String>>,
+}
+
+pub(super) fn consumer_extension(
+    file: &Path,
+    node: &Node,
+    pointer: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ConsumerExtension> {
+    const KEYS: &[&str] = &["group", "reads", "idempotency", "retry", "dead-letter"];
+    let mut c = Fields::new(
+        file,
+        node,
+        pointer.to_owned(),
+        "`x-contrail-consumer`",
+        KEYS,
+        diagnostics,
+    )?;
+    Some(ConsumerExtension {
+        group: c.string("group"),
+        reads: c.string_list("reads"),
+        dead_letter: c.string("dead-letter"),
+        idempotency: idempotency(&mut c),
+        retry: retry(&mut c),
+    })
+}
+
 /// A `produces`/`consumes` item: either the event name alone or a mapping with `event:`.
 fn event_item<'a>(
     f: &'a mut Fields<'_>,
