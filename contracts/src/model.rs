@@ -130,6 +130,8 @@ pub struct Event {
     /// Produced for consumers outside the catalog: no consumer inside is expected.
     pub public: bool,
     pub examples: Vec<Example>,
+    /// `x-contrail-ignore`: lint rules silenced for this event, each with its reason.
+    pub suppressions: Vec<Suppression>,
     /// Where the declaration is (the `event:` key or the AsyncAPI message).
     pub location: Location,
     pub origin: Origin,
@@ -140,6 +142,15 @@ pub struct Event {
 pub enum Origin {
     Native,
     AsyncApi,
+}
+
+/// A lint rule silenced on one declaration: `x-contrail-ignore: { RULE_NAME: "why" }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppression {
+    /// The rule's name or code, as written.
+    pub rule: Spanned<String>,
+    /// Why; a suppression without one is itself a lint finding.
+    pub reason: Option<String>,
 }
 
 /// How an event's payload schema is found.
@@ -170,6 +181,8 @@ pub struct Service {
     pub description: Option<String>,
     pub produces: Vec<Produces>,
     pub consumes: Vec<Consumes>,
+    /// `x-contrail-ignore`: lint rules silenced for this service, each with its reason.
+    pub suppressions: Vec<Suppression>,
     pub location: Location,
     pub origin: Origin,
 }

@@ -37,6 +37,72 @@ pub const INVALID_LINT_CONFIG: Code = Code {
     summary: "the lint configuration is malformed",
 };
 
+/// An inline suppression without a reason.
+pub const SUPPRESSION_WITHOUT_REASON: Code = Code {
+    code: "CL003",
+    name: "SUPPRESSION_WITHOUT_REASON",
+    default_severity: Severity::Warning,
+    summary: "an x-contrail-ignore entry gives no reason",
+};
+
+/// Reports inline suppressions (`x-contrail-ignore`) that name no known rule or give no reason.
+pub fn check_suppressions(catalog: &contrail_contracts::Catalog) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let all = catalog
+        .events
+        .iter()
+        .flat_map(|e| &e.suppressions)
+        .chain(catalog.services.iter().flat_map(|s| &s.suppressions));
+    for suppression in all {
+        let rule = &suppression.rule;
+        if registry::find(&rule.value).is_none() {
+            let names: Vec<&str> = registry::RULES.iter().map(|r| r.info().name()).collect();
+            let help = match contrail_contracts::load::fields_did_you_mean(&rule.value, names) {
+                Some(s) => format!("did you mean `{s}`? `contrail rules` lists every rule"),
+                None => "`contrail rules` lists every rule".to_owned(),
+            };
+            out.push(
+                Diagnostic::new(
+                    UNKNOWN_RULE,
+                    format!("no lint rule is named `{}`", rule.value),
+                )
+                .at(rule.location.clone())
+                .pointer(rule.pointer.clone())
+                .help(help),
+            );
+        } else if suppression.reason.is_none() {
+            out.push(
+                Diagnostic::new(SUPPRESSION_WITHOUT_REASON, format!("`{}` is silenced without a reason", rule.value))
+                    .at(rule.location.clone())
+                    .pointer(rule.pointer.clone())
+                    .help("say why, so the next reader can tell whether it still holds: `RULE: \"reason\"`"),
+            );
+        }
+    }
+    out
+}
+
+/// Whether the event or service a finding is about silences the rule inline.
+pub fn suppressed(
+    catalog: &contrail_contracts::Catalog,
+    info: &RuleInfo,
+    event: Option<&str>,
+    service: Option<&str>,
+) -> bool {
+    let matches = |suppressions: &[contrail_contracts::model::Suppression]| {
+        suppressions.iter().any(|s| {
+            s.rule.value.eq_ignore_ascii_case(info.name())
+                || s.rule.value.eq_ignore_ascii_case(info.code.code)
+        })
+    };
+    event
+        .and_then(|e| catalog.event(e))
+        .is_some_and(|e| matches(&e.suppressions))
+        || service
+            .and_then(|s| catalog.service(s))
+            .is_some_and(|s| matches(&s.suppressions))
+}
+
 /// Which rule set a configuration starts from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Preset {

@@ -26,6 +26,7 @@ pub fn lint(catalog: &Catalog) -> Vec<Diagnostic> {
         catalog.config.file.as_deref(),
         &catalog.root,
     );
+    out.extend(config::check_suppressions(catalog));
     let ctx = context::Context::new(catalog);
     for rule in registry::RULES {
         let info = rule.info();
@@ -41,7 +42,8 @@ pub fn lint(catalog: &Catalog) -> Vec<Diagnostic> {
                 rule::Subject::Catalog => (None, None),
             };
             let file = diagnostic.location.as_ref().map(|l| l.file.as_path());
-            if !config.ignored(info.name(), file, event, service) {
+            let suppressed = config::suppressed(catalog, info, event, service);
+            if !suppressed && !config.ignored(info.name(), file, event, service) {
                 out.push(diagnostic);
             }
         }

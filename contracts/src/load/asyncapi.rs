@@ -692,10 +692,33 @@ impl Loader<'_> {
                 self.channel_v2(channels, key, *span);
             }
         }
+        // `x-contrail-ignore` on the document (or its `info`) silences rules for the service.
+        let ignore_at = match root.node().get("x-contrail-ignore") {
+            Some(_) => Some(root.at("x-contrail-ignore")),
+            None => info
+                .as_ref()
+                .filter(|i| i.node().get("x-contrail-ignore").is_some())
+                .map(|i| i.at("x-contrail-ignore")),
+        };
+        let suppressions = match ignore_at {
+            Some(at) => {
+                let mut diagnostics = Vec::new();
+                let found = super::native::suppressions(
+                    &at.file,
+                    Some(at.node()),
+                    &at.pointer,
+                    &mut diagnostics,
+                );
+                self.ctx.diagnostics.extend(diagnostics);
+                found
+            }
+            None => Vec::new(),
+        };
         let service = Service {
             name,
             owner,
             description,
+            suppressions,
             produces: std::mem::take(&mut self.produces),
             consumes: std::mem::take(&mut self.consumes),
             location,
@@ -1367,7 +1390,23 @@ impl Loader<'_> {
         let correlation = self.correlation(sources);
         let examples = self.examples(sources);
         let schema = self.payload(message, sources);
+        let suppressions = match message.node().get("x-contrail-ignore") {
+            Some(node) => {
+                let mut diagnostics = Vec::new();
+                let pointer = crate::yaml::pointer_join(&message.pointer, "x-contrail-ignore");
+                let found = super::native::suppressions(
+                    &message.file,
+                    Some(node),
+                    &pointer,
+                    &mut diagnostics,
+                );
+                self.ctx.diagnostics.extend(diagnostics);
+                found
+            }
+            None => Vec::new(),
+        };
         Event {
+            suppressions,
             location: name.location.clone(),
             name,
             kind,

@@ -9,7 +9,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Backoff, CompatibilityMode, Consumes, Correlation, Event, EventKind, Example, Idempotency,
-    Origin, Produces, Retention, Retry, SchemaRef, Service, Spanned, SubjectNaming,
+    Origin, Produces, Retention, Retry, SchemaRef, Service, Spanned, SubjectNaming, Suppression,
 };
 use crate::yaml::{Document, Node, Value, pointer_join};
 
@@ -185,6 +185,12 @@ pub(super) fn load_event(ctx: &mut LoadCtx, path: &Path, document: &Document) {
         }
     }
     let location = f.key_location("event");
+    let suppressions = suppressions(
+        path,
+        document.root.get("x-contrail-ignore"),
+        "/x-contrail-ignore",
+        &mut diagnostics,
+    );
     ctx.diagnostics.extend(diagnostics);
     let schema = schema_ref(ctx, path, schema_written);
     ctx.catalog.events.push(Event {
@@ -202,6 +208,7 @@ pub(super) fn load_event(ctx: &mut LoadCtx, path: &Path, document: &Document) {
         retention,
         public,
         examples,
+        suppressions,
         location,
         origin: Origin::Native,
     });
@@ -297,6 +304,12 @@ pub(super) fn load_service(ctx: &mut LoadCtx, path: &Path, document: &Document) 
         consumes.push(consume);
     }
     let location = f.key_location("service");
+    let suppressions = suppressions(
+        path,
+        document.root.get("x-contrail-ignore"),
+        "/x-contrail-ignore",
+        &mut diagnostics,
+    );
     ctx.diagnostics.extend(diagnostics);
     for (index, written) in reader_schemas {
         consumes[index].schema = schema_ref(ctx, path, written);
@@ -307,9 +320,50 @@ pub(super) fn load_service(ctx: &mut LoadCtx, path: &Path, document: &Document) 
         description,
         produces,
         consumes,
+        suppressions,
         location,
         origin: Origin::Native,
     });
+}
+
+/// Reads an `x-contrail-ignore` mapping (rule name → reason) found at `pointer`.
+pub(super) fn suppressions(
+    file: &Path,
+    node: Option<&Node>,
+    pointer: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Suppression> {
+    let Some(node) = node.filter(|n| !n.is_null()) else {
+        return Vec::new();
+    };
+    let Some(entries) = node.as_map() else {
+        diagnostics.push(
+            Diagnostic::new(
+                codes::INVALID_VALUE,
+                format!("`x-contrail-ignore` must map rule names to reasons, found {}", node.kind_name()),
+            )
+            .at(location(file, node))
+            .pointer(pointer.to_owned())
+            .help("write `x-contrail-ignore: { CONSUMER_DEAD_LETTER: \"replays from the source instead\" }`"),
+        );
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .map(|entry| Suppression {
+            rule: Spanned::new(
+                entry.key.clone(),
+                super::fields::key_location(file, entry),
+                pointer_join(pointer, &entry.key),
+            ),
+            reason: entry
+                .value
+                .as_str()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+        })
+        .collect()
 }
 
 /// The consumer settings of an AsyncAPI operation's `x-contrail-consumer` extension: the keys
