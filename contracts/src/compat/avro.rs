@@ -835,7 +835,13 @@ fn risky(
         }
         (Kind::Union(nb), Kind::Union(ob)) => {
             for (i, &branch) in nb.iter().enumerate() {
-                if let Some(&same) = ob.iter().find(|&&b| same_shape(new, branch, old, b)) {
+                // The branch at the same position when it has the same shape (branches rarely
+                // move), else the first of the same shape.
+                let same = ob
+                    .get(i)
+                    .filter(|&&b| same_shape(new, branch, old, b))
+                    .or_else(|| ob.iter().find(|&&b| same_shape(new, branch, old, b)));
+                if let Some(&same) = same {
                     risky(new, old, branch, same, &format!("{path}/{i}"), visited, out);
                 }
             }
