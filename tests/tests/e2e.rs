@@ -3,4 +3,5 @@
 mod check;
 mod corpus;
 mod registry;
+mod registry_push;
 mod validate;
