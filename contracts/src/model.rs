@@ -54,22 +54,38 @@ pub struct Catalog {
     pub events: Vec<Event>,
     pub services: Vec<Service>,
     pub schemas: crate::schema::SchemaSet,
+    /// Name lookups, built once loading is complete ([`Catalog::build_index`]).
+    pub index: Option<std::sync::Arc<CatalogIndex>>,
 }
 
 impl Catalog {
     pub fn event(&self, name: &str) -> Option<&Event> {
-        self.events.iter().find(|e| e.name.value == name)
+        match self.fresh_index() {
+            Some(index) => index.events.get(name).map(|&i| &self.events[i]),
+            None => self.events.iter().find(|e| e.name.value == name),
+        }
     }
 
     pub fn service(&self, name: &str) -> Option<&Service> {
-        self.services.iter().find(|s| s.name.value == name)
+        match self.fresh_index() {
+            Some(index) => index.services.get(name).map(|&i| &self.services[i]),
+            None => self.services.iter().find(|s| s.name.value == name),
+        }
     }
 
     /// The services that produce `event`.
     pub fn producers_of<'a>(&'a self, event: &'a str) -> impl Iterator<Item = &'a Service> + 'a {
-        self.services
-            .iter()
-            .filter(move |s| s.produces.iter().any(|p| p.event.value == event))
+        let found: Vec<&Service> = match self.fresh_index() {
+            Some(index) => index.producers.get(event).map_or_else(Vec::new, |ids| {
+                ids.iter().map(|&i| &self.services[i]).collect()
+            }),
+            None => self
+                .services
+                .iter()
+                .filter(|s| s.produces.iter().any(|p| p.event.value == event))
+                .collect(),
+        };
+        found.into_iter()
     }
 
     /// The services that consume `event`, with the consumption that names it.
@@ -77,13 +93,78 @@ impl Catalog {
         &'a self,
         event: &'a str,
     ) -> impl Iterator<Item = (&'a Service, &'a Consumes)> + 'a {
-        self.services.iter().flat_map(move |s| {
-            s.consumes
+        let found: Vec<(&Service, &Consumes)> = match self.fresh_index() {
+            Some(index) => index.consumers.get(event).map_or_else(Vec::new, |ids| {
+                ids.iter()
+                    .map(|&(s, c)| (&self.services[s], &self.services[s].consumes[c]))
+                    .collect()
+            }),
+            None => self
+                .services
                 .iter()
-                .filter(move |c| c.event.value == event)
-                .map(move |c| (s, c))
-        })
+                .flat_map(|s| {
+                    s.consumes
+                        .iter()
+                        .filter(|c| c.event.value == event)
+                        .map(move |c| (s, c))
+                })
+                .collect(),
+        };
+        found.into_iter()
     }
+
+    /// Builds the name index used by the lookups above. The loader calls it once the catalog
+    /// is complete; a catalog changed afterwards falls back to scanning until it is rebuilt.
+    pub fn build_index(&mut self) {
+        let mut index = CatalogIndex {
+            events_len: self.events.len(),
+            services_len: self.services.len(),
+            ..Default::default()
+        };
+        for (i, event) in self.events.iter().enumerate() {
+            index.events.entry(event.name.value.clone()).or_insert(i);
+        }
+        for (i, service) in self.services.iter().enumerate() {
+            index
+                .services
+                .entry(service.name.value.clone())
+                .or_insert(i);
+            for produce in &service.produces {
+                let producers = index
+                    .producers
+                    .entry(produce.event.value.clone())
+                    .or_default();
+                if !producers.contains(&i) {
+                    producers.push(i);
+                }
+            }
+            for (c, consume) in service.consumes.iter().enumerate() {
+                index
+                    .consumers
+                    .entry(consume.event.value.clone())
+                    .or_default()
+                    .push((i, c));
+            }
+        }
+        self.index = Some(std::sync::Arc::new(index));
+    }
+
+    fn fresh_index(&self) -> Option<&CatalogIndex> {
+        self.index
+            .as_deref()
+            .filter(|i| i.events_len == self.events.len() && i.services_len == self.services.len())
+    }
+}
+
+/// Name lookups over a finished catalog (first declaration wins, as for duplicates).
+#[derive(Debug, Clone, Default)]
+pub struct CatalogIndex {
+    events_len: usize,
+    services_len: usize,
+    events: std::collections::HashMap<String, usize>,
+    services: std::collections::HashMap<String, usize>,
+    producers: std::collections::HashMap<String, Vec<usize>>,
+    consumers: std::collections::HashMap<String, Vec<(usize, usize)>>,
 }
 
 /// `contrail.yaml`.

@@ -425,6 +425,7 @@ impl LoadCtx {
             }
         }
         self.merge_asyncapi_events();
+        self.catalog.build_index();
         let resources = self.json_resources();
         let found = crate::validate::check(&self.catalog, &resources);
         self.diagnostics.extend(found);
