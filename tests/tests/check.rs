@@ -286,3 +286,39 @@ fn check_against_a_registry_uses_every_version_of_each_subject() {
         .collect();
     assert_eq!(breaks, ["examples/shop/schemas/order-shipped.avsc"]);
 }
+
+#[test]
+fn check_right_after_a_push_finds_every_schema_unchanged() {
+    // The registry returns schemas in canonical form; formatting differences from the files
+    // must not count as changes.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut server, base) = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+    let push = contrail()
+        .current_dir(repo_root())
+        .args(["registry", "push", "examples/shop", "--registry", &base])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        push.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&push.stdout)
+    );
+    let check = contrail()
+        .current_dir(repo_root())
+        .args([
+            "check",
+            "examples/shop",
+            "--against",
+            &base,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    let _ = server.kill();
+    let _ = server.wait();
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("JSON");
+    assert_eq!(report["compatibility"]["checked"], serde_json::json!([]));
+    assert_eq!(report["compatibility"]["unchanged"], 4);
+}

@@ -264,6 +264,7 @@ impl Baseline {
                     label: self.label.clone(),
                     schema,
                     json,
+                    canonical: evolution::canonical_avro(loaded.avro.as_ref()),
                     file,
                     node: loaded.node.clone(),
                 });
@@ -323,9 +324,18 @@ fn registry_versions(
                 _ => serde_json::from_str(&registered.schema)
                     .with_context(|| format!("{subject} version {number} is not JSON"))?,
             };
+            let mut canonical = None;
             let schema = match registered.schema_type {
                 SchemaType::Avro => {
                     let references = referenced_schemas(&client, &registered.references, 0)?;
+                    let texts: Vec<String> = references
+                        .iter()
+                        .map(serde_json::Value::to_string)
+                        .collect();
+                    canonical =
+                        apache_avro::Schema::parse_str_with_list(&registered.schema, &texts)
+                            .ok()
+                            .and_then(|(parsed, _)| evolution::canonical_avro(Some(&parsed)));
                     let references: Vec<&serde_json::Value> = references.iter().collect();
                     match contrail_contracts::compat::avro::AvroSchema::parse(&json, &references) {
                         Ok(parsed) => SchemaVersion::Avro(parsed),
@@ -348,6 +358,7 @@ fn registry_versions(
                     label: format!("{subject} version {number} in the registry"),
                     schema,
                     json,
+                    canonical,
                     file,
                     node,
                 });

@@ -18,6 +18,9 @@ pub struct BaselineVersion {
     pub schema: SchemaVersion,
     /// The schema as JSON, to tell whether anything changed.
     pub json: serde_json::Value,
+    /// Avro only: the schema as apache-avro re-serialises it (the form registries return), so a
+    /// schema that differs from the file only in formatting counts as unchanged.
+    pub canonical: Option<serde_json::Value>,
     /// A path naming it in reports (`main:examples/shop/schemas/order-placed.avsc`), and its
     /// tree for positions, when it has one.
     pub file: PathBuf,
@@ -35,6 +38,11 @@ pub fn mode_of(catalog: &Catalog, event: &Event) -> CompatibilityMode {
         .as_ref()
         .or(catalog.config.defaults.compatibility.as_ref())
         .map_or(CompatibilityMode::Backward, |m| m.value)
+}
+
+/// An Avro schema in apache-avro's serialisation: what a registry stores and returns for it.
+pub fn canonical_avro(schema: Option<&apache_avro::Schema>) -> Option<serde_json::Value> {
+    serde_json::to_value(schema?).ok()
 }
 
 /// Summary of what was compared, for reports.
@@ -77,7 +85,9 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
         let Some(latest) = history.last() else {
             continue;
         };
-        if loaded.json.as_ref() == Some(&latest.json) {
+        let same_canonical =
+            latest.canonical.is_some() && canonical_avro(loaded.avro.as_ref()) == latest.canonical;
+        if loaded.json.as_ref() == Some(&latest.json) || same_canonical {
             evolution.unchanged += 1;
             continue;
         }
