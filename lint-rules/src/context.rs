@@ -54,6 +54,25 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// Events whose payload has no top-level field `matches` accepts, with where their schema
+    /// is written. Events without a readable payload are left out: nothing can be said of them.
+    pub fn events_without_field(
+        &self,
+        matches: impl Fn(&str) -> bool,
+    ) -> Vec<(&'a Event, Location)> {
+        self.catalog
+            .events
+            .iter()
+            .filter_map(|event| {
+                let fields = self.payload_fields(event)?;
+                if fields.iter().any(|f| matches(&f.name)) {
+                    return None;
+                }
+                Some((event, self.schema_location(event, "")?))
+            })
+            .collect()
+    }
+
     /// Where a JSON pointer of an event's schema is written; the schema file when the pointer
     /// does not resolve.
     pub fn schema_location(&self, event: &Event, pointer: &str) -> Option<Location> {

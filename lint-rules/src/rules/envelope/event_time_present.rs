@@ -72,16 +72,7 @@ impl Rule for EventTimePresent {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Findings) {
-        for event in &ctx.catalog.events {
-            let Some(fields) = ctx.payload_fields(event) else {
-                continue;
-            };
-            if fields.iter().any(|f| is_event_time(&f.name)) {
-                continue;
-            }
-            let Some(location) = ctx.schema_location(event, "") else {
-                continue;
-            };
+        for (event, location) in ctx.events_without_field(is_event_time) {
             out.report(
                 Subject::Event(event.name.value.clone()),
                 format!(
