@@ -16,13 +16,13 @@ use crate::schema::{LoadedSchema, SchemaFormat, SchemaId};
 pub type Resources = HashMap<String, serde_json::Value>;
 
 /// Runs every cross-file check on a loaded catalog.
-pub fn check(catalog: &Catalog, resources: &Resources) -> Vec<Diagnostic> {
+pub fn check(catalog: &Catalog, resources: Resources) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     duplicate_events(catalog, &mut out);
     duplicate_services(catalog, &mut out);
     unknown_events(catalog, &mut out);
     duplicate_subjects(catalog, &mut out);
-    let resources = Arc::new(resources.clone());
+    let resources = Arc::new(resources);
     let validators = compile_json_schemas(catalog, &resources, &mut out);
     for event in &catalog.events {
         check_examples(catalog, event, &validators, &mut out);
@@ -49,11 +49,7 @@ fn compile_json_schemas(
             Err(message) => {
                 let location = schema.node.as_ref().map_or_else(
                     || Location::file_start(&schema.file),
-                    |n| Location {
-                        file: schema.file.clone(),
-                        start: n.span.start,
-                        end: n.span.end,
-                    },
+                    |n| n.location(&schema.file),
                 );
                 let remote = message.contains("is remote");
                 let code = if remote {
@@ -310,11 +306,7 @@ fn check_examples(
         let example = &event.examples[index];
         let location = example.node.pointer(&mismatch.pointer).map_or_else(
             || example.location.clone(),
-            |n| Location {
-                file: example.location.file.clone(),
-                start: n.span.start,
-                end: n.span.end,
-            },
+            |n| n.location(&example.location.file),
         );
         let name = example.name.as_deref().map_or_else(
             || format!("example {}", index + 1),

@@ -737,6 +737,15 @@ impl Node {
         Some(node)
     }
 
+    /// Where this node is written in `file`.
+    pub fn location(&self, file: &std::path::Path) -> crate::diagnostic::Location {
+        crate::diagnostic::Location {
+            file: file.to_path_buf(),
+            start: self.span.start,
+            end: self.span.end,
+        }
+    }
+
     /// What kind of value this is, in words for messages ("a mapping", "a string").
     pub fn kind_name(&self) -> &'static str {
         match self.value {

@@ -146,13 +146,7 @@ impl LintConfig {
         let Some(node) = node else {
             return (config, out);
         };
-        let at = |n: &Node| {
-            file.map(|f| Location {
-                file: f.to_path_buf(),
-                start: n.span.start,
-                end: n.span.end,
-            })
-        };
+        let at = |n: &Node| file.map(|f| n.location(f));
         let mut bad = |n: &Node, pointer: String, message: String| {
             out.push(
                 Diagnostic::new(INVALID_LINT_CONFIG, message)

@@ -325,14 +325,7 @@ fn locate(version: &mut Version, pointer: &str, sources: &Sources) -> Location {
     version
         .node(sources)
         .and_then(|n| n.pointer(pointer))
-        .map_or_else(
-            || Location::file_start(&file),
-            |n| Location {
-                file: file.clone(),
-                start: n.span.start,
-                end: n.span.end,
-            },
-        )
+        .map_or_else(|| Location::file_start(&file), |n| n.location(&file))
 }
 
 /// One diagnostic per incompatibility, pointing into the new schema (where the change is),

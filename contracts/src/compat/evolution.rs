@@ -95,14 +95,8 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
             continue;
         };
         let locate = |node: Option<&Node>, file: &PathBuf, pointer: &str| {
-            node.and_then(|n| n.pointer(pointer)).map_or_else(
-                || Location::file_start(file),
-                |n| Location {
-                    file: file.clone(),
-                    start: n.span.start,
-                    end: n.span.end,
-                },
-            )
+            node.and_then(|n| n.pointer(pointer))
+                .map_or_else(|| Location::file_start(file), |n| n.location(file))
         };
         let new_location = |pointer: &str| locate(loaded.node.as_ref(), &loaded.file, pointer);
         if current.format() != latest.schema.format() {

@@ -299,11 +299,7 @@ impl<'a> Fields<'a> {
 }
 
 pub(crate) fn location(file: &Path, node: &Node) -> Location {
-    Location {
-        file: PathBuf::from(file),
-        start: node.span.start,
-        end: node.span.end,
-    }
+    node.location(file)
 }
 
 pub(crate) fn key_location(file: &Path, entry: &Entry) -> Location {

@@ -427,7 +427,7 @@ impl LoadCtx {
         self.merge_asyncapi_events();
         self.catalog.build_index();
         let resources = self.json_resources();
-        let found = crate::validate::check(&self.catalog, &resources);
+        let found = crate::validate::check(&self.catalog, resources);
         self.diagnostics.extend(found);
         crate::diagnostic::normalize(&mut self.diagnostics);
         Loaded {
