@@ -426,7 +426,18 @@ impl LoadCtx {
         }
         self.merge_asyncapi_events();
         self.catalog.build_index();
-        let resources = self.json_resources();
+        // Only JSON Schemas resolve `$ref`s through these; a catalog without any need not
+        // convert every document it read.
+        let needs_resources = self
+            .catalog
+            .schemas
+            .iter()
+            .any(|(_, s)| s.format == crate::schema::SchemaFormat::JsonSchema);
+        let resources = if needs_resources {
+            self.json_resources()
+        } else {
+            Default::default()
+        };
         let found = crate::validate::check(&self.catalog, resources);
         self.diagnostics.extend(found);
         crate::diagnostic::normalize(&mut self.diagnostics);
