@@ -34,7 +34,7 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 /// A repository whose HEAD~1 has the v1 schemas and HEAD the shop as in examples/shop.
-fn shop_history() -> tempfile::TempDir {
+pub(crate) fn shop_history() -> tempfile::TempDir {
     let repo = tempfile::tempdir().expect("tempdir");
     let shop = repo.path().join("shop");
     copy_dir(&repo_root().join("examples/shop"), &shop);
@@ -116,6 +116,91 @@ fn check_against_the_previous_commit_shows_the_compatible_and_the_breaking_chang
     assert!(
         codes.contains(&("CC001", "shop/schemas/order-shipped.avsc")),
         "{codes:?}"
+    );
+}
+
+/// The lint codes and files of a `contrail check --format json` run.
+fn findings(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_owned(),
+                d["file"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn check_json(repo: &Path, against: &str) -> serde_json::Value {
+    let output = contrail()
+        .current_dir(repo)
+        .args(["check", "shop", "--against", against, "--format", "json"])
+        .output()
+        .expect("runs");
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+#[test]
+fn a_breaking_change_needs_a_new_topic_or_a_new_major_version() {
+    let repo = shop_history();
+    let breaking = (
+        "CL403".to_owned(),
+        "shop/events/order-shipped.yaml".to_owned(),
+    );
+
+    // As committed: OrderShipped breaks on the same topic with no version.
+    let report = check_json(repo.path(), "git:HEAD~1");
+    assert!(findings(&report).contains(&breaking), "{report:#}");
+
+    // Plain lint knows no baseline: the rule is silent.
+    let lint = contrail()
+        .current_dir(repo.path())
+        .args(["lint", "shop", "--format", "json"])
+        .output()
+        .expect("runs");
+    let lint: serde_json::Value = serde_json::from_slice(&lint.stdout).expect("JSON");
+    assert!(!findings(&lint).iter().any(|(code, _)| code == "CL403"));
+
+    // A new major version: the rule is satisfied; the schema still breaks its subject (CC001),
+    // since the topic and so the subject are the same.
+    let event = repo.path().join("shop/events/order-shipped.yaml");
+    let original = std::fs::read_to_string(&event).expect("event file");
+    std::fs::write(
+        &event,
+        original.replace("kind: domain\n", "kind: domain\nversion: 2\n"),
+    )
+    .expect("write");
+    let report = check_json(repo.path(), "git:HEAD~1");
+    let found = findings(&report);
+    assert!(!found.contains(&breaking), "{report:#}");
+    assert!(found.iter().any(|(code, _)| code == "CC001"), "{report:#}");
+    std::fs::write(&event, &original).expect("restore");
+
+    // A new topic everywhere the event is declared: a new subject, so nothing to compare with.
+    for file in [
+        "shop/events/order-shipped.yaml",
+        "shop/asyncapi/shipping.yaml",
+        "shop/asyncapi/notifications.yaml",
+    ] {
+        let path = repo.path().join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        let moved = text
+            .replace("topic: shop.shipments\n", "topic: shop.shipments.v2\n")
+            .replace("address: shop.shipments\n", "address: shop.shipments.v2\n")
+            .replace("  shop.shipments:\n", "  shop.shipments.v2:\n");
+        assert_ne!(moved, text, "{file} names the topic");
+        std::fs::write(&path, moved).expect("write");
+    }
+    let report = check_json(repo.path(), "git:HEAD~1");
+    let found = findings(&report);
+    assert!(!found.contains(&breaking), "{report:#}");
+    assert!(!found.iter().any(|(code, _)| code == "CC001"), "{report:#}");
+    assert_eq!(
+        report["compatibility"]["new"],
+        serde_json::json!(["OrderShipped"])
     );
 }
 

@@ -106,7 +106,7 @@ fn help_uri(d: &Diagnostic) -> String {
 fn physical(location: &Location) -> Value {
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": display_path(&location.file) },
+            "artifactLocation": { "uri": artifact_uri(&location.file) },
             "region": {
                 "startLine": location.start.line,
                 "startColumn": location.start.column,
@@ -115,4 +115,41 @@ fn physical(location: &Location) -> Value {
             },
         }
     })
+}
+
+/// The file as a URI reference, as SARIF requires: relative paths stay relative (code scanning
+/// resolves them against the repository root), absolute ones become `file://` URIs, and every
+/// byte outside RFC 3986's path characters is percent-encoded (spaces, `#`, `?`, non-ASCII).
+fn artifact_uri(file: &std::path::Path) -> String {
+    let path = display_path(file);
+    let mut uri = String::with_capacity(path.len());
+    if path.starts_with('/') {
+        uri.push_str("file://");
+    }
+    for byte in path.bytes() {
+        // ':' is encoded too, so a first segment like `c:x` never reads as a scheme.
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&byte) {
+            uri.push(char::from(byte));
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
+#[cfg(test)]
+mod tests {
+    use super::artifact_uri;
+    use std::path::Path;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(artifact_uri(Path::new("./a/b.yaml")), "a/b.yaml");
+        assert_eq!(
+            artifact_uri(Path::new("my catalog/é#1?.yaml")),
+            "my%20catalog/%C3%A9%231%3F.yaml"
+        );
+        assert_eq!(artifact_uri(Path::new("/srv/c:x.yaml")), "file:///srv/c%3Ax.yaml");
+        assert_eq!(artifact_uri(Path::new("50%.yaml")), "50%25.yaml");
+    }
 }
