@@ -174,7 +174,14 @@ fn check_sarif_is_valid_with_compatibility_breaks() {
     let repo = super::check::shop_history();
     let output = contrail()
         .current_dir(repo.path())
-        .args(["check", "shop", "--against", "git:HEAD~1", "--format", "sarif"])
+        .args([
+            "check",
+            "shop",
+            "--against",
+            "git:HEAD~1",
+            "--format",
+            "sarif",
+        ])
         .output()
         .expect("contrail runs");
     let document = valid_sarif("check --against git:HEAD~1", &output.stdout);

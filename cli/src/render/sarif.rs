@@ -149,7 +149,10 @@ mod tests {
             artifact_uri(Path::new("my catalog/é#1?.yaml")),
             "my%20catalog/%C3%A9%231%3F.yaml"
         );
-        assert_eq!(artifact_uri(Path::new("/srv/c:x.yaml")), "file:///srv/c%3Ax.yaml");
+        assert_eq!(
+            artifact_uri(Path::new("/srv/c:x.yaml")),
+            "file:///srv/c%3Ax.yaml"
+        );
         assert_eq!(artifact_uri(Path::new("50%.yaml")), "50%25.yaml");
     }
 }
