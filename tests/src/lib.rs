@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+pub mod postgres;
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -66,9 +68,17 @@ pub fn contrail() -> Command {
 /// process and its base URL once it reports that it listens. stderr keeps being drained so the
 /// server never blocks on it.
 pub fn start_registry(db: &Path, extra: &[&str]) -> (Child, String) {
+    start_registry_at(&format!("sqlite://{}", db.display()), extra)
+}
+
+/// Starts `contrail registry serve` on an ephemeral port with the store at `store_url`
+/// (`sqlite://…` or `postgres://…`, shown in the startup line as given since test URLs carry
+/// no password) and returns the process and its base URL once it reports that it listens.
+/// stderr keeps being drained so the server never blocks on it.
+pub fn start_registry_at(store_url: &str, extra: &[&str]) -> (Child, String) {
     let mut child = Command::new(contrail_bin())
         .args(["registry", "serve", "--listen", "127.0.0.1:0", "--store"])
-        .arg(format!("sqlite://{}", db.display()))
+        .arg(store_url)
         .args(extra)
         .env_remove("CONTRAIL_REGISTRY_LISTEN")
         .env_remove("CONTRAIL_REGISTRY_STORE")
@@ -97,10 +107,7 @@ pub fn start_registry(db: &Path, extra: &[&str]) -> (Child, String) {
                 if let Some(rest) = line.strip_prefix("contrail registry listening on ") {
                     let base = rest.split(' ').next().unwrap_or_default().to_owned();
                     assert!(base.starts_with("http://127.0.0.1:"), "{line}");
-                    assert!(
-                        line.ends_with(&format!("(store: sqlite://{})", db.display())),
-                        "{line}"
-                    );
+                    assert!(line.ends_with(&format!("(store: {store_url})")), "{line}");
                     return (child, base);
                 }
                 eprintln!("registry: {line}");

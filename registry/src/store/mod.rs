@@ -2,7 +2,8 @@
 //!
 //! - `sqlite://PATH` ([`sqlite::SqliteStore`]): one file, WAL, fsync before a registration is
 //!   acknowledged. `sqlite://:memory:` keeps everything in memory (tests).
-//! - `postgres://…`: several registry processes sharing one database (not built yet).
+//! - `postgres://…` or `postgresql://…` ([`postgres::PostgresStore`]): one PostgreSQL
+//!   database that several registry processes may share.
 //!
 //! What every backend guarantees:
 //! - global ids are never reused, even after a permanent delete;
@@ -13,14 +14,20 @@
 //! - deletes check the soft-delete state, the mode and the references in the transaction that
 //!   deletes.
 //!
-//! SQLite gets the serialisation from `BEGIN IMMEDIATE` (one writer). A PostgreSQL backend must
-//! get it explicitly: a transaction-scoped advisory lock on the subject (and on the global
-//! scope for mode changes) before reading the history, ids from a sequence, and the same
-//! checker contract.
+//! SQLite gets the serialisation from `BEGIN IMMEDIATE` (one writer). PostgreSQL gets it from
+//! transaction-scoped advisory locks taken before anything is read: a shared lock on the
+//! global scope (exclusive for global configuration and mode changes, and for imports with
+//! explicit ids) and an exclusive lock per subject touched, always in the same order; ids
+//! come from an identity sequence and a unique constraint on the schema's identity.
+//!
+//! Both backends keep their SQL in files, numbered migrations and a `queries.sql` of
+//! `-- name: NAME` blocks read by [`Queries`]: SQLite's in `registry/sql/`, PostgreSQL's in
+//! `registry/sql/postgres/`.
 
+pub mod postgres;
 pub mod sqlite;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
@@ -157,8 +164,9 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn delete_mode(&self, subject: Option<&str>) -> Result<Option<Mode>>;
 }
 
-/// Opens the store a URL names: `sqlite://PATH` (relative or absolute, created if missing) or
-/// `sqlite://:memory:`. `postgres://` is recognised but not built yet.
+/// Opens the store a URL names: `sqlite://PATH` (relative or absolute, created if missing),
+/// `sqlite://:memory:`, or `postgres://…`/`postgresql://…` (a libpq-style URL of an existing
+/// database; the tables are created on first use).
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         if path.is_empty() {
@@ -170,13 +178,55 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
         return Ok(Arc::new(store));
     }
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(Error::Unsupported(
-            "PostgreSQL storage (postgres://) is not built yet; use sqlite://PATH".to_owned(),
-        ));
+        let store = postgres::PostgresStore::open(url).await?;
+        return Ok(Arc::new(store));
     }
     Err(Error::Unsupported(format!(
-        "unknown store URL `{url}`: expected sqlite://PATH (or sqlite://:memory:)"
+        "unknown store URL `{}`: expected sqlite://PATH (or sqlite://:memory:) or postgres://USER@HOST/DATABASE",
+        postgres::redact(url)
     )))
+}
+
+/// The named statements of a backend's `queries.sql`: each follows a `-- name: NAME` line and
+/// runs up to the next one.
+#[derive(Debug)]
+pub struct Queries {
+    statements: HashMap<&'static str, &'static str>,
+}
+
+impl Queries {
+    /// Splits `text` into its `-- name: NAME` blocks.
+    pub fn parse(text: &'static str) -> Queries {
+        let mut statements = HashMap::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("-- name:") {
+            let after = &rest[start + "-- name:".len()..];
+            let line_end = after.find('\n').unwrap_or(after.len());
+            let name = after[..line_end].trim();
+            let body_and_rest = &after[line_end..];
+            let body_end = body_and_rest
+                .find("-- name:")
+                .unwrap_or(body_and_rest.len());
+            statements.insert(name, body_and_rest[..body_end].trim());
+            rest = &body_and_rest[body_end..];
+        }
+        Queries { statements }
+    }
+
+    /// The statement called `name`.
+    pub fn get(&self, name: &str) -> Result<&'static str> {
+        self.statements
+            .get(name)
+            .copied()
+            .ok_or_else(|| Error::Store(format!("no SQL statement named `{name}`")))
+    }
+
+    /// Every statement's name, sorted (for the tests that prepare them all).
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.statements.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
 }
 
 /// How deep references may nest before the registry gives up (a cycle, or abuse).

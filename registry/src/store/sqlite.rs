@@ -10,7 +10,6 @@
 //! The SQL lives in `registry/sql/`: numbered migrations (`NNN-name.sql`, applied at open and
 //! recorded in `schema_migrations`) and the named statements of `queries.sql`.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
@@ -21,7 +20,7 @@ use contrail_contracts::model::Keyword;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::{
-    Checker, HistoryEntry, RegisterContext, RegisterRequest, Registered, Store,
+    Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, Store,
     resolve_references_with, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
@@ -44,36 +43,14 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The statement called `name` in `queries.sql`.
 fn sql(name: &str) -> Result<&'static str> {
-    static STATEMENTS: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    STATEMENTS
-        .get_or_init(|| parse_queries(QUERIES))
-        .get(name)
-        .copied()
-        .ok_or_else(|| Error::Store(format!("no SQL statement named `{name}`")))
+    static STATEMENTS: OnceLock<Queries> = OnceLock::new();
+    STATEMENTS.get_or_init(|| Queries::parse(QUERIES)).get(name)
 }
 
 /// A statement by name, for the test that prepares them all.
 #[cfg(test)]
 pub(crate) fn statement_for_test(name: &str) -> &'static str {
     sql(name).unwrap_or_default()
-}
-
-/// Splits `queries.sql` into its `-- name: NAME` blocks.
-fn parse_queries(text: &'static str) -> HashMap<&'static str, &'static str> {
-    let mut statements = HashMap::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("-- name:") {
-        let after = &rest[start + "-- name:".len()..];
-        let line_end = after.find('\n').unwrap_or(after.len());
-        let name = after[..line_end].trim();
-        let body_and_rest = &after[line_end..];
-        let body_end = body_and_rest
-            .find("-- name:")
-            .unwrap_or(body_and_rest.len());
-        statements.insert(name, body_and_rest[..body_end].trim());
-        rest = &body_and_rest[body_end..];
-    }
-    statements
 }
 
 /// The SQLite store.

@@ -1,4 +1,7 @@
-//! Store tests against SQLite files in a temporary directory.
+//! Store behaviour tests, run against every backend: each `async fn NAME(backend)` below runs
+//! once on a SQLite file in a temporary directory and once on a fresh database of a throwaway
+//! PostgreSQL server (the end-to-end crate's fixture, included by path so both crates start
+//! PostgreSQL the same way without depending on each other).
 
 use std::sync::Arc;
 
@@ -6,6 +9,86 @@ use contrail_contracts::compat::CompatibilityMode;
 
 use super::*;
 use crate::model::SchemaType;
+
+// Not every helper of the shared fixture is used here.
+#[allow(dead_code)]
+#[path = "../../../tests/src/postgres.rs"]
+mod pg_fixture;
+
+/// The backends every behaviour test runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// One empty store of a backend, which tests may open several times.
+struct Fixture {
+    url: String,
+    /// Keeps the SQLite file's directory alive.
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Fixture {
+    fn new(backend: Backend) -> Fixture {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                Fixture {
+                    url: format!("sqlite://{}", dir.path().join("registry.db").display()),
+                    _dir: Some(dir),
+                }
+            }
+            Backend::Postgres => Fixture {
+                url: pg_fixture::PostgresServer::shared().fresh_url("store"),
+                _dir: None,
+            },
+        }
+    }
+
+    async fn open(&self) -> Arc<dyn Store> {
+        open(&self.url).await.expect("the store opens")
+    }
+}
+
+/// Runs each listed `async fn(Backend)` as one test per backend.
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(super::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+on_every_backend!(
+    every_statement_prepares,
+    same_schema_same_id_across_subjects_and_repeats,
+    data_survives_reopening,
+    ids_are_never_reused,
+    a_refusal_writes_nothing,
+    the_checker_sees_mode_level_and_history,
+    concurrent_registrations_see_each_other,
+    one_id_for_a_schema_registered_concurrently_under_many_subjects,
+    concurrent_stores_share_one_database,
+    delete_rules,
+    references_block_deletes_and_list_referrers,
+    config_and_mode,
+    import_keeps_ids_and_refuses_conflicts,
+    large_schemas_are_stored_and_found,
+);
 
 fn schema(text: &str) -> NewSchema {
     NewSchema {
@@ -28,11 +111,6 @@ fn allow() -> Checker {
     Box::new(|_| Ok(()))
 }
 
-async fn open_in(dir: &tempfile::TempDir) -> Arc<dyn Store> {
-    let url = format!("sqlite://{}", dir.path().join("registry.db").display());
-    open(&url).await.expect("the store opens")
-}
-
 fn refusal(result: Result<impl fmt::Debug>) -> Refusal {
     match result {
         Err(Error::Refused(refusal)) => refusal,
@@ -40,57 +118,46 @@ fn refusal(result: Result<impl fmt::Debug>) -> Refusal {
     }
 }
 
-#[test]
-fn every_statement_prepares() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("prepare.db");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        open(&format!("sqlite://{}", path.display()))
-            .await
-            .expect("opens");
-    });
-    let connection = rusqlite::Connection::open(&path).expect("reopens");
-    let text = include_str!("../../sql/queries.sql");
-    let names: Vec<&str> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("-- name:"))
-        .map(str::trim)
-        .collect();
-    assert!(names.len() > 20, "{names:?}");
-    for name in names {
-        let statement = sqlite::statement_for_test(name);
-        connection
-            .prepare(statement)
-            .unwrap_or_else(|e| panic!("statement {name} does not prepare: {e}"));
+/// Every named statement of the backend prepares against a freshly migrated database.
+async fn every_statement_prepares(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    fixture.open().await;
+    match backend {
+        Backend::Sqlite => {
+            let path = fixture.url.trim_start_matches("sqlite://");
+            let connection = rusqlite::Connection::open(path).expect("reopens");
+            let names = Queries::parse(include_str!("../../sql/queries.sql")).names();
+            assert!(names.len() > 20, "{names:?}");
+            for name in names {
+                let statement = sqlite::statement_for_test(name);
+                connection
+                    .prepare(statement)
+                    .unwrap_or_else(|e| panic!("statement {name} does not prepare: {e}"));
+            }
+        }
+        Backend::Postgres => {
+            let (client, connection) = tokio_postgres::connect(&fixture.url, tokio_postgres::NoTls)
+                .await
+                .expect("connects");
+            tokio::spawn(connection);
+            let names = postgres::statement_names();
+            assert!(names.len() > 20, "{names:?}");
+            for name in names {
+                let statement = Queries::parse(include_str!("../../sql/postgres/queries.sql"))
+                    .get(name)
+                    .expect("named");
+                client
+                    .prepare(statement)
+                    .await
+                    .unwrap_or_else(|e| panic!("statement {name} does not prepare: {e}"));
+            }
+        }
     }
 }
 
-#[tokio::test]
-async fn urls_choose_the_backend() {
-    assert!(open("sqlite://:memory:").await.is_ok());
-    let postgres = open("postgres://localhost/registry").await;
-    assert!(
-        matches!(&postgres, Err(Error::Unsupported(m)) if m.contains("not built yet")),
-        "{postgres:?}"
-    );
-    assert!(matches!(
-        open("mysql://x").await,
-        Err(Error::Unsupported(_))
-    ));
-    assert!(matches!(
-        open("sqlite://").await,
-        Err(Error::Unsupported(_))
-    ));
-}
-
-#[tokio::test]
-async fn same_schema_same_id_across_subjects_and_repeats() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_in(&dir).await;
+async fn same_schema_same_id_across_subjects_and_repeats(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
     let a = store.register(request("a", "\"string\""), allow()).await;
     let a = a.expect("registers");
     assert_eq!((a.version, a.created), (1, true));
@@ -114,11 +181,10 @@ async fn same_schema_same_id_across_subjects_and_repeats() {
     assert_eq!(usages.len(), 2);
 }
 
-#[tokio::test]
-async fn data_survives_reopening() {
-    let dir = tempfile::tempdir().expect("tempdir");
+async fn data_survives_reopening(backend: Backend) {
+    let fixture = Fixture::new(backend);
     let id = {
-        let store = open_in(&dir).await;
+        let store = fixture.open().await;
         store
             .set_config(
                 None,
@@ -135,17 +201,16 @@ async fn data_survives_reopening() {
             .expect("registers")
             .id
     };
-    let store = open_in(&dir).await;
+    let store = fixture.open().await;
     let stored = store.schema(id).await.expect("reads").expect("is there");
     assert_eq!(stored.schema, "\"string\"");
     let config = store.config(None).await.expect("config").expect("set");
     assert_eq!(config.compatibility, Some(CompatibilityMode::Full));
 }
 
-#[tokio::test]
-async fn ids_are_never_reused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_in(&dir).await;
+async fn ids_are_never_reused(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
     let first = store
         .register(request("a", "\"string\""), allow())
         .await
@@ -161,10 +226,9 @@ async fn ids_are_never_reused() {
     assert_eq!(next.version, 1, "versions restart after a permanent delete");
 }
 
-#[tokio::test]
-async fn a_refusal_writes_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_in(&dir).await;
+async fn a_refusal_writes_nothing(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
     let refused = store
         .register(
             request("a", "\"string\""),
@@ -182,10 +246,9 @@ async fn a_refusal_writes_nothing() {
     );
 }
 
-#[tokio::test]
-async fn the_checker_sees_mode_level_and_history() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_in(&dir).await;
+async fn the_checker_sees_mode_level_and_history(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
     for text in ["\"int\"", "\"long\"", "\"float\""] {
         store
             .register(request("s", text), allow())
@@ -232,10 +295,9 @@ async fn the_checker_sees_mode_level_and_history() {
     );
 }
 
-#[tokio::test]
-async fn concurrent_registrations_see_each_other() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_in(&dir).await;
+async fn concurrent_registrations_see_each_other(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
     // A checker that accepts only a first version: if the check and the insert were not one
     // transaction, two registrations could both see an empty history.
     let mut tasks = Vec::new();
@@ -272,10 +334,9 @@ async fn concurrent_registrations_see_each_other() {
     assert_eq!(store.versions("race").await.expect("reads").len(), 1);
 }
 
-#[tokio::test]
-async fn delete_rules() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_in(&dir).await;
+async fn delete_rules(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
     store
         .register(request("s", "\"int\""), allow())
         .await
@@ -332,10 +393,9 @@ async fn delete_rules() {
     );
 }
 
-#[tokio::test]
-async fn references_block_deletes_and_list_referrers() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_in(&dir).await;
+async fn references_block_deletes_and_list_referrers(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
     let base = store
         .register(
             request("base", r#"{"type":"fixed","name":"F","size":2}"#),
@@ -406,10 +466,9 @@ async fn references_block_deletes_and_list_referrers() {
         .expect("now deletable");
 }
 
-#[tokio::test]
-async fn config_and_mode() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_in(&dir).await;
+async fn config_and_mode(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
     assert_eq!(store.config(Some("s")).await.expect("reads"), None);
     let full = Config {
         compatibility: Some(CompatibilityMode::Full),
@@ -460,10 +519,9 @@ async fn config_and_mode() {
     assert_eq!(store.mode(None).await.expect("reads"), None);
 }
 
-#[tokio::test]
-async fn import_keeps_ids_and_refuses_conflicts() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = open_in(&dir).await;
+async fn import_keeps_ids_and_refuses_conflicts(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
     let imported = store
         .register(
             RegisterRequest {
@@ -491,4 +549,163 @@ async fn import_keeps_ids_and_refuses_conflicts() {
         .await
         .expect("registers");
     assert!(next.id > 100);
+}
+
+/// The same schema registered at once under many subjects (through two stores, as two
+/// registry processes would) gets one id.
+async fn one_id_for_a_schema_registered_concurrently_under_many_subjects(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let stores = [fixture.open().await, fixture.open().await];
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let store = Arc::clone(&stores[i % 2]);
+        tasks.push(tokio::spawn(async move {
+            store
+                .register(
+                    request(
+                        &format!("s{i}"),
+                        r#"{"type":"fixed","name":"Same","size":4}"#,
+                    ),
+                    allow(),
+                )
+                .await
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        let registered = task.await.expect("task").expect("registers");
+        assert_eq!((registered.version, registered.created), (1, true));
+        ids.push(registered.id);
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(stores[0].usages(ids[0]).await.expect("usages").len(), 16);
+}
+
+/// Two stores on one database (two registry processes) serialise registrations of one subject
+/// and see each other's writes at once.
+async fn concurrent_stores_share_one_database(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let stores = [fixture.open().await, fixture.open().await];
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let store = Arc::clone(&stores[i % 2]);
+        tasks.push(tokio::spawn(async move {
+            let text = format!(r#"{{"type":"enum","name":"E","symbols":["S{i}"]}}"#);
+            store.register(request("shared", &text), allow()).await
+        }));
+    }
+    // Were two registrations to read the same latest version, both would claim the next
+    // number and one would fail.
+    let mut versions = Vec::new();
+    let mut ids = Vec::new();
+    for task in tasks {
+        let registered = task.await.expect("task").expect("registers");
+        versions.push(registered.version);
+        ids.push(registered.id);
+    }
+    versions.sort_unstable();
+    assert_eq!(versions, (1..=12).collect::<Vec<i64>>());
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 12, "distinct schemas get distinct ids");
+    // A write through one store is visible through the other at once.
+    let next = stores[0]
+        .register(request("other", "\"bytes\""), allow())
+        .await
+        .expect("registers");
+    assert_eq!(
+        stores[1]
+            .schema(next.id)
+            .await
+            .expect("reads")
+            .map(|s| s.schema),
+        Some("\"bytes\"".to_owned())
+    );
+}
+
+/// Schemas far larger than a database index entry may be are stored, deduplicated and found.
+async fn large_schemas_are_stored_and_found(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
+    let fields: Vec<String> = (0..2000)
+        .map(|i| format!("{{\"name\":\"field_{i}\",\"type\":\"string\"}}"))
+        .collect();
+    let text = format!(
+        "{{\"type\":\"record\",\"name\":\"Big\",\"fields\":[{}]}}",
+        fields.join(",")
+    );
+    assert!(text.len() > 50_000);
+    let a = store
+        .register(request("a", &text), allow())
+        .await
+        .expect("registers");
+    let b = store
+        .register(request("b", &text), allow())
+        .await
+        .expect("registers");
+    assert_eq!(a.id, b.id);
+    assert_eq!(
+        store.find_schema(&schema(&text)).await.expect("reads"),
+        Some(a.id)
+    );
+    let mut longer = text.clone();
+    longer.push(' ');
+    assert_eq!(
+        store.find_schema(&schema(&longer)).await.expect("reads"),
+        None
+    );
+}
+
+#[tokio::test]
+async fn urls_choose_the_backend() {
+    assert!(open("sqlite://:memory:").await.is_ok());
+    assert!(matches!(
+        open("mysql://x").await,
+        Err(Error::Unsupported(_))
+    ));
+    assert!(matches!(
+        open("sqlite://").await,
+        Err(Error::Unsupported(_))
+    ));
+    // Nothing listens on port 1: the PostgreSQL backend is chosen, fails to connect, and says
+    // where without the password.
+    let postgres = open("postgres://registry:s3cret@127.0.0.1:1/registry").await;
+    let message = format!("{postgres:?}");
+    assert!(
+        matches!(&postgres, Err(Error::Store(m)) if m.contains("cannot connect to postgres://registry:***@127.0.0.1:1/registry")),
+        "{message}"
+    );
+    assert!(!message.contains("s3cret"), "{message}");
+    let invalid = open("postgresql://registry:s3cret@127.0.0.1:notaport/registry").await;
+    let message = format!("{invalid:?}");
+    assert!(matches!(invalid, Err(Error::Unsupported(_))), "{message}");
+    assert!(!message.contains("s3cret"), "{message}");
+}
+
+#[test]
+fn urls_are_shown_without_passwords() {
+    for (url, shown) in [
+        (
+            "postgres://user:pa@ss:word@db.example:5432/registry?sslmode=disable",
+            "postgres://user:***@db.example:5432/registry?sslmode=disable",
+        ),
+        (
+            "postgresql://user@db/registry?password=hunter2&application_name=x",
+            "postgresql://user@db/registry?password=***&application_name=x",
+        ),
+        ("postgres://db/registry", "postgres://db/registry"),
+        ("postgres://u:p@db", "postgres://u:***@db"),
+    ] {
+        assert_eq!(postgres::redact(url), shown);
+    }
+}
+
+#[test]
+fn query_files_split_into_named_statements() {
+    let queries =
+        Queries::parse("-- header\n\n-- name: one\nSELECT 1\n\n-- name: two\nSELECT\n  2\n");
+    assert_eq!(queries.names(), vec!["one", "two"]);
+    assert_eq!(queries.get("two").expect("named"), "SELECT\n  2");
+    assert!(matches!(queries.get("three"), Err(Error::Store(_))));
 }
