@@ -1,6 +1,7 @@
 //! A small typed, blocking client of the Confluent Schema Registry API (contrail's own or
 //! Confluent's), used by the CLI. Errors carry Confluent's `error_code`.
 
+use std::fmt;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -119,6 +120,91 @@ struct IdBody {
 pub struct Client {
     base: String,
     agent: ureq::Agent,
+    authorization: Option<Authorization>,
+}
+
+/// How a client proves who it is to a registry that requires credentials.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// HTTP basic: a user and its password.
+    Basic { user: String, password: String },
+    /// A bearer token.
+    Bearer(String),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print a secret, not even in a debug dump.
+        match self {
+            Credentials::Basic { user, .. } => write!(f, "Basic({user}:***)"),
+            Credentials::Bearer(_) => f.write_str("Bearer(***)"),
+        }
+    }
+}
+
+/// The value of the `Authorization` header, kept out of `Debug` output.
+#[derive(Clone)]
+struct Authorization(String);
+
+impl fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Authorization(***)")
+    }
+}
+
+impl Credentials {
+    fn header(&self) -> Authorization {
+        use base64::Engine;
+        Authorization(match self {
+            Credentials::Basic { user, password } => format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+            ),
+            Credentials::Bearer(token) => format!("Bearer {token}"),
+        })
+    }
+}
+
+/// Splits `http://user:password@host:port/…` into the URL without its user information and
+/// basic credentials (percent-decoded), as Confluent's clients accept them in the URL.
+fn split_user_info(url: &str) -> (String, Option<Credentials>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return (url.to_owned(), None);
+    };
+    let (user, password) = rest[..at].split_once(':').unwrap_or((&rest[..at], ""));
+    let credentials = Credentials::Basic {
+        user: percent_decode(user),
+        password: percent_decode(password),
+    };
+    (format!("{scheme}://{}", &rest[at + 1..]), Some(credentials))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Percent-encodes a path segment (everything but RFC 3986's unreserved characters).
@@ -143,6 +229,8 @@ fn selector_text(version: VersionSelector) -> String {
 
 impl Client {
     /// A client of the registry at `base_url` (`http://host:port`), with a 30 s timeout.
+    /// User information in the URL (`http://user:password@host:port`) becomes HTTP basic
+    /// credentials.
     pub fn new(base_url: &str) -> Client {
         Client::with_timeout(base_url, Duration::from_secs(30))
     }
@@ -153,14 +241,30 @@ impl Client {
             .timeout_global(Some(timeout))
             .build()
             .into();
+        let (base, credentials) = split_user_info(base_url);
         Client {
-            base: base_url.trim_end_matches('/').to_owned(),
+            base: base.trim_end_matches('/').to_owned(),
             agent,
+            authorization: credentials.as_ref().map(Credentials::header),
         }
     }
 
+    /// The client, sending `credentials` with every request (replacing any from the URL).
+    pub fn with_credentials(mut self, credentials: &Credentials) -> Client {
+        self.authorization = Some(credentials.header());
+        self
+    }
+
+    /// The registry's URL, without user information.
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    fn authorize<B>(&self, request: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        match &self.authorization {
+            Some(Authorization(value)) => request.header("Authorization", value),
+            None => request,
+        }
     }
 
     /// Sends a request; `body` makes it a POST. Returns the decoded JSON of a 2xx answer.
@@ -172,13 +276,18 @@ impl Client {
         };
         let result = match (method, body) {
             ("POST", Some(body)) => self
-                .agent
-                .post(&url)
+                .authorize(self.agent.post(&url))
                 .header("Accept", MEDIA_TYPE)
                 .header("Content-Type", MEDIA_TYPE)
                 .send(body.to_string()),
-            ("DELETE", _) => self.agent.delete(&url).header("Accept", MEDIA_TYPE).call(),
-            _ => self.agent.get(&url).header("Accept", MEDIA_TYPE).call(),
+            ("DELETE", _) => self
+                .authorize(self.agent.delete(&url))
+                .header("Accept", MEDIA_TYPE)
+                .call(),
+            _ => self
+                .authorize(self.agent.get(&url))
+                .header("Accept", MEDIA_TYPE)
+                .call(),
         };
         let mut response = result.map_err(transport)?;
         let status = response.status().as_u16();
@@ -320,6 +429,33 @@ mod tests {
         assert_eq!(encode_segment("orders-value"), "orders-value");
         assert_eq!(encode_segment("a/b c"), "a%2Fb%20c");
         assert_eq!(encode_segment(":.ctx:x"), "%3A.ctx%3Ax");
+    }
+
+    #[test]
+    fn user_information_in_the_url_becomes_basic_credentials() {
+        let (base, credentials) = split_user_info("http://ci:p%40ss:word@registry:8081/ctx");
+        assert_eq!(base, "http://registry:8081/ctx");
+        assert_eq!(
+            credentials,
+            Some(Credentials::Basic {
+                user: "ci".to_owned(),
+                password: "p@ss:word".to_owned()
+            })
+        );
+        assert_eq!(split_user_info("http://registry:8081/a@b").1, None);
+        let client = Client::new("http://ci:secret@registry:8081/");
+        assert_eq!(client.base_url(), "http://registry:8081");
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("secret"), "{debug}");
+        assert_eq!(
+            Credentials::Basic {
+                user: "ci".to_owned(),
+                password: "secret".to_owned()
+            }
+            .header()
+            .0,
+            "Basic Y2k6c2VjcmV0"
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! `contrail registry`: the Confluent-compatible schema registry.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use contrail_registry::server::{self, DEFAULT_MAX_BODY_BYTES, ServerConfig};
+use contrail_registry::server::{self, DEFAULT_MAX_BODY_BYTES, ServerConfig, auth};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,6 +24,25 @@ pub enum RegistryCommand {
     Push(PushArgs),
     /// Write the latest version of every (matching) subject to DIR/<subject>.<avsc|json|proto>.
     Pull(PullArgs),
+    /// Read a password from stdin and print its PBKDF2 hash for the `password-hash` of an
+    /// `--auth-config` user.
+    HashPassword(HashPasswordArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HashPasswordArgs {
+    /// PBKDF2-HMAC-SHA256 iterations: more is slower to check and slower to brute-force.
+    #[arg(long, value_name = "N", default_value_t = auth::DEFAULT_ITERATIONS)]
+    pub iterations: u32,
+}
+
+/// `--log-format` of serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 /// `--format` of push and pull.
@@ -87,7 +108,8 @@ pub struct ServeArgs {
     )]
     pub listen: String,
 
-    /// Where schemas are stored: sqlite://PATH (created if missing) or sqlite://:memory:.
+    /// Where schemas are stored: sqlite://PATH (created if missing), sqlite://:memory:, or
+    /// postgres://USER:PASSWORD@HOST:PORT/DATABASE (shared by several registry processes).
     /// Default: sqlite://$XDG_DATA_HOME/contrail/registry.db (~/.local/share/contrail/...).
     #[arg(long, value_name = "URL", env = "CONTRAIL_REGISTRY_STORE")]
     pub store: Option<String>,
@@ -95,6 +117,20 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes (larger ones get error 42209).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_size: usize,
+
+    /// Require credentials: a YAML file of users (HTTP basic) and bearer tokens with roles
+    /// read-only or read-write (docs/registry.md, "Authentication").
+    #[arg(long, value_name = "FILE", env = "CONTRAIL_REGISTRY_AUTH_CONFIG")]
+    pub auth_config: Option<PathBuf>,
+
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "CONTRAIL_LOG_FORMAT")]
+    pub log_format: LogFormat,
+
+    /// Which events to log, as a tracing filter (`info`, `debug`, `contrail_registry=debug,warn`).
+    /// Default: RUST_LOG, else `info`.
+    #[arg(long, value_name = "FILTER")]
+    pub log_level: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -102,10 +138,38 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         RegistryCommand::Serve(args) => serve(args),
         RegistryCommand::Push(args) => push::run(args),
         RegistryCommand::Pull(args) => push::pull(args),
+        RegistryCommand::HashPassword(args) => hash_password(&args),
     }
 }
 
 /// `sqlite://` under the user's data directory.
+/// A client of the registry at `url`, with the credentials the environment names:
+/// `CONTRAIL_REGISTRY_USER_INFO=USER:PASSWORD` (HTTP basic, as Confluent's
+/// `basic.auth.user.info`) or `CONTRAIL_REGISTRY_TOKEN` (bearer), or user information in the URL.
+/// Secrets come from the environment rather than flags so they stay out of shell history and
+/// process listings.
+pub fn client(url: &str) -> anyhow::Result<contrail_registry::client::Client> {
+    use contrail_registry::client::{Client, Credentials};
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let client = Client::new(url);
+    match (env("CONTRAIL_REGISTRY_USER_INFO"), env("CONTRAIL_REGISTRY_TOKEN")) {
+        (Some(_), Some(_)) => bail!(
+            "both CONTRAIL_REGISTRY_USER_INFO and CONTRAIL_REGISTRY_TOKEN are set; set only one"
+        ),
+        (Some(user_info), None) => {
+            let Some((user, password)) = user_info.split_once(':') else {
+                bail!("CONTRAIL_REGISTRY_USER_INFO must be USER:PASSWORD");
+            };
+            Ok(client.with_credentials(&Credentials::Basic {
+                user: user.to_owned(),
+                password: password.to_owned(),
+            }))
+        }
+        (None, Some(token)) => Ok(client.with_credentials(&Credentials::Bearer(token))),
+        (None, None) => Ok(client),
+    }
+}
+
 fn default_store_url() -> anyhow::Result<String> {
     let data = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
         Some(dir) => PathBuf::from(dir),
@@ -127,6 +191,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Some(url) => url,
         None => default_store_url()?,
     };
+    init_logging(args.log_format, args.log_level.as_deref())?;
+    // A broken auth config stops the server before it listens: serving without the protection
+    // the operator asked for would be worse than not serving.
+    let auth = match &args.auth_config {
+        Some(path) => Some(Arc::new(auth::Auth::load(path)?)),
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -134,26 +205,107 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         let store = contrail_registry::store::open(&store_url)
             .await
-            .with_context(|| format!("opening the store {store_url}"))?;
+            .with_context(|| {
+                format!(
+                    "opening the store {}",
+                    contrail_registry::store::postgres::redact(&store_url)
+                )
+            })?;
+        // From here on the store's own URL: the same, with any password replaced by `***`.
+        let store_url = store.url().to_owned();
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
         let address = listener
             .local_addr()
             .context("reading the listening address")?;
-        // Tests and scripts read the port from this line: keep its shape.
+        // Tests and scripts read the port from this line: keep its shape, and keep it a plain
+        // line whatever the log format.
         eprintln!("contrail registry listening on http://{address} (store: {store_url})");
+        match &auth {
+            Some(auth) => {
+                let (users, tokens) = auth.principals();
+                tracing::info!(
+                    %address,
+                    store = %store_url,
+                    auth = "on",
+                    users,
+                    tokens,
+                    public_metrics = auth.public_metrics(),
+                    "registry started"
+                );
+            }
+            None => tracing::info!(%address, store = %store_url, auth = "off", "registry started"),
+        }
         let router = server::router(
             store,
             ServerConfig {
                 max_body_bytes: args.max_body_size,
+                auth,
             },
         );
-        server::serve(listener, router, server::shutdown_signal())
+        let shutdown = async {
+            server::shutdown_signal().await;
+            tracing::info!("shutdown requested; finishing the requests in flight");
+        };
+        server::serve(listener, router, shutdown)
             .await
             .context("serving HTTP")?;
+        tracing::info!("registry stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Logs go to stderr, as text or JSON lines, filtered by `--log-level`, else RUST_LOG, else
+/// `info`.
+fn init_logging(format: LogFormat, level: Option<&str>) -> anyhow::Result<()> {
+    use tracing_subscriber::EnvFilter;
+    let filter = match level {
+        Some(directives) => EnvFilter::try_new(directives)
+            .with_context(|| format!("--log-level `{directives}` is not a valid filter"))?,
+        None => match std::env::var("RUST_LOG") {
+            Ok(directives) if !directives.is_empty() => EnvFilter::try_new(&directives)
+                .with_context(|| format!("RUST_LOG `{directives}` is not a valid filter"))?,
+            _ => EnvFilter::new("info"),
+        },
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let installed = match format {
+        LogFormat::Text => {
+            let colour = std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            builder.with_ansi(colour).try_init()
+        }
+        // One flat object per line: the event's fields at the top level, the request span (its
+        // id) under "span", so collectors index `route` and `status` without unnesting.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
+    };
+    installed.map_err(|e| anyhow::anyhow!("setting up logging: {e}"))
+}
+
+/// `contrail registry hash-password`: the password is read from stdin, never from the command
+/// line, where other users could see it in the process list.
+fn hash_password(args: &HashPasswordArgs) -> anyhow::Result<ExitCode> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("reading the password from stdin")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    if password.is_empty() {
+        bail!(
+            "no password on stdin; for example: printf %s \"$PASSWORD\" | contrail registry hash-password"
+        );
+    }
+    let hash = auth::hash_password(password, args.iterations).map_err(anyhow::Error::msg)?;
+    println!("{hash}");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `contrail registry push` and `contrail registry pull`.
@@ -256,7 +408,7 @@ mod push {
                 args.path.join("contrail.yaml").display()
             ),
         };
-        let client = Client::new(&url);
+        let client = super::client(&url)?;
         let mut entries = Vec::new();
 
         // The events to push, and the referenced files they need.
@@ -825,7 +977,7 @@ mod push {
 
     pub fn pull(args: PullArgs) -> anyhow::Result<ExitCode> {
         let url = pull_url(&args)?;
-        let client = Client::new(&url);
+        let client = super::client(&url)?;
         let subjects = client.subjects().context("listing subjects")?;
         let mut planned: Vec<(RegisteredSchema, PathBuf, String, bool)> = Vec::new();
         let mut names = BTreeMap::new();

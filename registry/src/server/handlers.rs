@@ -3,8 +3,9 @@
 use std::collections::BTreeSet;
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use contrail_contracts::compat::CompatibilityMode;
 use contrail_contracts::model::Keyword;
 use serde::Deserialize;
@@ -80,6 +81,22 @@ fn version_json(version: &SubjectVersion) -> Value {
     map.insert("id".into(), json!(version.schema.id));
     put_schema(&mut map, &version.schema);
     Value::Object(map)
+}
+
+/// The bare schema text of the `*/schema` endpoints. Avro and JSON Schema texts are JSON and go
+/// out with the registry's JSON media type; Protobuf text is not JSON, so it goes out as
+/// `text/plain` rather than under a JSON type its body would contradict (clients read the body
+/// as text either way).
+fn schema_text(schema: StoredSchema) -> Response {
+    if schema.schema_type != SchemaType::Protobuf {
+        return text_response(StatusCode::OK, schema.schema);
+    }
+    let mut response = (StatusCode::OK, schema.schema).into_response();
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
 }
 
 /// Parses a client's schema for `subject`: type, references (resolved), canonical form.
@@ -308,7 +325,7 @@ pub async fn schema_text_by_id(
         .schema(id)
         .await?
         .ok_or_else(|| ApiError::schema_not_found(id))?;
-    Ok(text_response(StatusCode::OK, schema.schema))
+    Ok(schema_text(schema))
 }
 
 async fn usages(
@@ -502,7 +519,7 @@ pub async fn get_version_schema(
     params: Params,
 ) -> ApiResult<Response> {
     let found = find_version(&state, &subject, &version, params.flag("deleted")).await?;
-    Ok(text_response(StatusCode::OK, found.schema.schema))
+    Ok(schema_text(found.schema))
 }
 
 pub async fn referenced_by(

@@ -6,10 +6,13 @@
 //! with `error_code` 409 (Confluent's classic code; newer Confluent releases send 40901, and
 //! clients accept both).
 
+pub mod auth;
 mod compat;
 mod error;
 mod extract;
 mod handlers;
+pub mod metrics;
+mod openapi;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -34,16 +37,19 @@ pub const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// Settings of the HTTP layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// Request bodies larger than this are refused (42209).
     pub max_body_bytes: usize,
+    /// Who may do what; `None`: every client may do everything.
+    pub auth: Option<Arc<auth::Auth>>,
 }
 
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            auth: None,
         }
     }
 }
@@ -73,15 +79,22 @@ pub(crate) fn text_response(status: StatusCode, text: String) -> Response {
 /// The router with every endpoint.
 pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
     use handlers::*;
+    let metrics = Arc::new(metrics::Metrics::new());
+    // Every store call the handlers make is timed.
+    let store: Arc<dyn Store> = Arc::new(metrics::MeteredStore::new(store, metrics.clone()));
     let state = AppState {
         store,
         parsed: Arc::new(ParsedCache::default()),
     };
-    Router::new()
+    let router = Router::new()
         .route("/", get(root))
         .route("/health", get(health))
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
+        .route(
+            "/metrics",
+            get(metrics::exposition).with_state(metrics.clone()),
+        )
         .route("/schemas", get(list_schemas))
         .route("/schemas/types", get(schema_types))
         .route("/schemas/ids/{id}", get(schema_by_id))
@@ -141,10 +154,22 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
         .route("/contexts", get(contexts))
         .route("/v1/metadata/id", get(metadata_id))
         .route("/v1/metadata/version", get(metadata_version))
+        .route("/openapi.json", get(openapi::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(Extension(extract::BodyLimit(config.max_body_bytes)))
+        .layer(Extension(extract::BodyLimit(config.max_body_bytes)));
+    // `Router::layer` wraps each route after matching, so both middlewares see `MatchedPath`.
+    // The last layer is the outermost: metrics and the access log also see what auth refuses.
+    let router = match config.auth {
+        Some(auth) => router.layer(axum::middleware::from_fn_with_state(auth, auth::require)),
+        None => router,
+    };
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
         .with_state(state)
 }
 
