@@ -24,12 +24,48 @@ mkdir -p "$CACHE"
 # Python reference implementations used by differential tests (Apache Avro's compatibility
 # checker), in a virtualenv keyed by the requirements file so a change reinstalls it.
 VENV="$CACHE/venv-$(sha256sum scripts/requirements-test.txt | cut -c1-12)"
-if ! "$VENV/bin/python" -c "import avro.compatibility" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import avro.compatibility, confluent_kafka.schema_registry.avro, confluent_kafka.schema_registry.json_schema, confluent_kafka.schema_registry.protobuf" 2>/dev/null; then
   echo "== installing the Python test oracles into $VENV"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
 fi
 export CONTRAIL_PYTHON="$VENV/bin/python"
+
+# PostgreSQL server binaries for the PostgreSQL store tests, which start throwaway servers of
+# their own (initdb + pg_ctl in a temporary directory). Debian's package is installed when no
+# initdb is found; the package's own cluster is not created (the tests never use it).
+pg_initdb() { ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1; }
+if [ -z "${CONTRAIL_PG_BINDIR:-}" ] && [ -z "$(pg_initdb)" ]; then
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    echo "PostgreSQL is required for the store tests: install it (apt-get install postgresql) or set CONTRAIL_PG_BINDIR to the directory holding initdb" >&2
+    exit 2
+  fi
+  echo "== installing PostgreSQL (Debian package)"
+  mkdir -p /etc/postgresql-common
+  if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+    echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+if [ -z "${CONTRAIL_PG_BINDIR:-}" ]; then
+  CONTRAIL_PG_BINDIR="$(dirname "$(pg_initdb)")"
+fi
+export CONTRAIL_PG_BINDIR
+
+# The SARIF 2.1.0 JSON schema (OASIS), to validate contrail's SARIF output. It ships inside the
+# serde-sarif crate on crates.io; the crate file is pinned by its crates.io checksum.
+SARIF_SCHEMA="$CACHE/sarif-schema-2.1.0.json"
+if [ ! -s "$SARIF_SCHEMA" ]; then
+  echo "== fetching the SARIF 2.1.0 schema (serde-sarif 0.8.0 from crates.io)"
+  crate="$CACHE/serde-sarif-0.8.0.crate"
+  curl -sSfL --retry 3 -o "$crate.part" https://static.crates.io/crates/serde-sarif/serde-sarif-0.8.0.crate
+  echo "a053c46f18a8043570d4e32fefc4c6377f82bf29ec310a33e93f273048e3b0be  $crate.part" | sha256sum -c --quiet
+  tar -xzOf "$crate.part" serde-sarif-0.8.0/src/schema.json >"$SARIF_SCHEMA.part"
+  mv "$SARIF_SCHEMA.part" "$SARIF_SCHEMA"
+  rm -f "$crate.part"
+fi
+export CONTRAIL_SARIF_SCHEMA="$SARIF_SCHEMA"
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

@@ -48,11 +48,15 @@ pub fn parse(
             let sorted = sort_keys(json);
             (sorted.to_string(), Some(SchemaVersion::Json(sorted)))
         }
-        SchemaType::Protobuf => {
-            protox_parse::parse("schema.proto", text)
-                .map_err(|e| invalid(format!("Protobuf: {e}")))?;
-            (normalize_protobuf(text), None)
-        }
+        SchemaType::Protobuf => match protox_parse::parse("schema.proto", text) {
+            Ok(_) => (normalize_protobuf(text), None),
+            // Confluent's clients (Python's ProtobufSerializer among them) send the compiled
+            // file as a base64 FileDescriptorProto, which Confluent's registry accepts too.
+            Err(error) => match protobuf_descriptor(text) {
+                Some(base64) => (base64.to_owned(), None),
+                None => return Err(invalid(format!("Protobuf: {error}"))),
+            },
+        },
     };
     Ok(Parsed {
         schema: NewSchema {
@@ -192,6 +196,24 @@ pub fn sort_keys(value: Value) -> Value {
     }
 }
 
+/// `text` without surrounding blanks when it is a serialized `FileDescriptorProto` in standard
+/// (padded) base64, as Confluent's serializers register Protobuf schemas. The name must be set:
+/// every compiler sets it, and it keeps a stray base64-looking word from passing as a schema
+/// (decoding skips unknown fields, so many byte strings decode).
+fn protobuf_descriptor(text: &str) -> Option<&str> {
+    use base64::Engine;
+    use prost::Message;
+    let text = text.trim();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()?;
+    let descriptor = prost_types::FileDescriptorProto::decode(bytes.as_slice()).ok()?;
+    descriptor
+        .name
+        .is_some_and(|name| !name.is_empty())
+        .then_some(text)
+}
+
 /// Protobuf text with normalised whitespace: `\n` line endings, no indentation or trailing
 /// blanks, no blank lines, and single spaces between tokens outside string literals.
 pub fn normalize_protobuf(text: &str) -> String {
@@ -306,5 +328,37 @@ mod tests {
         );
         assert!(parse(SchemaType::Protobuf, text, Vec::new(), &[], false).is_ok());
         assert!(parse(SchemaType::Protobuf, "message {", Vec::new(), &[], false).is_err());
+    }
+
+    #[test]
+    fn protobuf_base64_descriptors_are_accepted_as_sent() {
+        use base64::Engine;
+        use prost::Message;
+        let mut descriptor = protox_parse::parse(
+            "shop/order.proto",
+            "syntax = \"proto3\"; package shop; message Order { string id = 1; }",
+        )
+        .expect("valid Protobuf");
+        descriptor.name = Some("shop/order.proto".to_owned());
+        let base64 = base64::engine::general_purpose::STANDARD.encode(descriptor.encode_to_vec());
+        let parsed = parse(
+            SchemaType::Protobuf,
+            &format!(" {base64}\n"),
+            Vec::new(),
+            &[],
+            false,
+        )
+        .map(|p| p.schema.canonical);
+        assert_eq!(parsed.as_deref(), Ok(base64.as_str()));
+
+        // Valid base64 that is no descriptor (or one without a file name) stays refused, with
+        // the text parser's message.
+        for text in ["aGVsbG8gd29ybGQ=", "EgRzaG9w", "not base64!"] {
+            let refused = parse(SchemaType::Protobuf, text, Vec::new(), &[], false);
+            assert!(
+                matches!(&refused, Err(Refusal::InvalidSchema(m)) if m.contains("Protobuf")),
+                "{text}: {refused:?}"
+            );
+        }
     }
 }

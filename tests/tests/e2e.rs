@@ -1,7 +1,12 @@
 //! End-to-end tests: the `contrail` binary run as a user runs it.
 
 mod check;
+mod clients;
 mod corpus;
 mod registry;
+mod registry_ops;
+mod registry_postgres;
 mod registry_push;
+mod sarif;
+mod schemathesis;
 mod validate;

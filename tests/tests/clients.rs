@@ -1,0 +1,235 @@
+//! Real registry clients, unchanged, against `contrail registry serve`: Confluent's Python client
+//! (confluent-kafka, run as a script) and the Rust crate schema_registry_converter. Each test
+//! starts its own registry on an ephemeral port with SQLite on disk.
+
+use std::path::Path;
+use std::process::{Child, Command};
+
+use apache_avro::types::Value as Avro;
+use schema_registry_converter::blocking::avro::{AvroDecoder, AvroEncoder};
+use schema_registry_converter::blocking::schema_registry::{SrSettings, is_compatible_schema};
+use schema_registry_converter::schema_registry_common::{
+    RawError, SchemaType, SubjectNameStrategy, SuppliedSchema,
+};
+use serde_json::Value;
+
+/// A running registry in a temporary directory, killed when dropped.
+struct Registry {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Registry {
+    fn start() -> Registry {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let (child, base) = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+        Registry {
+            child,
+            base,
+            _dir: dir,
+        }
+    }
+
+    /// GET a JSON document, asserting success.
+    fn get(&self, path: &str) -> Value {
+        let url = format!("{}{path}", self.base);
+        let body = ureq::get(&url)
+            .call()
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+            .body_mut()
+            .read_to_string()
+            .expect("a readable body");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {url}: not JSON ({e}): {body}"))
+    }
+
+    fn settings(&self) -> SrSettings {
+        SrSettings::new_builder(self.base.clone())
+            .no_proxy()
+            .build()
+            .expect("schema_registry_converter accepts the registry URL")
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn confluent_kafka_python_client_works_unchanged() {
+    let python = std::env::var_os("CONTRAIL_PYTHON").unwrap_or_else(|| {
+        panic!(
+            "CONTRAIL_PYTHON is not set: run scripts/test.sh, which installs confluent-kafka \
+             (scripts/requirements-test.txt) into a virtualenv and exports its python"
+        )
+    });
+    let registry = Registry::start();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/confluent_kafka_client.py");
+    let output = Command::new(&python)
+        .arg(&script)
+        .arg(&registry.base)
+        .output()
+        .unwrap_or_else(|e| panic!("running {} with {python:?}: {e}", script.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the confluent-kafka client script failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(
+        stdout.contains("all 4 client scenarios passed"),
+        "the script did not run every scenario:\n{stdout}\n{stderr}"
+    );
+}
+
+const ORDER_V1: &str = r#"{"type":"record","name":"Order","namespace":"shop","fields":[
+    {"name":"id","type":"string"},
+    {"name":"amount_cents","type":"long"},
+    {"name":"note","type":["null","string"],"default":null}]}"#;
+
+/// Drops `amount_cents` and adds a field without a default: not BACKWARD compatible with v1.
+const ORDER_INCOMPATIBLE: &str = r#"{"type":"record","name":"Order","namespace":"shop","fields":[
+    {"name":"id","type":"string"},
+    {"name":"customer","type":"string"}]}"#;
+
+fn avro_schema(text: &str) -> SuppliedSchema {
+    SuppliedSchema::new(
+        Some("shop.Order".to_owned()),
+        SchemaType::Avro,
+        text.to_owned(),
+    )
+}
+
+/// The value-subject strategy with the schema to auto-register, as a producer configures it.
+fn value_strategy(topic: &str, schema: &str) -> SubjectNameStrategy {
+    SubjectNameStrategy::TopicNameStrategyWithSchema(topic.to_owned(), false, avro_schema(schema))
+}
+
+/// The schema id of Confluent's wire format: magic byte 0, then the id as 4 big-endian bytes.
+fn wire_id(bytes: &[u8]) -> u32 {
+    assert!(
+        bytes.len() > 5 && bytes[0] == 0,
+        "not Confluent's wire format: {bytes:?}"
+    );
+    u32::from_be_bytes([bytes[1], bytes[2], bytes[3], bytes[4]])
+}
+
+fn order(id: &str, amount_cents: i64, note: Option<&str>) -> Vec<(&'static str, Avro)> {
+    let note = match note {
+        Some(text) => Avro::Union(1, Box::new(Avro::String(text.to_owned()))),
+        None => Avro::Union(0, Box::new(Avro::Null)),
+    };
+    vec![
+        ("id", Avro::String(id.to_owned())),
+        ("amount_cents", Avro::Long(amount_cents)),
+        ("note", note),
+    ]
+}
+
+#[test]
+fn schema_registry_converter_round_trips_avro() {
+    let registry = Registry::start();
+    let encoder = AvroEncoder::new(registry.settings());
+    let decoder = AvroDecoder::new(registry.settings());
+    let orders = value_strategy("rs-orders", ORDER_V1);
+
+    let records = [
+        order("o-1", 1999, None),
+        order("o-2", 0, Some("gift wrap")),
+        order("ö-ünïcode", i64::MIN, Some("")),
+    ];
+    let mut ids = Vec::new();
+    for record in &records {
+        let bytes = encoder
+            .encode(record.clone(), &orders)
+            .unwrap_or_else(|e| panic!("encoding {record:?}: {e}"));
+        ids.push(wire_id(&bytes));
+        let decoded = decoder
+            .decode(Some(&bytes))
+            .unwrap_or_else(|e| panic!("decoding {bytes:?}: {e}"));
+        let fields = record
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), value.clone()))
+            .collect();
+        assert_eq!(decoded.value, Avro::Record(fields));
+        let name = decoded.name.expect("a record decodes with its name");
+        assert_eq!(name.fullname(None), "shop.Order");
+    }
+
+    // The encoder registered the schema (it was not there before); the bytes carry its id.
+    let latest = registry.get("/subjects/rs-orders-value/versions/latest");
+    assert_eq!(latest["version"], 1, "{latest}");
+    let id = latest["id"].as_u64().expect("an id");
+    assert!(ids.iter().all(|&i| u64::from(i) == id), "{ids:?} != {id}");
+
+    // Another topic with the same schema: a second subject, the same global id.
+    let audit = value_strategy("rs-audit", ORDER_V1);
+    let bytes = encoder
+        .encode(order("o-4", 1, None), &audit)
+        .expect("encoding for a second subject");
+    assert_eq!(u64::from(wire_id(&bytes)), id);
+    let subjects = registry.get(&format!("/schemas/ids/{id}/subjects"));
+    assert_eq!(
+        subjects,
+        serde_json::json!(["rs-audit-value", "rs-orders-value"])
+    );
+}
+
+#[test]
+fn schema_registry_converter_sees_incompatible_schemas_refused() {
+    let registry = Registry::start();
+    let settings = registry.settings();
+    AvroEncoder::new(registry.settings())
+        .encode(
+            order("o-1", 1, None),
+            &value_strategy("rs-orders", ORDER_V1),
+        )
+        .expect("registering v1 through the encoder");
+
+    let compatible = is_compatible_schema(
+        &settings,
+        "rs-orders-value".to_owned(),
+        avro_schema(ORDER_INCOMPATIBLE),
+    )
+    .expect("the compatibility endpoint answers");
+    assert!(
+        !compatible,
+        "dropping a field and adding one without a default passed"
+    );
+
+    // A fresh encoder (the first one caches the subject's v1) tries to auto-register it.
+    let refused = AvroEncoder::new(registry.settings())
+        .encode(
+            vec![
+                ("id", Avro::String("o-2".to_owned())),
+                ("customer", Avro::String("c-1".to_owned())),
+            ],
+            &value_strategy("rs-orders", ORDER_INCOMPATIBLE),
+        )
+        .expect_err("an incompatible schema is refused");
+    assert!(!refused.retriable, "{refused}");
+    assert!(refused.error.contains("409"), "{refused}");
+    let raw = std::error::Error::source(&refused)
+        .and_then(|source| source.downcast_ref::<RawError>())
+        .unwrap_or_else(|| panic!("the registry's error body reaches the caller: {refused}"));
+    assert!(
+        matches!(raw.error_code, 409 | 40901),
+        "error_code {}",
+        raw.error_code
+    );
+    for needle in [
+        "incompatible",
+        "rs-orders-value",
+        "READER_FIELD_MISSING_DEFAULT_VALUE",
+        "customer",
+    ] {
+        assert!(raw.message.contains(needle), "{needle}: {}", raw.message);
+    }
+
+    let versions = registry.get("/subjects/rs-orders-value/versions");
+    assert_eq!(versions, serde_json::json!([1]));
+}
