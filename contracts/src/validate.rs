@@ -125,6 +125,7 @@ fn unknown_events(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|e| e.name.value.as_str())
         .collect();
+    let declared: std::collections::HashSet<&str> = names.iter().copied().collect();
     for service in &catalog.services {
         let named = service
             .produces
@@ -132,7 +133,7 @@ fn unknown_events(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
             .map(|p| ("produces", &p.event))
             .chain(service.consumes.iter().map(|c| ("consumes", &c.event)));
         for (verb, event) in named {
-            if names.contains(&event.value.as_str()) {
+            if declared.contains(event.value.as_str()) {
                 continue;
             }
             let help = match fields_did_you_mean(&event.value, names.iter().copied()) {

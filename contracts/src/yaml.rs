@@ -235,8 +235,52 @@ struct MapFrame {
     start: Span,
     anchor: usize,
     pending_key: Option<(String, Span, bool)>,
-    seen: HashMap<String, Span>,
+    /// Key → index in `entries`, built only once a mapping grows past
+    /// [`MapFrame::SCAN_LIMIT`] keys; smaller mappings (nearly all) are scanned.
+    index: Option<HashMap<String, usize>>,
     merges: Vec<Node>,
+}
+
+impl MapFrame {
+    const SCAN_LIMIT: usize = 16;
+
+    /// The entry already holding `key`, if any. `entries` holds one entry per key (a repeated
+    /// key replaces the earlier entry), so this is also where the key was last written.
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.entries.iter().position(|e| e.key == key),
+        }
+    }
+
+    fn push(&mut self, entry: Entry) {
+        if let Some(index) = &mut self.index {
+            index.insert(entry.key.clone(), self.entries.len());
+        } else if self.entries.len() >= Self::SCAN_LIMIT {
+            let mut index: HashMap<String, usize> = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect();
+            index.insert(entry.key.clone(), self.entries.len());
+            self.index = Some(index);
+        }
+        self.entries.push(entry);
+    }
+
+    fn remove(&mut self, at: usize) {
+        self.entries.remove(at);
+        if let Some(index) = &mut self.index {
+            index.clear();
+            index.extend(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.key.clone(), i)),
+            );
+        }
+    }
 }
 
 struct Anchored {
@@ -342,16 +386,15 @@ impl<'t> Builder<'t> {
                         map.merges.push(node);
                         return;
                     }
-                    if let Some(first) = map.seen.get(&key) {
+                    if let Some(at) = map.position(&key) {
                         self.duplicate_keys.push(DuplicateKey {
                             key: key.clone(),
                             span: key_span,
-                            first: *first,
+                            first: map.entries[at].key_span,
                         });
-                        map.entries.retain(|e| e.key != key);
+                        map.remove(at);
                     }
-                    map.seen.insert(key.clone(), key_span);
-                    map.entries.push(Entry {
+                    map.push(Entry {
                         key,
                         key_span,
                         value: node,
@@ -521,7 +564,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                     start: span,
                     anchor,
                     pending_key: None,
-                    seen: HashMap::new(),
+                    index: None,
                     merges: Vec::new(),
                 }));
             }
@@ -871,6 +914,25 @@ mod tests {
         assert_eq!(doc.duplicate_keys[0].first.start.line, 1);
         assert_eq!(doc.root.get("a").and_then(Node::as_i64), Some(3));
         assert_eq!(doc.root.as_map().map(<[Entry]>::len), Some(2));
+    }
+
+    #[test]
+    fn duplicate_keys_in_large_mappings() {
+        // Past `MapFrame::SCAN_LIMIT` keys, duplicates are found through an index; the result
+        // must be the same as for small mappings: last value wins, the earlier key is named.
+        let mut text: String = (0..20).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k3: again\nk19: x\nk3: third\n");
+        let doc = parse(&text).expect("parses");
+        let dups: Vec<(&str, u32, u32)> = doc
+            .duplicate_keys
+            .iter()
+            .map(|d| (d.key.as_str(), d.span.start.line, d.first.start.line))
+            .collect();
+        assert_eq!(dups, vec![("k3", 21, 4), ("k19", 22, 20), ("k3", 23, 21)]);
+        assert_eq!(doc.root.get("k3").and_then(Node::as_str), Some("third"));
+        assert_eq!(doc.root.get("k19").and_then(Node::as_str), Some("x"));
+        assert_eq!(doc.root.get("k18").and_then(Node::as_i64), Some(18));
+        assert_eq!(doc.root.as_map().map(<[Entry]>::len), Some(20));
     }
 
     #[test]

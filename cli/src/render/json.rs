@@ -25,8 +25,12 @@ pub fn render(
             document[key] = value.clone();
         }
     }
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+    // serde_json writes many small pieces; unbuffered, each line of a large report would be
+    // its own write system call.
+    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
+    serde_json::to_writer_pretty(&mut buffered, &document)?;
+    writeln!(buffered)?;
+    buffered.flush()
 }
 
 /// One diagnostic as JSON; also used by other commands that embed findings in their output.

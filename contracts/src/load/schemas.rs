@@ -16,8 +16,29 @@ use crate::schema::{LoadedSchema, SchemaFormat, SchemaId};
 pub(crate) struct AvroPool {
     /// Full name → (file, pointer) of its first definition.
     pub defined: HashMap<String, (PathBuf, String)>,
-    /// File → its schema JSON and what it defines and uses.
+    /// File → its schema JSON and what it defines and uses. Once the file's schema is loaded
+    /// the JSON moves to the catalog (one copy instead of two) and `null` is left here: read
+    /// it with [`AvroPool::json`].
     pub files: HashMap<PathBuf, (serde_json::Value, avro::Scan)>,
+}
+
+impl AvroPool {
+    /// The schema JSON of a file of the pool.
+    pub fn json<'a>(
+        &'a self,
+        catalog: &'a crate::model::Catalog,
+        path: &Path,
+    ) -> Option<&'a serde_json::Value> {
+        let (json, _) = self.files.get(path)?;
+        if !json.is_null() {
+            return Some(json);
+        }
+        let moved = catalog
+            .schemas
+            .find(path, "")
+            .and_then(|id| catalog.schemas.get(id).json.as_ref());
+        Some(moved.unwrap_or(json))
+    }
 }
 
 /// Reads every `.avsc` file found, records the named types each defines, then loads each.
@@ -30,8 +51,17 @@ pub(super) fn load_avro_pool(ctx: &mut LoadCtx, found: &[PathBuf]) {
         let Some(document) = ctx.yaml(path) else {
             continue;
         };
-        let json = document.root.to_json();
-        let scan = avro::scan(&json);
+        let (json, mut scan) = match ctx.avro_prepared.get_mut(*path) {
+            Some(prepared) => (
+                std::mem::take(&mut prepared.json),
+                std::mem::take(&mut prepared.scan),
+            ),
+            None => {
+                let json = document.root.to_json();
+                let scan = avro::scan(&json);
+                (json, scan)
+            }
+        };
         for named in &scan.defined {
             match ctx.avro_pool.defined.get(&named.fullname).cloned() {
                 Some((first_file, first_pointer)) if first_file != **path => {
@@ -64,6 +94,11 @@ pub(super) fn load_avro_pool(ctx: &mut LoadCtx, found: &[PathBuf]) {
                     );
                 }
             }
+        }
+        // The pool answers which names a file defines and uses; the copies of the definitions
+        // were needed only for the comparison above (the pool keeps the whole document).
+        for named in &mut scan.defined {
+            named.definition = serde_json::Value::Null;
         }
         ctx.avro_pool.files.insert((*path).clone(), (json, scan));
     }
@@ -134,9 +169,24 @@ pub(super) fn load_schema_file(ctx: &mut LoadCtx, path: &Path) -> Option<SchemaI
         SchemaFormat::Protobuf => schema.valid = check_protobuf(ctx, path, &text),
         SchemaFormat::Avro => {
             if let Some(document) = ctx.yaml(path) {
-                schema.json = Some(document.root.to_json());
-                schema.node = Some(document.root.clone());
-                parse_avro(ctx, path, &text, &mut schema);
+                let prepared = ctx.avro_prepared.remove(path);
+                // The pool holds the file's JSON and scan when the file is in the catalog; the
+                // JSON moves to the schema (see `AvroPool::json`).
+                let (json, scan) = match ctx.avro_pool.files.get_mut(path) {
+                    Some((json, scan)) => (std::mem::take(json), scan.clone()),
+                    None => {
+                        let json = document.root.to_json();
+                        let scan = avro::scan(&json);
+                        (json, scan)
+                    }
+                };
+                schema.json = Some(json);
+                let (node, ahead) = match prepared {
+                    Some(p) => (p.node, Some((p.json_syntax, p.parsed))),
+                    None => (document.root.clone(), None),
+                };
+                schema.node = Some(node);
+                parse_avro(ctx, path, &text, &mut schema, scan, ahead);
             }
         }
         SchemaFormat::JsonSchema => {
@@ -151,14 +201,29 @@ pub(super) fn load_schema_file(ctx: &mut LoadCtx, path: &Path) -> Option<SchemaI
     Some(ctx.catalog.schemas.insert(schema))
 }
 
-/// Parses an Avro schema with the files that define the types it uses.
-fn parse_avro(ctx: &mut LoadCtx, path: &Path, text: &str, schema: &mut LoadedSchema) {
-    let Some(json) = schema.json.clone() else {
+/// What was found out about an Avro file ahead of loading: whether it is JSON, and its parse
+/// on its own (see [`super::prefetch::AvroPrepared`]).
+type Ahead = (
+    Result<(), serde_json::Error>,
+    Option<Result<apache_avro::Schema, apache_avro::Error>>,
+);
+
+/// Parses an Avro schema with the files that define the types it uses. `scan` is the scan of
+/// the schema's JSON.
+fn parse_avro(
+    ctx: &mut LoadCtx,
+    path: &Path,
+    text: &str,
+    schema: &mut LoadedSchema,
+    scan: avro::Scan,
+    ahead: Option<Ahead>,
+) {
+    if schema.json.is_none() {
         return;
-    };
+    }
     // The dependency closure: files defining names this file uses, then theirs, and so on.
     let mut dependencies: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut pending = vec![(path.to_path_buf(), avro::scan(&json))];
+    let mut pending = vec![(path.to_path_buf(), scan)];
     let mut unresolved = false;
     while let Some((file, scan)) = pending.pop() {
         for used in scan.external_uses() {
@@ -196,7 +261,14 @@ fn parse_avro(ctx: &mut LoadCtx, path: &Path, text: &str, schema: &mut LoadedSch
     if unresolved {
         return;
     }
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+    let (json_syntax, parsed_alone) = match ahead {
+        Some((syntax, parsed)) => (syntax, parsed),
+        None => (
+            serde_json::from_str::<serde_json::Value>(text).map(|_| ()),
+            None,
+        ),
+    };
+    if let Err(e) = json_syntax {
         let at = crate::diagnostic::Position {
             line: e.line() as u32,
             column: e.column() as u32,
@@ -217,10 +289,19 @@ fn parse_avro(ctx: &mut LoadCtx, path: &Path, text: &str, schema: &mut LoadedSch
     }
     let dependency_texts: Vec<String> = dependencies
         .iter()
-        .filter_map(|d| ctx.avro_pool.files.get(d).map(|(json, _)| json.to_string()))
+        .filter_map(|d| {
+            ctx.avro_pool
+                .json(&ctx.catalog, d)
+                .map(|json| json.to_string())
+        })
         .collect();
-    match apache_avro::Schema::parse_str_with_list(text, &dependency_texts) {
-        Ok((parsed, _)) => {
+    let parsed = match parsed_alone {
+        Some(parsed) if dependency_texts.is_empty() => parsed,
+        _ => apache_avro::Schema::parse_str_with_list(text, &dependency_texts)
+            .map(|(parsed, _)| parsed),
+    };
+    match parsed {
+        Ok(parsed) => {
             schema.avro = Some(parsed);
             schema.valid = true;
         }
