@@ -189,6 +189,8 @@ pub struct Defaults {
     pub correlation: Option<Spanned<Correlation>>,
     pub subject_naming: Option<Spanned<SubjectNaming>>,
     pub owner: Option<Spanned<String>>,
+    /// The envelope events use unless they say otherwise (`cloudevents`).
+    pub envelope: Option<Spanned<Envelope>>,
 }
 
 /// A declared event.
@@ -199,6 +201,9 @@ pub struct Event {
     pub description: Option<String>,
     pub version: Option<Spanned<String>>,
     pub topic: Option<Spanned<String>>,
+    /// The topic is an AsyncAPI 3 channel key standing in for an address that is null or
+    /// absent (known only at runtime), not a name anyone chose for a topic.
+    pub topic_is_channel_key: bool,
     /// Payload field used as the partition key.
     pub key: Option<Spanned<String>>,
     pub schema: Option<SchemaRef>,
@@ -208,6 +213,11 @@ pub struct Event {
     pub compatibility: Option<Spanned<CompatibilityMode>>,
     pub correlation: Option<Spanned<Correlation>>,
     pub retention: Option<Spanned<Retention>>,
+    /// The Kafka record headers it declares, when it declares them.
+    pub headers: Option<Spanned<Headers>>,
+    /// The envelope it is wrapped in, when declared on the event (or implied by an AsyncAPI
+    /// `contentType: application/cloudevents+json`); see also `Defaults::envelope`.
+    pub envelope: Option<Spanned<Envelope>>,
     /// Produced for consumers outside the catalog: no consumer inside is expected.
     pub public: bool,
     pub examples: Vec<Example>,
@@ -273,12 +283,16 @@ pub struct Produces {
     pub event: Spanned<String>,
     /// Topic the service writes to, when it differs from the event's (AsyncAPI channels).
     pub topic: Option<Spanned<String>>,
+    /// See [`Event::topic_is_channel_key`].
+    pub topic_is_channel_key: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct Consumes {
     pub event: Spanned<String>,
     pub topic: Option<Spanned<String>>,
+    /// See [`Event::topic_is_channel_key`].
+    pub topic_is_channel_key: bool,
     pub group: Option<Spanned<String>>,
     /// Payload fields this consumer relies on (JSON pointers or dotted names).
     pub reads: Vec<Spanned<String>>,
@@ -299,6 +313,33 @@ pub struct Idempotency {
 pub struct Retry {
     pub max_attempts: Option<Spanned<u32>>,
     pub backoff: Option<Spanned<Backoff>>,
+}
+
+/// The Kafka record headers an event declares.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Headers {
+    pub declared: Vec<Header>,
+    /// No other header may travel: a headers schema with `additionalProperties: false`.
+    /// A plain list of headers documents the known ones and leaves the set open.
+    pub closed: bool,
+}
+
+impl Headers {
+    /// A declared header by name. Kafka header keys are case-sensitive; so is this.
+    pub fn get(&self, name: &str) -> Option<&Header> {
+        self.declared.iter().find(|h| h.name.value == name)
+    }
+}
+
+/// One declared Kafka record header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub name: Spanned<String>,
+    /// Producers must always set it.
+    pub required: bool,
+    pub description: Option<String>,
+    /// The JSON Schema of its value, when one is declared.
+    pub schema: Option<serde_json::Value>,
 }
 
 /// Where the correlation id of an event travels.
@@ -441,6 +482,17 @@ keyword_enum! {
         Record = "record",
         /// `<topic>-<record full name>` (TopicRecordNameStrategy).
         TopicRecord = "topic-record",
+    }
+}
+
+keyword_enum! {
+    /// The envelope an event travels in.
+    Envelope {
+        /// No standard envelope: the payload is the event.
+        None = "none",
+        /// CloudEvents 1.0 (binary content mode: `ce_` headers; structured: attributes in the
+        /// payload).
+        CloudEvents = "cloudevents",
     }
 }
 

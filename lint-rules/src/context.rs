@@ -23,15 +23,43 @@ pub struct PayloadField {
     pub pointer: String,
 }
 
+/// An event whose schema `contrail check --against BASELINE` found incompatible with its
+/// baseline, with what the baseline said about the event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BreakingChange {
+    pub event: String,
+    /// The baseline compared with, for messages (`git:main`, a registry URL).
+    pub baseline: String,
+    pub incompatibilities: usize,
+    /// The event's topic in the baseline.
+    pub topic: Option<String>,
+    /// The event's declared `version` in the baseline; `None` when it declared none or the
+    /// baseline cannot say (a registry knows schemas, not event versions).
+    pub version: Option<String>,
+    /// The latest baseline schema, as JSON.
+    pub schema: Option<Value>,
+}
+
 /// The context a rule runs in.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub catalog: &'a Catalog,
+    /// Incompatible schema changes against a baseline. Only `contrail check --against` knows
+    /// them; under plain `contrail lint` this is empty.
+    pub breaking: &'a [BreakingChange],
 }
 
 impl<'a> Context<'a> {
     pub fn new(catalog: &'a Catalog) -> Context<'a> {
-        Context { catalog }
+        Context {
+            catalog,
+            breaking: &[],
+        }
+    }
+
+    /// A context that also knows the breaking changes found against a baseline.
+    pub fn with_breaking(catalog: &'a Catalog, breaking: &'a [BreakingChange]) -> Context<'a> {
+        Context { catalog, breaking }
     }
 
     /// The loaded, valid schema of an event.
@@ -45,6 +73,17 @@ impl<'a> Context<'a> {
     /// object's properties. `None` when the payload is not a record/object or cannot be read
     /// without resolving references.
     pub fn payload_fields(&self, event: &Event) -> Option<Vec<PayloadField>> {
+        Some(
+            self.payload_field_facts(event)?
+                .into_iter()
+                .map(FieldFacts::to_payload_field)
+                .collect(),
+        )
+    }
+
+    /// [`Context::payload_fields`] as borrowed facts, for rules that only look at names and
+    /// flags: nothing is copied, and pointers are built only for the fields reported.
+    pub fn payload_field_facts(&self, event: &Event) -> Option<Vec<FieldFacts<'a>>> {
         let schema = self.schema(event)?;
         let json = schema.json.as_ref()?;
         match schema.format {
@@ -64,8 +103,8 @@ impl<'a> Context<'a> {
             .events
             .iter()
             .filter_map(|event| {
-                let fields = self.payload_fields(event)?;
-                if fields.iter().any(|f| matches(&f.name)) {
+                let fields = self.payload_field_facts(event)?;
+                if fields.iter().any(|f| matches(f.name)) {
                     return None;
                 }
                 Some((event, self.schema_location(event, "")?))
@@ -93,7 +132,65 @@ impl<'a> Context<'a> {
     }
 }
 
-fn avro_fields(json: &Value) -> Option<Vec<PayloadField>> {
+/// One top-level payload field, borrowed from its schema (see [`PayloadField`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FieldFacts<'v> {
+    pub name: &'v str,
+    pub required: bool,
+    pub has_default: bool,
+    pub nullable: bool,
+    pub documented: bool,
+    /// The field's schema (Avro field object or JSON Schema property).
+    pub schema: &'v Value,
+    at: FieldAt<'v>,
+}
+
+/// Where a field is written, to build its pointer on demand.
+#[derive(Debug, Clone, Copy)]
+enum FieldAt<'v> {
+    /// The index in an Avro record's `fields`.
+    Avro(usize),
+    /// A JSON Schema property under the object at this pointer.
+    Json(&'v str),
+}
+
+impl FieldFacts<'_> {
+    /// JSON pointer of the field in its schema document.
+    pub fn pointer(&self) -> String {
+        match self.at {
+            FieldAt::Avro(i) => format!("/fields/{i}"),
+            FieldAt::Json(base) => format!(
+                "{base}/properties/{}",
+                contrail_contracts::yaml::escape_pointer_token(self.name)
+            ),
+        }
+    }
+
+    pub fn to_payload_field(self) -> PayloadField {
+        PayloadField {
+            name: self.name.to_owned(),
+            required: self.required,
+            has_default: self.has_default,
+            nullable: self.nullable,
+            documented: self.documented,
+            schema: self.schema.clone(),
+            pointer: self.pointer(),
+        }
+    }
+}
+
+/// `value.get(key)` for an object, by a scan of its entries when it has few: Avro field and
+/// type objects have a handful of keys, and hashing the key costs more than comparing them.
+pub fn small_get<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
+    match value {
+        Value::Object(map) if map.len() <= 8 => {
+            map.iter().find_map(|(k, v)| (k == key).then_some(v))
+        }
+        _ => value.get(key),
+    }
+}
+
+fn avro_fields(json: &Value) -> Option<Vec<FieldFacts<'_>>> {
     if json.get("type").and_then(Value::as_str) != Some("record") {
         return None;
     }
@@ -103,32 +200,31 @@ fn avro_fields(json: &Value) -> Option<Vec<PayloadField>> {
             .iter()
             .enumerate()
             .filter_map(|(i, field)| {
-                let name = field.get("name")?.as_str()?.to_owned();
-                let ty = field.get("type")?;
+                let name = small_get(field, "name")?.as_str()?;
+                let ty = small_get(field, "type")?;
                 let nullable = match ty {
                     Value::String(s) => s == "null",
                     Value::Array(branches) => branches.iter().any(|b| b == "null"),
                     _ => false,
                 };
-                let has_default = field.get("default").is_some();
-                Some(PayloadField {
+                let has_default = small_get(field, "default").is_some();
+                Some(FieldFacts {
                     name,
                     required: !has_default,
                     has_default,
                     nullable,
-                    documented: field
-                        .get("doc")
+                    documented: small_get(field, "doc")
                         .and_then(Value::as_str)
                         .is_some_and(|d| !d.trim().is_empty()),
-                    schema: field.clone(),
-                    pointer: format!("/fields/{i}"),
+                    schema: field,
+                    at: FieldAt::Avro(i),
                 })
             })
             .collect(),
     )
 }
 
-fn json_fields(json: &Value, base: &str) -> Option<Vec<PayloadField>> {
+fn json_fields<'v>(json: &'v Value, base: &'v str) -> Option<Vec<FieldFacts<'v>>> {
     let properties = json.get("properties")?.as_object()?;
     let required: Vec<&str> = json
         .get("required")
@@ -146,8 +242,8 @@ fn json_fields(json: &Value, base: &str) -> Option<Vec<PayloadField>> {
                     Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
                     _ => Vec::new(),
                 };
-                PayloadField {
-                    name: name.clone(),
+                FieldFacts {
+                    name,
                     required: required.contains(&name.as_str()),
                     has_default: property.get("default").is_some(),
                     nullable: types.contains(&"null"),
@@ -155,11 +251,8 @@ fn json_fields(json: &Value, base: &str) -> Option<Vec<PayloadField>> {
                         .get("description")
                         .and_then(Value::as_str)
                         .is_some_and(|d| !d.trim().is_empty()),
-                    schema: property.clone(),
-                    pointer: format!(
-                        "{base}/properties/{}",
-                        contrail_contracts::yaml::escape_pointer_token(name)
-                    ),
+                    schema: property,
+                    at: FieldAt::Json(base),
                 }
             })
             .collect(),
@@ -178,16 +271,18 @@ impl<'a> Context<'a> {
     /// Every valid Avro or JSON Schema payload schema of the catalog's events, once each
     /// (events sharing a schema yield it for the first of them).
     pub fn payload_schemas(&self) -> Vec<PayloadSchema<'a>> {
-        let mut seen = Vec::new();
+        let mut seen = vec![false; self.catalog.schemas.len()];
         let mut out = Vec::new();
         for event in &self.catalog.events {
             let Some(id) = event.schema.as_ref().and_then(|s| s.id) else {
                 continue;
             };
-            if seen.contains(&id) {
-                continue;
+            match seen.get_mut(id.0) {
+                Some(true) => continue,
+                Some(first) => *first = true,
+                // Not an id of this catalog's schema set; `schema()` below finds nothing.
+                None => {}
             }
-            seen.push(id);
             let Some(schema) = self.schema(event) else {
                 continue;
             };
@@ -219,20 +314,35 @@ impl<'a> Context<'a> {
 
 /// Visits every JSON object of a schema document (`pointer` relative to `value`), depth first.
 pub fn walk<'v>(value: &'v Value, pointer: &str, visit: &mut dyn FnMut(&'v Value, &str)) {
+    // One buffer for every pointer of the walk: each step appends a token and truncates it
+    // again, instead of formatting a new string per node.
+    let mut buffer = pointer.to_owned();
+    walk_in(value, &mut buffer, visit);
+}
+
+fn walk_in<'v>(value: &'v Value, pointer: &mut String, visit: &mut dyn FnMut(&'v Value, &str)) {
+    use std::fmt::Write;
+    let len = pointer.len();
     match value {
         Value::Object(map) => {
             visit(value, pointer);
             for (key, child) in map {
-                let child_pointer = format!(
-                    "{pointer}/{}",
-                    contrail_contracts::yaml::escape_pointer_token(key)
-                );
-                walk(child, &child_pointer, visit);
+                pointer.push('/');
+                if key.contains(['~', '/']) {
+                    pointer.push_str(&contrail_contracts::yaml::escape_pointer_token(key));
+                } else {
+                    pointer.push_str(key);
+                }
+                walk_in(child, pointer, visit);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                walk(child, &format!("{pointer}/{i}"), visit);
+                // Writing to a String cannot fail.
+                let _ = write!(pointer, "/{i}");
+                walk_in(child, pointer, visit);
+                pointer.truncate(len);
             }
         }
         _ => {}
@@ -243,8 +353,8 @@ pub fn walk<'v>(value: &'v Value, pointer: &str, visit: &mut dyn FnMut(&'v Value
 /// fields of records nested inline in arrays, maps and unions.
 pub fn avro_record_fields<'v>(value: &'v Value, visit: &mut dyn FnMut(&'v Value, &str)) {
     walk(value, "", &mut |node, pointer| {
-        if node.get("type").and_then(Value::as_str) == Some("record")
-            && let Some(fields) = node.get("fields").and_then(Value::as_array)
+        if small_get(node, "type").and_then(Value::as_str) == Some("record")
+            && let Some(fields) = small_get(node, "fields").and_then(Value::as_array)
         {
             for (i, field) in fields.iter().enumerate() {
                 if field.is_object() {

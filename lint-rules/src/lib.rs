@@ -21,13 +21,19 @@ pub use rule::{Category, Group, Rule, RuleInfo};
 
 /// Runs every enabled rule on `catalog` under the catalog's `lint:` configuration.
 pub fn lint(catalog: &Catalog) -> Vec<Diagnostic> {
+    lint_with(catalog, &[])
+}
+
+/// [`lint`], with the incompatible changes `contrail check --against` found, for the rules
+/// that judge changes against a baseline.
+pub fn lint_with(catalog: &Catalog, breaking: &[context::BreakingChange]) -> Vec<Diagnostic> {
     let (config, mut out) = LintConfig::from_node(
         catalog.config.lint.as_ref(),
         catalog.config.file.as_deref(),
         &catalog.root,
     );
     out.extend(config::check_suppressions(catalog));
-    let ctx = context::Context::new(catalog);
+    let ctx = context::Context::with_breaking(catalog, breaking);
     for rule in registry::RULES {
         let info = rule.info();
         let Some(severity) = config.severity(info) else {

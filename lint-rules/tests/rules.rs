@@ -35,6 +35,7 @@ const CASES: &[Case] = &[
             "events/versioned-1.yaml",
             "events/versioned-2.yaml",
             "asyncapi/quiet.yaml",
+            "asyncapi/channel-key.yaml",
         ],
     },
     Case {
@@ -54,13 +55,48 @@ const CASES: &[Case] = &[
     },
     Case {
         rule: "CORRELATION_ID_DECLARED",
-        fires: &["events/fires.yaml", "events/fires-pointer.yaml"],
-        quiet: &["events/quiet.yaml", "events/quiet-pointer.yaml"],
+        fires: &[
+            "events/fires.yaml",
+            "events/fires-pointer.yaml",
+            "events/fires-header.yaml",
+        ],
+        quiet: &[
+            "events/quiet.yaml",
+            "events/quiet-pointer.yaml",
+            "events/quiet-header.yaml",
+        ],
     },
     Case {
         rule: "CAUSATION_ID_DECLARED",
         fires: &["schemas/fires.avsc"],
         quiet: &["schemas/quiet.avsc", "schemas/started.avsc"],
+    },
+    Case {
+        rule: "TRACEPARENT_ALLOWED",
+        fires: &[
+            "events/fires.yaml",
+            "events/fires-tracestate.yaml",
+            "asyncapi/fires.yaml",
+        ],
+        quiet: &[
+            "events/quiet.yaml",
+            "events/quiet-open.yaml",
+            "asyncapi/quiet.yaml",
+        ],
+    },
+    Case {
+        rule: "CLOUDEVENTS_ATTRIBUTES",
+        fires: &[
+            "events/fires.yaml",
+            "events/fires-spelling.yaml",
+            "asyncapi/fires.yaml",
+        ],
+        quiet: &[
+            "events/quiet.yaml",
+            "events/quiet-structured.yaml",
+            "events/quiet-opted-out.yaml",
+            "asyncapi/quiet.yaml",
+        ],
     },
     Case {
         rule: "RECORD_DOC_PRESENT",
@@ -106,6 +142,19 @@ const CASES: &[Case] = &[
         rule: "REPLAYABLE_NEEDS_TRANSITIVE",
         fires: &["events/fires.yaml"],
         quiet: &["events/quiet.yaml", "events/ephemeral.yaml"],
+    },
+    // Plain `contrail lint` has no baseline: the rule stays silent. With one, see
+    // `breaking_changes_need_a_new_topic_or_major` below.
+    Case {
+        rule: "BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR",
+        fires: &[],
+        quiet: &[
+            "events/fires.yaml",
+            "events/fires-version.yaml",
+            "events/quiet-topic.yaml",
+            "events/quiet-version.yaml",
+            "events/quiet-schema.yaml",
+        ],
     },
     Case {
         rule: "CONSUMER_IDEMPOTENT",
@@ -292,4 +341,60 @@ fn every_rule_has_a_case() {
             "{name} has no fixture case in tests/rules.rs"
         );
     }
+}
+
+/// BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR with the verdicts `contrail check --against` would
+/// hand it: every event of the fixture broke against a baseline that said what each change
+/// says. (tests/tests/check.rs runs the real comparison end to end.)
+#[test]
+fn breaking_changes_need_a_new_topic_or_major() {
+    use contrail_lint::context::BreakingChange;
+    const RULE: &str = "BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR";
+    let root = fixture(RULE);
+    let loaded = load_catalog(&root, LoadOptions::default()).expect("fixture loads");
+    let change =
+        |event: &str, topic: &str, version: Option<&str>, namespace: &str| BreakingChange {
+            event: event.to_owned(),
+            baseline: "git:main".to_owned(),
+            incompatibilities: 1,
+            topic: Some(topic.to_owned()),
+            version: version.map(str::to_owned),
+            schema: Some(
+                serde_json::json!({"type": "record", "name": event, "namespace": namespace}),
+            ),
+        };
+    let breaking = [
+        change("OrderShipped", "shop.shipments", None, "com.shop.shipping"),
+        change(
+            "OrderCancelled",
+            "shop.cancellations",
+            Some("3"),
+            "com.shop.orders",
+        ),
+        change(
+            "PaymentProcessed",
+            "shop.payments",
+            None,
+            "com.shop.payments",
+        ),
+        change(
+            "InventoryReserved",
+            "shop.inventory",
+            Some("1.3"),
+            "com.shop.inventory",
+        ),
+        change("OrderPlaced", "shop.orders", None, "com.shop.orders"),
+    ];
+    let all = contrail_lint::lint_with(&loaded.catalog, &breaking);
+    let found: Vec<&Diagnostic> = all.iter().filter(|d| d.code.name == RULE).collect();
+    let files: Vec<String> = found
+        .iter()
+        .filter_map(|d| d.location.as_ref())
+        .map(|l| relative(&l.file, &root))
+        .collect();
+    assert_eq!(files, ["events/fires.yaml", "events/fires-version.yaml"]);
+    insta::assert_snapshot!(
+        "BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR_against_a_baseline",
+        render(&found, &root)
+    );
 }

@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use contrail_contracts::compat::evolution::{self, BaselineVersion, Baselines};
 use contrail_contracts::compat::version_of;
 use contrail_contracts::{Catalog, LoadOptions, Sources, load_catalog, load_paths};
+use contrail_lint::context::BreakingChange;
 
 use crate::render::{self, Format, ReportContext};
 
@@ -35,23 +36,34 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
     let mut sources = loaded.sources.clone();
     let mut diagnostics = loaded.diagnostics.clone();
-    diagnostics.extend(contrail_lint::lint(&loaded.catalog));
     let mut summary = None;
+    let mut breaking = Vec::new();
     if let Some(against) = &args.against {
-        let (label, baselines) = match registry_url(against, &loaded.catalog)? {
+        let (label, baselines, baseline_catalog) = match registry_url(against, &loaded.catalog)? {
             Some(url) => (
                 url.clone(),
                 registry_versions(&url, &loaded.catalog, &mut sources)?,
+                None,
             ),
             None => {
                 let baseline = Baseline::open(against, &args.path)?;
-                (baseline.label.clone(), baseline.versions(&mut sources))
+                let versions = baseline.versions(&loaded.catalog, &mut sources);
+                (baseline.label.clone(), versions, Some(baseline.catalog))
             }
         };
         let (evolution, found) = evolution::check_catalog(&loaded.catalog, &baselines);
         diagnostics.extend(found);
+        breaking = breaking_changes(
+            &label,
+            &evolution,
+            &baselines,
+            &loaded.catalog,
+            baseline_catalog.as_ref(),
+        );
         summary = Some((label, evolution));
     }
+    // Lint runs after the comparison so that the rules judging changes see its verdicts.
+    diagnostics.extend(contrail_lint::lint_with(&loaded.catalog, &breaking));
     contrail_contracts::diagnostic::normalize(&mut diagnostics);
     let mut stdout = std::io::stdout().lock();
     let extra = summary.as_ref().map(|(label, evolution)| {
@@ -113,6 +125,51 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     }
     stdout.flush()?;
     Ok(super::exit_code(&diagnostics))
+}
+
+/// The events the comparison found incompatible, with what the baseline said about each, for
+/// BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR. A registry baseline has no catalog: the subject
+/// was derived from the current topic, so the topic is the current one and the version unknown.
+fn breaking_changes(
+    label: &str,
+    evolution: &evolution::Evolution,
+    baselines: &Baselines,
+    catalog: &Catalog,
+    baseline_catalog: Option<&Catalog>,
+) -> Vec<BreakingChange> {
+    evolution
+        .checked
+        .iter()
+        .filter(|c| c.incompatibilities > 0)
+        .map(|checked| {
+            let (topic, version) = match baseline_catalog {
+                Some(baseline) => baseline.event(&checked.event).map_or((None, None), |e| {
+                    (
+                        e.topic.as_ref().map(|t| t.value.clone()),
+                        e.version.as_ref().map(|v| v.value.clone()),
+                    )
+                }),
+                None => (
+                    catalog
+                        .event(&checked.event)
+                        .and_then(|e| e.topic.as_ref())
+                        .map(|t| t.value.clone()),
+                    None,
+                ),
+            };
+            BreakingChange {
+                event: checked.event.clone(),
+                baseline: label.to_owned(),
+                incompatibilities: checked.incompatibilities,
+                topic,
+                version,
+                schema: baselines
+                    .get(&checked.event)
+                    .and_then(|h| h.last())
+                    .map(|v| v.json.clone()),
+            }
+        })
+        .collect()
 }
 
 /// An earlier state of the catalog, loaded from a git ref or a directory.
@@ -242,9 +299,18 @@ impl Baseline {
     }
 
     /// The baseline schema of every event, registered in `sources` under display paths.
-    fn versions(&self, sources: &mut Sources) -> Baselines {
+    /// An event whose registry subject changed (a new topic under the topic naming strategy)
+    /// starts a new subject: it has no baseline, as a registry would see it.
+    fn versions(&self, current: &Catalog, sources: &mut Sources) -> Baselines {
         let mut baselines = Baselines::new();
         for event in &self.catalog.events {
+            if let Some(now) = current.event(&event.name.value) {
+                let subject_then = contrail_contracts::validate::subject_of(&self.catalog, event);
+                let subject_now = contrail_contracts::validate::subject_of(current, now);
+                if subject_then.is_some() && subject_now.is_some() && subject_then != subject_now {
+                    continue;
+                }
+            }
             let Some(id) = event.schema.as_ref().and_then(|s| s.id) else {
                 continue;
             };
@@ -297,10 +363,9 @@ fn registry_versions(
     sources: &mut Sources,
 ) -> anyhow::Result<Baselines> {
     use contrail_contracts::compat::SchemaVersion;
-    use contrail_registry::client::Client;
     use contrail_registry::model::{SchemaType, VersionSelector};
 
-    let client = Client::new(url);
+    let client = super::registry::client(url)?;
     let mut baselines = Baselines::new();
     for event in &catalog.events {
         if event.schema.is_none() {

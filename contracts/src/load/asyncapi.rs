@@ -87,6 +87,13 @@
 //!   Schema payload are followed too, reading the files they name; one that is remote or does
 //!   not resolve is reported and the schema is marked not valid (examples are not checked
 //!   against a schema contrail cannot see whole).
+//! - headers: the message `headers` schema (3.x: also a multi-format schema in JSON Schema):
+//!   its `properties` and those of its `allOf` branches are the declared headers, `required`
+//!   says which are required, `additionalProperties: false` closes the set.
+//! - envelope: `x-contrail-envelope` (`cloudevents`/`none`), else CloudEvents when
+//!   `contentType` is `application/cloudevents+json` (or another `application/cloudevents` type).
+//! - a 3.x topic taken from the channel key (null or absent `address`) is marked
+//!   `topic_is_channel_key`: the address is only known at runtime.
 //! - examples: the message `examples` with a `payload`; they are checked against the payload
 //!   schema by `validate.rs`.
 //! - description: `description`, else `summary`. Extensions on the message: `x-contrail-key`
@@ -105,8 +112,8 @@
 //!
 //! # Not mapped
 //!
-//! Servers, security, channel parameters, message headers schemas, Kafka message bindings (the
-//! key schema) and every protocol other than Kafka's bindings are read past without findings.
+//! Servers, security, channel parameters, Kafka message bindings (the key schema) and every
+//! protocol other than Kafka's bindings are read past without findings.
 //! Messages no operation uses do not become events. Malformed shapes (a channel that is a
 //! string, `operations` written as a list, ...) are `INVALID_VALUE` findings, never a crash.
 
@@ -119,8 +126,8 @@ use crate::avro;
 use crate::codes;
 use crate::diagnostic::{Code, Diagnostic, Location, Position};
 use crate::model::{
-    CompatibilityMode, Consumes, Correlation, Event, EventKind, Example, Keyword, Origin, Produces,
-    Retention, SchemaRef, Service, Spanned,
+    CompatibilityMode, Consumes, Correlation, Envelope, Event, EventKind, Example, Header, Headers,
+    Keyword, Origin, Produces, Retention, SchemaRef, Service, Spanned,
 };
 use crate::schema::{LoadedSchema, SchemaFormat, SchemaId};
 use crate::yaml::{Document, Node, Span, Value, pointer_join, unescape_pointer_token};
@@ -204,6 +211,8 @@ struct Operation {
     /// `operationId` / operation key, else the channel key: for fallback event names.
     name: String,
     topic: Option<Spanned<String>>,
+    /// The topic is the channel key standing in for a null or absent 3.x `address`.
+    topic_is_channel_key: bool,
     group: Option<Spanned<String>>,
     /// The operation's `x-contrail-consumer` extension, read like a native `consumes` entry.
     consumer: Option<super::native::ConsumerExtension>,
@@ -861,6 +870,7 @@ impl Loader<'_> {
             let operation = Operation {
                 name,
                 topic: Some(topic.clone()),
+                topic_is_channel_key: false,
                 group,
                 consumer,
             };
@@ -935,9 +945,11 @@ impl Loader<'_> {
         let sources = self.with_traits(&op);
         let group = self.kafka_group(&sources);
         let consumer = self.consumer_extension(&op);
+        let (topic, topic_is_channel_key) = self.channel_topic_v3(&channel);
         let operation = Operation {
             name: key.to_owned(),
-            topic: Some(self.channel_topic_v3(&channel)),
+            topic: Some(topic),
+            topic_is_channel_key,
             group: group.clone(),
             consumer: consumer.clone(),
         };
@@ -961,9 +973,11 @@ impl Loader<'_> {
             }
             _ => None,
         };
+        let reply_topic = reply_channel.as_ref().map(|c| self.channel_topic_v3(c));
         let reply_operation = Operation {
             name: key.to_owned(),
-            topic: reply_channel.as_ref().map(|c| self.channel_topic_v3(c)),
+            topic_is_channel_key: reply_topic.as_ref().is_some_and(|t| t.1),
+            topic: reply_topic.map(|t| t.0),
             group,
             consumer,
         };
@@ -1043,18 +1057,21 @@ impl Loader<'_> {
         }
     }
 
-    fn channel_topic_v3(&mut self, channel: &At) -> Spanned<String> {
+    /// The topic of a 3.x channel, and whether it is only the channel key standing in for a
+    /// null or absent `address`.
+    fn channel_topic_v3(&mut self, channel: &At) -> (Spanned<String>, bool) {
         if let Some(topic) = self.kafka_topic(channel) {
-            return topic;
+            return (topic, false);
         }
         if let Some(address) = channel.node().get("address") {
             match &address.value {
                 Value::String(s) => {
-                    return Spanned::new(
+                    let topic = Spanned::new(
                         s.clone(),
                         self.ctx.loc(&channel.file, address.span),
                         channel.ptr("address"),
                     );
+                    return (topic, false);
                 }
                 Value::Null => {}
                 _ => {
@@ -1076,7 +1093,7 @@ impl Loader<'_> {
             .iter()
             .find(|h| parent_token(&h.pointer).as_deref() == Some("channels"))
             .or(hops.last());
-        match chosen.and_then(keyed) {
+        let topic = match chosen.and_then(keyed) {
             Some((key, span)) => Spanned::new(
                 key,
                 self.ctx.loc(
@@ -1086,7 +1103,8 @@ impl Loader<'_> {
                 chosen.map_or_else(String::new, |h| h.pointer.clone()),
             ),
             None => self.spanned(channel, String::new()),
-        }
+        };
+        (topic, true)
     }
 
     // ----- bindings -----------------------------------------------------------------------
@@ -1244,12 +1262,14 @@ impl Loader<'_> {
             self.produces.push(Produces {
                 event,
                 topic: operation.topic.clone(),
+                topic_is_channel_key: operation.topic_is_channel_key,
             });
         } else {
             let extension = operation.consumer.clone().unwrap_or_default();
             self.consumes.push(Consumes {
                 event,
                 topic: operation.topic.clone(),
+                topic_is_channel_key: operation.topic_is_channel_key,
                 group: extension.group.or_else(|| operation.group.clone()),
                 reads: extension.reads,
                 idempotency: extension.idempotency,
@@ -1388,6 +1408,8 @@ impl Loader<'_> {
         let subject = self.lookup_string(sources, "x-contrail-subject");
         let owner = self.lookup_string(sources, "x-owner");
         let correlation = self.correlation(sources);
+        let headers = self.headers(sources);
+        let envelope = self.envelope(sources);
         let examples = self.examples(sources);
         let schema = self.payload(message, sources);
         let suppressions = match message.node().get("x-contrail-ignore") {
@@ -1413,6 +1435,7 @@ impl Loader<'_> {
             description,
             version: None,
             topic: operation.topic.clone(),
+            topic_is_channel_key: operation.topic_is_channel_key,
             key,
             schema,
             subject,
@@ -1420,6 +1443,8 @@ impl Loader<'_> {
             compatibility,
             correlation,
             retention,
+            headers,
+            envelope,
             public: false,
             examples,
             origin: Origin::AsyncApi,
@@ -1497,6 +1522,101 @@ impl Loader<'_> {
         self.ctx
             .push(d.at(location.location).pointer(location.pointer));
         None
+    }
+
+    /// The message `headers` schema as declared headers: its `properties` (and those of its
+    /// `allOf` branches), `required`, and `additionalProperties: false` as a closed set. A 3.x
+    /// multi-format schema in a format other than JSON Schema is not read.
+    fn headers(&mut self, sources: &[At]) -> Option<Spanned<Headers>> {
+        let mut schema = self.lookup(sources, "headers")?;
+        if !self.is_map(&schema, "`headers`") {
+            return None;
+        }
+        if self.v3
+            && schema
+                .node()
+                .get("schemaFormat")
+                .is_some_and(|f| !f.is_null())
+        {
+            let format = self.string(&schema, "schemaFormat")?;
+            if SchemaFormat::from_media_type(&format.value) != Some(SchemaFormat::JsonSchema) {
+                return None;
+            }
+            schema = self.child(&schema, "schema")?;
+            if !self.is_map(&schema, "the headers schema") {
+                return None;
+            }
+        }
+        let mut headers = Headers {
+            declared: Vec::new(),
+            closed: schema
+                .node()
+                .get("additionalProperties")
+                .and_then(Node::as_bool)
+                == Some(false),
+        };
+        let mut parts = vec![schema.clone()];
+        if let Some(all_of) = schema.node().get("allOf").and_then(Node::as_seq) {
+            for i in 0..all_of.len() {
+                if let Some(part) = self.deref(schema.at("allOf").at(&i.to_string())) {
+                    parts.push(part);
+                }
+            }
+        }
+        for part in &parts {
+            let required: Vec<String> = part
+                .node()
+                .get("required")
+                .and_then(Node::as_seq)
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect();
+            let Some(properties) = self.child(part, "properties") else {
+                continue;
+            };
+            for (name, span) in self.entries(&properties, "`properties` of the headers schema") {
+                if headers.get(&name).is_some() {
+                    continue;
+                }
+                let value = self.deref(properties.at(&name));
+                let description = value
+                    .as_ref()
+                    .and_then(|v| v.node().get("description"))
+                    .and_then(Node::as_str)
+                    .map(str::to_owned);
+                headers.declared.push(Header {
+                    required: required.contains(&name),
+                    description,
+                    schema: value.map(|v| v.node().to_json()),
+                    name: Spanned::new(
+                        name.clone(),
+                        self.ctx.loc(&properties.file, span),
+                        properties.ptr(&name),
+                    ),
+                });
+            }
+        }
+        Some(Spanned::new(
+            headers,
+            self.loc(&schema),
+            schema.pointer.clone(),
+        ))
+    }
+
+    /// `x-contrail-envelope`, else CloudEvents when the message `contentType` is a CloudEvents
+    /// media type (structured content mode).
+    fn envelope(&mut self, sources: &[At]) -> Option<Spanned<Envelope>> {
+        if let Some(envelope) = self.keyword::<Envelope>(sources, "x-contrail-envelope") {
+            return Some(envelope);
+        }
+        let content_type = self.lookup_string(sources, "contentType")?;
+        content_type
+            .value
+            .trim()
+            .to_ascii_lowercase()
+            .starts_with("application/cloudevents")
+            .then(|| content_type.map(|_| Envelope::CloudEvents))
     }
 
     fn examples(&mut self, sources: &[At]) -> Vec<Example> {
@@ -1741,7 +1861,12 @@ impl Loader<'_> {
         if !unresolved {
             let dependency_texts: Vec<String> = dependencies
                 .iter()
-                .filter_map(|d| self.ctx.avro_pool.files.get(d).map(|(j, _)| j.to_string()))
+                .filter_map(|d| {
+                    self.ctx
+                        .avro_pool
+                        .json(&self.ctx.catalog, d)
+                        .map(|j| j.to_string())
+                })
                 .collect();
             match apache_avro::Schema::parse_str_with_list(&json.to_string(), &dependency_texts) {
                 Ok((parsed, _)) => {

@@ -7,6 +7,7 @@
 mod asyncapi;
 mod fields;
 mod native;
+mod prefetch;
 mod schemas;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -169,6 +170,9 @@ pub(crate) struct LoadCtx {
     pub options: LoadOptions,
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Sources,
+    /// `sources` again, hashed: a lookup in `sources` compares paths component by component,
+    /// and the loaders ask for texts many times over.
+    texts: HashMap<PathBuf, Arc<str>>,
     /// Every file read, with its document when it parsed.
     files: HashMap<PathBuf, Option<Arc<Document>>>,
     /// Files found by walking or named by the user, in order, deduplicated.
@@ -180,6 +184,10 @@ pub(crate) struct LoadCtx {
     pub avro_pool: schemas::AvroPool,
     /// Events read from AsyncAPI documents, merged into the catalog after all files are read.
     pub asyncapi_events: Vec<crate::model::Event>,
+    /// Files read and parsed ahead, in parallel, and not asked for yet (see [`prefetch`]).
+    prefetched: HashMap<PathBuf, prefetch::Prefetched>,
+    /// What the Avro files read ahead turn into, taken by the schema loader.
+    pub avro_prepared: HashMap<PathBuf, prefetch::AvroPrepared>,
 }
 
 impl LoadCtx {
@@ -188,6 +196,7 @@ impl LoadCtx {
             options,
             diagnostics: Vec::new(),
             sources: Sources::new(),
+            texts: HashMap::new(),
             files: HashMap::new(),
             found: Vec::new(),
             found_set: HashSet::new(),
@@ -195,6 +204,8 @@ impl LoadCtx {
             catalog: Catalog::default(),
             avro_pool: schemas::AvroPool::default(),
             asyncapi_events: Vec::new(),
+            prefetched: HashMap::new(),
+            avro_prepared: HashMap::new(),
         }
     }
 
@@ -294,11 +305,17 @@ impl LoadCtx {
 
     /// Reads a file as UTF-8 text, once. Reports unreadable and non-UTF-8 files.
     pub fn text(&mut self, path: &Path) -> Option<Arc<str>> {
-        if let Some(text) = self.sources.get(path) {
+        if let Some(text) = self.texts.get(path) {
             return Some(text.clone());
         }
         if self.files.contains_key(path) {
             return None;
+        }
+        if let Some(ahead) = self.prefetched.get(path) {
+            let text = ahead.text.clone();
+            self.texts.insert(path.to_path_buf(), text.clone());
+            self.sources.insert(path.to_path_buf(), text.clone());
+            return Some(text);
         }
         let bytes = match std::fs::read(path) {
             Ok(bytes) => bytes,
@@ -311,6 +328,7 @@ impl LoadCtx {
         match String::from_utf8(bytes) {
             Ok(text) => {
                 let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
+                self.texts.insert(path.to_path_buf(), text.clone());
                 self.sources.insert(path.to_path_buf(), text.clone());
                 Some(text)
             }
@@ -350,7 +368,10 @@ impl LoadCtx {
             return read.clone();
         }
         let text = self.text(path)?;
-        let parsed = yaml::parse_with_limits(&text, self.options.limits);
+        let parsed = match self.prefetched.remove(path).and_then(|ahead| ahead.parsed) {
+            Some(parsed) => parsed,
+            None => yaml::parse_with_limits(&text, self.options.limits),
+        };
         let document = match parsed {
             Ok(document) => {
                 for dup in &document.duplicate_keys {
@@ -410,6 +431,16 @@ impl LoadCtx {
             native::load_config(&mut self, &config);
         }
         let found = std::mem::take(&mut self.found);
+        // Reading and parsing are most of the work and independent per file: do them on every
+        // core first. What the files say is still taken in the order below, so findings and
+        // the model come out exactly as from a sequential load.
+        let ahead: Vec<&PathBuf> = found
+            .iter()
+            .filter(|p| !self.files.contains_key(*p) && !self.texts.contains_key(*p))
+            .collect();
+        let (prefetched, avro_prepared) = prefetch::read_all(&ahead, self.options.limits);
+        self.prefetched = prefetched;
+        self.avro_prepared = avro_prepared;
         // Avro files first: events and AsyncAPI payloads may name their types.
         schemas::load_avro_pool(&mut self, &found);
         for path in &found {
@@ -425,6 +456,10 @@ impl LoadCtx {
             }
         }
         self.merge_asyncapi_events();
+        // Files read ahead but never asked for (a JSON file that is neither AsyncAPI nor a
+        // referenced schema) are dropped; they were never part of the load.
+        self.prefetched = HashMap::new();
+        self.avro_prepared = HashMap::new();
         self.catalog.build_index();
         // Only JSON Schemas resolve `$ref`s through these; a catalog without any need not
         // convert every document it read.

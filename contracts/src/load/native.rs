@@ -8,13 +8,20 @@ use super::{LoadCtx, schemas};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Backoff, CompatibilityMode, Consumes, Correlation, Event, EventKind, Example, Idempotency,
-    Origin, Produces, Retention, Retry, SchemaRef, Service, Spanned, SubjectNaming, Suppression,
+    Backoff, CompatibilityMode, Consumes, Correlation, Envelope, Event, EventKind, Example, Header,
+    Headers, Idempotency, Origin, Produces, Retention, Retry, SchemaRef, Service, Spanned,
+    SubjectNaming, Suppression,
 };
 use crate::yaml::{Document, Node, Value, pointer_join};
 
 const CONFIG_KEYS: &[&str] = &["catalog", "registry", "defaults", "lint", "asyncapi"];
-const DEFAULTS_KEYS: &[&str] = &["compatibility", "correlation", "subject-naming", "owner"];
+const DEFAULTS_KEYS: &[&str] = &[
+    "compatibility",
+    "correlation",
+    "subject-naming",
+    "owner",
+    "envelope",
+];
 const ASYNCAPI_KEYS: &[&str] = &["client-perspective"];
 const EVENT_KEYS: &[&str] = &[
     "event",
@@ -29,6 +36,8 @@ const EVENT_KEYS: &[&str] = &[
     "compatibility",
     "correlation",
     "retention",
+    "headers",
+    "envelope",
     "public",
     "examples",
 ];
@@ -45,6 +54,7 @@ const CONSUMES_KEYS: &[&str] = &[
     "schema",
 ];
 const CORRELATION_KEYS: &[&str] = &["header", "payload", "traceparent"];
+const HEADER_KEYS: &[&str] = &["description", "required", "schema"];
 
 /// Reads `contrail.yaml`.
 pub(super) fn load_config(ctx: &mut LoadCtx, path: &Path) {
@@ -77,6 +87,7 @@ pub(super) fn load_config(ctx: &mut LoadCtx, path: &Path) {
         config.defaults.subject_naming = d.keyword::<SubjectNaming>("subject-naming");
         config.defaults.owner = d.string("owner");
         config.defaults.correlation = correlation(&mut d, "correlation");
+        config.defaults.envelope = d.keyword::<Envelope>("envelope");
     }
     if let Some(mut a) = f.nested("asyncapi", "`asyncapi`", ASYNCAPI_KEYS) {
         config.asyncapi_client_perspective = a.string_list("client-perspective");
@@ -137,6 +148,153 @@ fn correlation(f: &mut Fields<'_>, key: &str) -> Option<Spanned<Correlation>> {
     Some(f.spanned(key, node, value))
 }
 
+/// Reads an event's `headers`: a mapping of header names to `{description, required, schema}`
+/// (or to a description alone, or null), or a JSON Schema object whose `properties` are the
+/// headers (`additionalProperties: false` makes the set closed). A mapping with a string `type`
+/// or a mapping `properties` is the schema form.
+fn headers(f: &mut Fields<'_>) -> Option<Spanned<Headers>> {
+    let node = f.get("headers")?;
+    let pointer = f.pointer_of("headers");
+    let Some(entries) = node.as_map() else {
+        let message = format!(
+            "`headers` must map header names to their description, found {}",
+            node.kind_name()
+        );
+        f.invalid(
+            "headers",
+            node,
+            message,
+            Some("write `headers: { correlation-id: { required: true } }`".to_owned()),
+        );
+        return None;
+    };
+    let schema_form = node.get("type").is_some_and(|t| t.as_str().is_some())
+        || node.get("properties").is_some_and(|p| p.as_map().is_some());
+    let mut headers = Headers::default();
+    if schema_form {
+        if let Some(t) = node.get("type").and_then(Node::as_str)
+            && t != "object"
+        {
+            let message = format!("a headers schema must have `type: object`, found `{t}`");
+            f.invalid("headers", node, message, None);
+            return None;
+        }
+        let required: Vec<&str> = match node.get("required") {
+            None => Vec::new(),
+            Some(r) => match r.as_seq() {
+                Some(items) if items.iter().all(|i| i.as_str().is_some()) => {
+                    items.iter().filter_map(Node::as_str).collect()
+                }
+                _ => {
+                    f.diagnostics.push(
+                        Diagnostic::new(
+                            codes::INVALID_VALUE,
+                            "`required` of a headers schema must be a list of header names",
+                        )
+                        .at(location(f.file, r))
+                        .pointer(pointer_join(&pointer, "required")),
+                    );
+                    Vec::new()
+                }
+            },
+        };
+        headers.closed = node.get("additionalProperties").and_then(Node::as_bool) == Some(false);
+        let properties_pointer = pointer_join(&pointer, "properties");
+        for entry in node.get("properties").and_then(Node::as_map).unwrap_or(&[]) {
+            let value = &entry.value;
+            headers.declared.push(Header {
+                name: Spanned::new(
+                    entry.key.clone(),
+                    super::fields::key_location(f.file, entry),
+                    pointer_join(&properties_pointer, &entry.key),
+                ),
+                required: required.contains(&entry.key.as_str()),
+                description: value
+                    .get("description")
+                    .and_then(Node::as_str)
+                    .map(str::to_owned),
+                schema: Some(value.to_json()),
+            });
+        }
+        for name in required {
+            if headers.get(name).is_none()
+                && let Some(r) = node.get("required")
+            {
+                f.diagnostics.push(
+                    Diagnostic::new(
+                        codes::INVALID_VALUE,
+                        format!("required header `{name}` is not among the schema's `properties`"),
+                    )
+                    .at(location(f.file, r))
+                    .pointer(pointer_join(&pointer, "required"))
+                    .help("list it under `properties`, or remove it from `required`"),
+                );
+            }
+        }
+        return Some(f.spanned("headers", node, headers));
+    }
+    for entry in entries {
+        let header_pointer = pointer_join(&pointer, &entry.key);
+        let name = Spanned::new(
+            entry.key.clone(),
+            super::fields::key_location(f.file, entry),
+            header_pointer.clone(),
+        );
+        if entry.key.trim().is_empty() {
+            f.diagnostics.push(
+                Diagnostic::new(codes::INVALID_VALUE, "a header name must not be empty")
+                    .at(name.location.clone())
+                    .pointer(header_pointer),
+            );
+            continue;
+        }
+        let value = &entry.value;
+        let mut header = Header {
+            name,
+            required: false,
+            description: None,
+            schema: None,
+        };
+        match &value.value {
+            Value::Null => {}
+            Value::String(description) => header.description = Some(description.clone()),
+            _ => {
+                let what = format!("header `{}`", entry.key);
+                let Some(mut h) = Fields::new(
+                    f.file,
+                    value,
+                    header_pointer,
+                    &what,
+                    HEADER_KEYS,
+                    f.diagnostics,
+                ) else {
+                    continue;
+                };
+                header.required = h.bool("required").unwrap_or(false);
+                header.description = h.string("description").map(|s| s.value);
+                if let Some(schema) = h.get("schema") {
+                    if schema.as_map().is_some() {
+                        header.schema = Some(schema.to_json());
+                    } else {
+                        let message = format!(
+                            "`schema` of a header must be a JSON Schema object, found {}",
+                            schema.kind_name()
+                        );
+                        h.invalid(
+                            "schema",
+                            schema,
+                            message,
+                            Some("write `schema: { type: string, format: date-time }`".to_owned()),
+                        );
+                    }
+                }
+            }
+        }
+        headers.declared.push(header);
+    }
+    Some(f.spanned("headers", node, headers))
+}
+
 fn schema_ref(
     ctx: &mut LoadCtx,
     path: &Path,
@@ -177,6 +335,8 @@ pub(super) fn load_event(ctx: &mut LoadCtx, path: &Path, document: &Document) {
     let compatibility = f.keyword::<CompatibilityMode>("compatibility");
     let correlation = correlation(&mut f, "correlation");
     let retention = f.keyword::<Retention>("retention");
+    let headers = headers(&mut f);
+    let envelope = f.keyword::<Envelope>("envelope");
     let public = f.bool("public").unwrap_or(false);
     let mut examples = Vec::new();
     for (pointer, item) in f.seq("examples") {
@@ -199,6 +359,7 @@ pub(super) fn load_event(ctx: &mut LoadCtx, path: &Path, document: &Document) {
         description,
         version,
         topic,
+        topic_is_channel_key: false,
         key,
         schema,
         subject,
@@ -206,6 +367,8 @@ pub(super) fn load_event(ctx: &mut LoadCtx, path: &Path, document: &Document) {
         compatibility,
         correlation,
         retention,
+        headers,
+        envelope,
         public,
         examples,
         suppressions,
@@ -271,7 +434,11 @@ pub(super) fn load_service(ctx: &mut LoadCtx, path: &Path, document: &Document) 
             event_item(&mut f, &pointer, item, "a `produces` entry", PRODUCES_KEYS)
         {
             let topic = p.as_mut().and_then(|p| p.string("topic"));
-            produces.push(Produces { event, topic });
+            produces.push(Produces {
+                event,
+                topic,
+                topic_is_channel_key: false,
+            });
         }
     }
     let mut consumes = Vec::new();
@@ -285,6 +452,7 @@ pub(super) fn load_service(ctx: &mut LoadCtx, path: &Path, document: &Document) 
         let mut consume = Consumes {
             event,
             topic: None,
+            topic_is_channel_key: false,
             group: None,
             reads: Vec::new(),
             idempotency: None,

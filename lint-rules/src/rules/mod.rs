@@ -16,11 +16,14 @@ pub mod crosscheck {
 }
 pub mod envelope {
     pub mod causation_id_declared;
+    pub mod cloudevents_attributes;
     pub mod correlation_id_declared;
     pub mod event_id_present;
     pub mod event_time_present;
+    pub mod traceparent_allowed;
 }
 pub mod evolution {
+    pub mod breaking_change_needs_new_topic_or_major;
     pub mod compatibility_declared;
     pub mod replayable_needs_transitive;
 }

@@ -1,5 +1,8 @@
 use contrail_contracts::compat::{self, SchemaVersion, avro};
+use std::collections::HashMap;
+
 use contrail_contracts::model::Event;
+use contrail_contracts::schema::SchemaId;
 use serde_json::Value;
 
 use crate::context::Context;
@@ -71,12 +74,20 @@ impl Rule for ConsumerReadsExistingFields {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Findings) {
+        // Many consumers read the same event: build each payload's comparable form once.
+        // The form depends only on the event's schema.
+        let mut payloads: HashMap<Option<SchemaId>, Option<SchemaVersion>> = HashMap::new();
         for service in &ctx.catalog.services {
             for consume in service.consumes.iter().filter(|c| !c.reads.is_empty()) {
                 let Some(event) = ctx.catalog.event(&consume.event.value) else {
                     continue;
                 };
-                let Some(version) = payload(ctx, event) else {
+                let key = event.schema.as_ref().and_then(|s| s.id);
+                let Some(version) = payloads
+                    .entry(key)
+                    .or_insert_with(|| payload(ctx, event))
+                    .as_ref()
+                else {
                     continue;
                 };
                 for read in &consume.reads {
@@ -84,7 +95,7 @@ impl Rule for ConsumerReadsExistingFields {
                     if path.is_empty() {
                         continue;
                     }
-                    let found = match &version {
+                    let found = match version {
                         SchemaVersion::Avro(schema) => resolve_avro(schema, &path),
                         SchemaVersion::Json(json) => resolve_json(json, &path),
                     };

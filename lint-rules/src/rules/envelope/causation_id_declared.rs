@@ -62,10 +62,10 @@ impl Rule for CausationIdDeclared {
             else {
                 continue;
             };
-            let Some(fields) = ctx.payload_fields(event) else {
+            let Some(fields) = ctx.payload_field_facts(event) else {
                 continue;
             };
-            if fields.iter().any(|f| is_causation(&f.name)) {
+            if fields.iter().any(|f| is_causation(f.name)) {
                 continue;
             }
             let Some(location) = ctx.schema_location(event, "") else {

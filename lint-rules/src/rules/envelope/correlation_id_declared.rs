@@ -11,9 +11,11 @@ use crate::rules::crosscheck::consumer_reads_existing_fields::{
 declare_rule! {
     /// ## What it does
     /// Checks that every event declares where its correlation id travels — `correlation:` on
-    /// the event or `defaults.correlation` in `contrail.yaml` — and that a payload correlation
-    /// (`correlation: { payload: /metadata/correlationId }`) names a field the payload schema
-    /// has.
+    /// the event or `defaults.correlation` in `contrail.yaml` — and that it points at something
+    /// real: a payload correlation (`correlation: { payload: /metadata/correlationId }`) must
+    /// name a field the payload schema has, and a header correlation (`correlation: { header:
+    /// correlation-id }`, or an AsyncAPI `$message.header#/correlation-id`) must name one of the
+    /// event's declared `headers` when the event declares any.
     ///
     /// ## Why is this bad?
     /// One user action fans out into many events across many services. Without a correlation
@@ -74,6 +76,46 @@ impl Rule for CorrelationIdDeclared {
                 .help("add `correlation: { header: correlation-id }` to the event, or `defaults.correlation` to contrail.yaml");
                 continue;
             };
+            if let Correlation::Header(header) = &correlation.value {
+                if let Some(headers) = event.headers.as_ref().filter(|h| !h.declared.is_empty())
+                    && headers.get(header).is_none()
+                {
+                    let declared = headers
+                        .declared
+                        .iter()
+                        .map(|h| format!("`{}`", h.name.value))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    // A catalog default is reported at the event's headers: that is the
+                    // file to change, and the default is right for the other events.
+                    let (at, related) = if event.correlation.is_some() {
+                        (
+                            (correlation.location.clone(), correlation.pointer.clone()),
+                            (headers.location.clone(), "the declared headers"),
+                        )
+                    } else {
+                        (
+                            (headers.location.clone(), headers.pointer.clone()),
+                            (
+                                correlation.location.clone(),
+                                "the catalog's default correlation",
+                            ),
+                        )
+                    };
+                    out.report(
+                        subject,
+                        format!(
+                            "the correlation id of `{}` travels in header `{header}`, but the event declares only the headers {declared}",
+                            event.name.value
+                        ),
+                        at.0,
+                    )
+                    .pointer(at.1)
+                    .related(related.0, related.1)
+                    .help("declare the header under `headers`, or point the correlation at a declared one");
+                }
+                continue;
+            }
             let Correlation::Payload(path) = &correlation.value else {
                 continue;
             };

@@ -84,20 +84,19 @@ impl Rule for FieldNamingConsistent {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Findings) {
         let mut fields = Vec::new();
-        let mut seen = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for event in &ctx.catalog.events {
             let Some(id) = event.schema.as_ref().and_then(|s| s.id) else {
                 continue;
             };
-            if seen.contains(&id) {
+            if !seen.insert(id) {
                 continue;
             }
-            seen.push(id);
-            for field in ctx.payload_fields(event).unwrap_or_default() {
+            for field in ctx.payload_field_facts(event).unwrap_or_default() {
                 if field.name.starts_with(['$', '_']) {
                     continue;
                 }
-                fields.push((event, Casing::of(&field.name), field));
+                fields.push((event, Casing::of(field.name), field));
             }
         }
         let camel = fields.iter().filter(|f| f.1 == Casing::Camel).count();
@@ -119,7 +118,8 @@ impl Rule for FieldNamingConsistent {
             if *casing == convention || *casing == Casing::Either {
                 continue;
             }
-            let Some(location) = ctx.schema_location(event, &field.pointer) else {
+            let pointer = field.pointer();
+            let Some(location) = ctx.schema_location(event, &pointer) else {
                 continue;
             };
             out.report(
@@ -133,10 +133,10 @@ impl Rule for FieldNamingConsistent {
                 ),
                 location,
             )
-            .pointer(field.pointer.clone())
+            .pointer(pointer)
             .help(format!(
                 "rename it to `{}` (keep the old name as an alias while consumers migrate)",
-                convert(&field.name, convention)
+                convert(field.name, convention)
             ));
         }
     }

@@ -13,7 +13,9 @@ declare_rule! {
     /// no spaces and no empty segments; `{parameter}` segments of AsyncAPI channels are
     /// allowed. A version suffix (`.v2`) must be used consistently within a family of topics
     /// (topics sharing their first segment): when most of a family is versioned, an
-    /// unversioned member is reported, and the other way round.
+    /// unversioned member is reported, and the other way round. An AsyncAPI 3 channel whose
+    /// `address` is null or absent has no topic name yet (it is known only at runtime); the
+    /// channel key contrail uses in its place is not checked.
     ///
     /// ## Why is this bad?
     /// Topic names are shared across teams and tools: ACLs and quotas match them by prefix,
@@ -57,18 +59,22 @@ impl Rule for TopicNaming {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Findings) {
         // Every distinct topic once, at its first mention, with what mentions it.
+        // AsyncAPI 3 channels without an address stand in their channel key for the topic:
+        // the real name is only known at runtime, so there is no name to judge.
         let mut all: Vec<(&Spanned<String>, Subject)> = Vec::new();
         for event in &ctx.catalog.events {
-            if let Some(topic) = &event.topic {
+            if let Some(topic) = event.topic.as_ref().filter(|_| !event.topic_is_channel_key) {
                 all.push((topic, Subject::Event(event.name.value.clone())));
             }
         }
         for service in &ctx.catalog.services {
             let subject = || Subject::Service(service.name.value.clone());
-            for topic in service.produces.iter().filter_map(|p| p.topic.as_ref()) {
+            let produced = service.produces.iter().filter(|p| !p.topic_is_channel_key);
+            for topic in produced.filter_map(|p| p.topic.as_ref()) {
                 all.push((topic, subject()));
             }
-            for topic in service.consumes.iter().filter_map(|c| c.topic.as_ref()) {
+            let consumed = service.consumes.iter().filter(|c| !c.topic_is_channel_key);
+            for topic in consumed.filter_map(|c| c.topic.as_ref()) {
                 all.push((topic, subject()));
             }
         }

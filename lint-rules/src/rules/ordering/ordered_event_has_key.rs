@@ -60,12 +60,12 @@ impl Rule for OrderedEventHasKey {
                     .help("add `key: <field>` naming the entity whose events must stay in order (e.g. `orderId`)");
                 continue;
             };
-            let Some(fields) = ctx.payload_fields(event) else {
+            let Some(fields) = ctx.payload_field_facts(event) else {
                 continue;
             };
             match fields.iter().find(|f| f.name == key.value) {
                 None => {
-                    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+                    let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
                     let help =
                         match contrail_contracts::load::fields_did_you_mean(&key.value, names) {
                             Some(s) => format!("did you mean `{s}`?"),

@@ -1,7 +1,7 @@
 use contrail_contracts::schema::SchemaFormat;
 use serde_json::Value;
 
-use crate::context::{Context, walk};
+use crate::context::{Context, small_get, walk};
 use crate::declare_rule;
 use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
 
@@ -53,11 +53,13 @@ impl Rule for EnumHasDefault {
             }
             let mut found = Vec::new();
             walk(payload.json, "", &mut |node, pointer| {
-                if node.get("type").and_then(Value::as_str) == Some("enum")
-                    && node.get("symbols").is_some()
-                    && node.get("default").is_none()
+                if small_get(node, "type").and_then(Value::as_str) == Some("enum")
+                    && small_get(node, "symbols").is_some()
+                    && small_get(node, "default").is_none()
                 {
-                    let name = node.get("name").and_then(Value::as_str).unwrap_or("?");
+                    let name = small_get(node, "name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("?");
                     found.push((name.to_owned(), pointer.to_owned()));
                 }
             });

@@ -1,6 +1,6 @@
 use contrail_contracts::schema::SchemaFormat;
 
-use crate::context::{Context, avro_record_fields};
+use crate::context::{Context, avro_record_fields, small_get};
 use crate::declare_rule;
 use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
 use crate::rules::schema::union_null_first_with_default::is_null_branch;
@@ -57,8 +57,10 @@ impl Rule for OptionalFieldHasDefault {
                     .get("type")
                     .and_then(|t| t.as_array())
                     .is_some_and(|branches| branches.iter().any(is_null_branch));
-                if nullable && field.get("default").is_none() {
-                    let name = field.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+                if nullable && small_get(field, "default").is_none() {
+                    let name = small_get(field, "name")
+                        .and_then(|n| n.as_str())
+                        .unwrap_or("?");
                     found.push((name.to_owned(), pointer.to_owned()));
                 }
             });

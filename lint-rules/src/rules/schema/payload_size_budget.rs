@@ -1,7 +1,7 @@
 use contrail_contracts::schema::SchemaFormat;
 use serde_json::Value;
 
-use crate::context::{Context, walk};
+use crate::context::{Context, small_get, walk};
 use crate::declare_rule;
 use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
 
@@ -69,17 +69,17 @@ impl Rule for PayloadSizeBudget {
                 if pointer.ends_with("/properties") {
                     return;
                 }
-                let ty = node.get("type").and_then(Value::as_str);
+                let ty = small_get(node, "type").and_then(Value::as_str);
                 let items = match (format, ty) {
-                    (SchemaFormat::Avro, Some("array")) => node.get("items"),
-                    (SchemaFormat::Avro, Some("map")) => node.get("values"),
-                    (SchemaFormat::JsonSchema, Some("array")) => node.get("items"),
+                    (SchemaFormat::Avro, Some("array")) => small_get(node, "items"),
+                    (SchemaFormat::Avro, Some("map")) => small_get(node, "values"),
+                    (SchemaFormat::JsonSchema, Some("array")) => small_get(node, "items"),
                     _ => None,
                 };
                 let Some(items) = items else {
                     return;
                 };
-                if is_record(items, format) && node.get("maxItems").is_none() {
+                if is_record(items, format) && small_get(node, "maxItems").is_none() {
                     found.push((ty.unwrap_or("array"), pointer.to_owned()));
                 }
             });

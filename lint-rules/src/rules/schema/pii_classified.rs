@@ -1,7 +1,7 @@
 use contrail_contracts::schema::SchemaFormat;
 use serde_json::Value;
 
-use crate::context::{Context, avro_record_fields, normalized, walk};
+use crate::context::{Context, avro_record_fields, normalized, small_get, walk};
 use crate::declare_rule;
 use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
 
@@ -98,13 +98,17 @@ impl Rule for PiiClassified {
         for payload in ctx.payload_schemas() {
             let mut found = Vec::new();
             let mut consider = |name: &str, field: &Value, pointer: String| {
-                if looks_personal(name) && !CLASSIFICATIONS.iter().any(|c| field.get(c).is_some()) {
+                if looks_personal(name)
+                    && !CLASSIFICATIONS
+                        .iter()
+                        .any(|c| small_get(field, c).is_some())
+                {
                     found.push((name.to_owned(), pointer));
                 }
             };
             match payload.schema.format {
                 SchemaFormat::Avro => avro_record_fields(payload.json, &mut |field, pointer| {
-                    if let Some(name) = field.get("name").and_then(Value::as_str) {
+                    if let Some(name) = small_get(field, "name").and_then(Value::as_str) {
                         consider(name, field, pointer.to_owned());
                     }
                 }),
@@ -112,7 +116,8 @@ impl Rule for PiiClassified {
                     if pointer.ends_with("/properties") {
                         return;
                     }
-                    let Some(properties) = node.get("properties").and_then(Value::as_object) else {
+                    let Some(properties) = small_get(node, "properties").and_then(Value::as_object)
+                    else {
                         return;
                     };
                     for (name, property) in properties {

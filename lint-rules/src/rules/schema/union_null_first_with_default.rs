@@ -1,7 +1,7 @@
 use contrail_contracts::schema::SchemaFormat;
 use serde_json::Value;
 
-use crate::context::{Context, avro_record_fields};
+use crate::context::{Context, avro_record_fields, small_get};
 use crate::declare_rule;
 use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
 
@@ -60,14 +60,16 @@ impl Rule for UnionNullFirstWithDefault {
             }
             let mut found = Vec::new();
             avro_record_fields(payload.json, &mut |field, pointer| {
-                let Some(branches) = field.get("type").and_then(Value::as_array) else {
+                let Some(branches) = small_get(field, "type").and_then(Value::as_array) else {
                     return;
                 };
-                if field.get("default") == Some(&Value::Null)
+                if small_get(field, "default") == Some(&Value::Null)
                     && branches.iter().any(is_null_branch)
                     && !branches.first().is_some_and(is_null_branch)
                 {
-                    let name = field.get("name").and_then(Value::as_str).unwrap_or("?");
+                    let name = small_get(field, "name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("?");
                     found.push((name.to_owned(), format!("{pointer}/type")));
                 }
             });
