@@ -1,8 +1,8 @@
 //! contrail-registry: a schema registry that speaks Confluent Schema Registry's REST API, so
 //! Kafka serializers and tools work with it unchanged.
 //!
-//! - [`store`]: storage behind one trait, chosen by URL (`sqlite://PATH` now, `postgres://`
-//!   later); the compatibility check and the insert of a version are one transaction.
+//! - [`store`]: storage behind one trait, chosen by URL (`sqlite://PATH`, or `postgres://`
+//!   for several processes sharing one database); the compatibility check and the insert of a version are one transaction.
 //! - [`canonical`]: what makes two schema texts the same schema (one global id each).
 //! - [`server`]: the HTTP API (axum), with Confluent's error codes and content types.
 //! - [`client`]: a small blocking client the CLI uses.

@@ -152,7 +152,10 @@ pub fn client(url: &str) -> anyhow::Result<contrail_registry::client::Client> {
     use contrail_registry::client::{Client, Credentials};
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let client = Client::new(url);
-    match (env("CONTRAIL_REGISTRY_USER_INFO"), env("CONTRAIL_REGISTRY_TOKEN")) {
+    match (
+        env("CONTRAIL_REGISTRY_USER_INFO"),
+        env("CONTRAIL_REGISTRY_TOKEN"),
+    ) {
         (Some(_), Some(_)) => bail!(
             "both CONTRAIL_REGISTRY_USER_INFO and CONTRAIL_REGISTRY_TOKEN are set; set only one"
         ),

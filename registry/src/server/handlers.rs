@@ -305,6 +305,9 @@ pub async fn schema_by_id(
     PathParams(id): PathParams<String>,
 ) -> ApiResult<Response> {
     let id = parse_id(&id)?;
+    if let Some(body) = state.schema_bodies.get(id) {
+        return Ok(bytes_response(body));
+    }
     let schema = state
         .store
         .schema(id)
@@ -312,7 +315,18 @@ pub async fn schema_by_id(
         .ok_or_else(|| ApiError::schema_not_found(id))?;
     let mut map = Map::new();
     put_schema(&mut map, &schema);
-    Ok(ok(&map))
+    let body = axum::body::Bytes::from(Value::Object(map).to_string());
+    state.schema_bodies.insert(id, body.clone());
+    Ok(bytes_response(body))
+}
+
+/// A 200 answer whose JSON body is ready.
+fn bytes_response(body: axum::body::Bytes) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(super::MEDIA_TYPE));
+    response
 }
 
 pub async fn schema_text_by_id(
@@ -438,6 +452,9 @@ pub async fn delete_subject(
         .store
         .delete_subject(&subject, params.flag("permanent"))
         .await?;
+    if params.flag("permanent") {
+        state.schema_bodies.clear();
+    }
     Ok(ok(&deleted))
 }
 
@@ -550,6 +567,9 @@ pub async fn delete_version(
         .store
         .delete_version(&subject, selector, params.flag("permanent"))
         .await?;
+    if params.flag("permanent") {
+        state.schema_bodies.clear();
+    }
     Ok(ok(&deleted))
 }
 

@@ -1,12 +1,15 @@
 //! The HTTP server: Confluent Schema Registry's REST API over a [`Store`].
 //!
-//! Every response is `application/vnd.schemaregistry.v1+json`; every error, including a
+//! Every API response is `application/vnd.schemaregistry.v1+json` (the exceptions: Protobuf
+//! schema text is `text/plain`, `/metrics` is OpenMetrics text, `/openapi.json` is
+//! `application/json`); every error, including a
 //! malformed body, an unknown path or a wrong method, is `{"error_code": N, "message": "…"}`
 //! with the HTTP status of the code's first three digits. An incompatible schema is HTTP 409
 //! with `error_code` 409 (Confluent's classic code; newer Confluent releases send 40901, and
 //! clients accept both).
 
 pub mod auth;
+mod cache;
 mod compat;
 mod error;
 mod extract;
@@ -59,6 +62,8 @@ impl Default for ServerConfig {
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub parsed: Arc<ParsedCache>,
+    /// Ready answers of `GET /schemas/ids/{id}`.
+    pub(crate) schema_bodies: Arc<cache::SchemaBodies>,
 }
 
 /// A JSON response with the registry's media type.
@@ -85,6 +90,7 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
     let state = AppState {
         store,
         parsed: Arc::new(ParsedCache::default()),
+        schema_bodies: Arc::new(cache::SchemaBodies::default()),
     };
     let router = Router::new()
         .route("/", get(root))

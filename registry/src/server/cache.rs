@@ -1,0 +1,70 @@
+//! The answers of `GET /schemas/ids/{id}`, kept ready to send.
+//!
+//! Every Kafka consumer asks for the schema of each id it meets, so this is the registry's hot
+//! path. An id's schema never changes and ids are never reused, so a cached answer can only go
+//! stale one way: a permanent delete removes the last version using the schema. Permanent
+//! deletes through this process clear the cache at once; a delete through another replica
+//! sharing the PostgreSQL store is seen once an entry expires ([`TTL`]), the same kind of
+//! lag Confluent's replicas have while they read the `_schemas` topic.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+
+/// How long an answer is served from the cache.
+pub const TTL: Duration = Duration::from_secs(30);
+
+/// Entries kept at most; when full, the cache starts over (schemas are few and small).
+const CAPACITY: usize = 10_000;
+
+#[derive(Debug, Default)]
+pub struct SchemaBodies {
+    entries: RwLock<HashMap<i64, (Bytes, Instant)>>,
+}
+
+impl SchemaBodies {
+    /// The cached answer for `id`, if it is fresh.
+    pub fn get(&self, id: i64) -> Option<Bytes> {
+        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(&id)
+            .filter(|(_, stored)| stored.elapsed() < TTL)
+            .map(|(body, _)| body.clone())
+    }
+
+    pub fn insert(&self, id: i64, body: Bytes) {
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= CAPACITY {
+            entries.clear();
+        }
+        entries.insert(id, (body, Instant::now()));
+    }
+
+    /// Forgets everything (after a permanent delete).
+    pub fn clear(&self) {
+        self.entries
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_kept_until_cleared() {
+        let cache = SchemaBodies::default();
+        assert_eq!(cache.get(1), None);
+        cache.insert(1, Bytes::from_static(b"{\"schema\":\"\\\"string\\\"\"}"));
+        assert_eq!(
+            cache.get(1).as_deref(),
+            Some(&b"{\"schema\":\"\\\"string\\\"\"}"[..])
+        );
+        cache.clear();
+        assert_eq!(cache.get(1), None);
+    }
+}
