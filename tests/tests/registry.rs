@@ -1,5 +1,7 @@
-//! `contrail registry serve` end to end: the binary on an ephemeral port with SQLite on disk in
-//! a temporary directory, spoken to over HTTP as Kafka clients speak to Confluent's registry.
+//! `contrail registry serve` end to end: the binary on an ephemeral port, spoken to over HTTP as
+//! Kafka clients speak to Confluent's registry. The API tests run twice, on SQLite on disk in a
+//! temporary directory and on a fresh PostgreSQL database; restart and crash tests use SQLite
+//! (tests/tests/registry_postgres.rs has PostgreSQL's).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
@@ -14,6 +16,32 @@ const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 struct Registry {
     child: Child,
     base: String,
+    /// Keeps a SQLite store's temporary directory alive.
+    _store: Option<tempfile::TempDir>,
+}
+
+/// The store a test runs against: the API must behave the same on both.
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test taking a [`Backend`] once per store, as `NAME::sqlite` and `NAME::postgres`.
+macro_rules! both_stores {
+    ($name:ident) => {
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(super::Backend::Sqlite);
+            }
+
+            #[test]
+            fn postgres() {
+                super::$name(super::Backend::Postgres);
+            }
+        }
+    };
 }
 
 /// An HTTP answer.
@@ -64,7 +92,32 @@ impl Registry {
 
     fn start_with(db: &Path, extra: &[&str]) -> Registry {
         let (child, base) = contrail_e2e::start_registry(db, extra);
-        Registry { child, base }
+        Registry {
+            child,
+            base,
+            _store: None,
+        }
+    }
+
+    /// A registry on a fresh, empty store of `backend` (PostgreSQL: a new database on the
+    /// suite's shared server).
+    fn on(backend: Backend, extra: &[&str]) -> Registry {
+        let (dir, url) = match backend {
+            Backend::Sqlite => {
+                let (dir, db) = temp_db();
+                (Some(dir), format!("sqlite://{}", db.display()))
+            }
+            Backend::Postgres => (
+                None,
+                contrail_e2e::postgres::PostgresServer::shared().fresh_url("registry_api"),
+            ),
+        };
+        let (child, base) = contrail_e2e::start_registry_at(&url, extra);
+        Registry {
+            child,
+            base,
+            _store: dir,
+        }
     }
 
     fn request(&self, method: &str, path: &str, content_type: &str, body: &str) -> Reply {
@@ -174,10 +227,8 @@ fn id_field() -> Value {
     json!({"name": "id", "type": "string"})
 }
 
-#[test]
-fn registration_lookup_and_canonical_ids() {
-    let (_dir, db) = temp_db();
-    let registry = Registry::start(&db);
+fn registration_lookup_and_canonical_ids(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
     assert_eq!(registry.get("/").ok(), json!({}));
     assert_eq!(
         registry.get("/schemas/types").ok(),
@@ -299,11 +350,10 @@ fn registration_lookup_and_canonical_ids() {
         json!(["a-value"])
     );
 }
+both_stores!(registration_lookup_and_canonical_ids);
 
-#[test]
-fn versions_latest_and_invalid_versions() {
-    let (_dir, db) = temp_db();
-    let registry = Registry::start(&db);
+fn versions_latest_and_invalid_versions(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
     let v1 = registry.register("s", &avro(&order(&[id_field()])));
     let v2 = registry.register(
         "s",
@@ -347,11 +397,10 @@ fn versions_latest_and_invalid_versions() {
         .get("/schemas/ids/9999/subjects")
         .assert_error(404, 40403);
 }
+both_stores!(versions_latest_and_invalid_versions);
 
-#[test]
-fn delete_error_codes() {
-    let (_dir, db) = temp_db();
-    let registry = Registry::start(&db);
+fn delete_error_codes(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
     let v1 = registry.register("s", &avro(&json!("string")));
     registry.register("s", &avro(&json!("bytes")));
     registry.delete("/subjects/none").assert_error(404, 40401);
@@ -422,11 +471,10 @@ fn delete_error_codes() {
     let again = registry.register("s", &avro(&json!("string")));
     assert!(again > v1, "{again} after {v1}");
 }
+both_stores!(delete_error_codes);
 
-#[test]
-fn compatibility_with_verbose_messages() {
-    let (_dir, db) = temp_db();
-    let registry = Registry::start(&db);
+fn compatibility_with_verbose_messages(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
     registry.register("orders", &avro(&order(&[id_field()])));
     let with_default = order(&[
         id_field(),
@@ -570,11 +618,10 @@ fn compatibility_with_verbose_messages() {
         .ok();
     registry.register("orders", &avro(&json!("int")));
 }
+both_stores!(compatibility_with_verbose_messages);
 
-#[test]
-fn config_and_mode() {
-    let (_dir, db) = temp_db();
-    let registry = Registry::start(&db);
+fn config_and_mode(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
     assert_eq!(
         registry.get("/config").ok(),
         json!({"compatibilityLevel": "BACKWARD"})
@@ -668,11 +715,10 @@ fn config_and_mode() {
         json!({"mode": "IMPORT"})
     );
 }
+both_stores!(config_and_mode);
 
-#[test]
-fn import_mode_keeps_ids() {
-    let (_dir, db) = temp_db();
-    let registry = Registry::start(&db);
+fn import_mode_keeps_ids(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
     // An explicit id outside IMPORT mode is refused.
     registry
         .post(
@@ -709,11 +755,10 @@ fn import_mode_keeps_ids() {
     let next = registry.register("fresh", &avro(&json!("int")));
     assert!(next > 500, "{next}");
 }
+both_stores!(import_mode_keeps_ids);
 
-#[test]
-fn references_and_referencedby() {
-    let (_dir, db) = temp_db();
-    let registry = Registry::start(&db);
+fn references_and_referencedby(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
     let money = json!({"type": "record", "name": "Money", "namespace": "shop", "fields": [
         {"name": "amount", "type": "long"}, {"name": "currency", "type": "string"}
     ]});
@@ -792,11 +837,10 @@ fn references_and_referencedby() {
     assert_eq!(registry.delete("/subjects/money/versions/1").ok(), json!(1));
     assert!(money_id > 0);
 }
+both_stores!(references_and_referencedby);
 
-#[test]
-fn every_error_is_confluent_shaped() {
-    let (_dir, db) = temp_db();
-    let registry = Registry::start_with(&db, &["--max-body-size", "2048"]);
+fn every_error_is_confluent_shaped(backend: Backend) {
+    let registry = Registry::on(backend, &["--max-body-size", "2048"]);
     let malformed = registry.request("POST", "/subjects/s/versions", MEDIA_TYPE, "{not json");
     malformed.assert_error(400, 400);
     registry
@@ -861,6 +905,7 @@ fn every_error_is_confluent_shaped() {
         .assert_error(422, 42209);
     assert!(message.contains("2048"), "{message}");
 }
+both_stores!(every_error_is_confluent_shaped);
 
 #[test]
 fn restart_keeps_everything() {
