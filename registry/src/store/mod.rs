@@ -293,6 +293,53 @@ fn resolve_one(
     Ok(())
 }
 
+/// The version a delete of `selector` targets among a subject's versions (`all`, oldest
+/// first), or the refusal Confluent gives: no such subject or version, a permanent delete of a
+/// version not soft-deleted first, a soft delete of one already soft-deleted. Backends call it
+/// inside their delete transactions.
+pub fn version_to_delete(
+    subject: &str,
+    all: &[VersionEntry],
+    selector: VersionSelector,
+    permanent: bool,
+) -> Result<VersionEntry> {
+    if all.is_empty() {
+        return Err(Refusal::SubjectNotFound(subject.to_owned()).into());
+    }
+    let entry = match selector {
+        VersionSelector::Number(n) => all.iter().find(|v| v.version == n).copied(),
+        // A soft delete of `latest` means the latest live version; a permanent one the
+        // latest of all (normally the one just soft-deleted).
+        VersionSelector::Latest if permanent => all.last().copied(),
+        VersionSelector::Latest => all.iter().rev().find(|v| !v.deleted).copied(),
+    };
+    let Some(entry) = entry else {
+        return Err(match selector {
+            VersionSelector::Latest => Refusal::SubjectNotFound(subject.to_owned()),
+            VersionSelector::Number(n) => Refusal::VersionNotFound {
+                subject: subject.to_owned(),
+                version: n.to_string(),
+            },
+        }
+        .into());
+    };
+    if permanent && !entry.deleted {
+        return Err(Refusal::VersionNotSoftDeleted {
+            subject: subject.to_owned(),
+            version: entry.version,
+        }
+        .into());
+    }
+    if !permanent && entry.deleted {
+        return Err(Refusal::VersionSoftDeleted {
+            subject: subject.to_owned(),
+            version: entry.version,
+        }
+        .into());
+    }
+    Ok(entry)
+}
+
 /// The versions a compatibility level compares a new schema with: all live versions for
 /// transitive levels, the latest live one otherwise, none for NONE. `live` is oldest first.
 pub fn versions_to_compare(level: CompatibilityMode, live: &[VersionEntry]) -> Vec<VersionEntry> {

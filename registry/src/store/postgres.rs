@@ -46,7 +46,7 @@ use tokio_postgres::{NoTls, Row};
 
 use super::{
     Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, Store,
-    resolve_references_with, versions_to_compare,
+    resolve_references_with, version_to_delete, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -800,40 +800,7 @@ async fn delete_version(
     lock(&tx, Global::Shared, &[subject]).await?;
     check_delete_mode(&tx, subject).await?;
     let all = versions(&tx, subject).await?;
-    if all.is_empty() {
-        return Err(Refusal::SubjectNotFound(subject.to_owned()).into());
-    }
-    let entry = match selector {
-        VersionSelector::Number(n) => all.iter().find(|v| v.version == n).copied(),
-        // A soft delete of `latest` means the latest live version; a permanent one the
-        // latest of all (normally the one just soft-deleted).
-        VersionSelector::Latest if permanent => all.last().copied(),
-        VersionSelector::Latest => all.iter().rev().find(|v| !v.deleted).copied(),
-    };
-    let Some(entry) = entry else {
-        return Err(match selector {
-            VersionSelector::Latest => Refusal::SubjectNotFound(subject.to_owned()),
-            VersionSelector::Number(n) => Refusal::VersionNotFound {
-                subject: subject.to_owned(),
-                version: n.to_string(),
-            },
-        }
-        .into());
-    };
-    if permanent && !entry.deleted {
-        return Err(Refusal::VersionNotSoftDeleted {
-            subject: subject.to_owned(),
-            version: entry.version,
-        }
-        .into());
-    }
-    if !permanent && entry.deleted {
-        return Err(Refusal::VersionSoftDeleted {
-            subject: subject.to_owned(),
-            version: entry.version,
-        }
-        .into());
-    }
+    let entry = version_to_delete(subject, &all, selector, permanent)?;
     check_not_referenced(&tx, subject, entry.version).await?;
     if permanent {
         delete_permanently(&tx, subject, entry).await?;

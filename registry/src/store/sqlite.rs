@@ -21,7 +21,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavio
 
 use super::{
     Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, Store,
-    resolve_references_with, versions_to_compare,
+    resolve_references_with, version_to_delete, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -601,40 +601,7 @@ fn delete_version(
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     check_delete_mode(&tx, subject)?;
     let all = versions(&tx, subject)?;
-    if all.is_empty() {
-        return Err(Refusal::SubjectNotFound(subject.to_owned()).into());
-    }
-    let entry = match selector {
-        VersionSelector::Number(n) => all.iter().find(|v| v.version == n).copied(),
-        // A soft delete of `latest` means the latest live version; a permanent one the
-        // latest of all (normally the one just soft-deleted).
-        VersionSelector::Latest if permanent => all.last().copied(),
-        VersionSelector::Latest => all.iter().rev().find(|v| !v.deleted).copied(),
-    };
-    let Some(entry) = entry else {
-        return Err(match selector {
-            VersionSelector::Latest => Refusal::SubjectNotFound(subject.to_owned()),
-            VersionSelector::Number(n) => Refusal::VersionNotFound {
-                subject: subject.to_owned(),
-                version: n.to_string(),
-            },
-        }
-        .into());
-    };
-    if permanent && !entry.deleted {
-        return Err(Refusal::VersionNotSoftDeleted {
-            subject: subject.to_owned(),
-            version: entry.version,
-        }
-        .into());
-    }
-    if !permanent && entry.deleted {
-        return Err(Refusal::VersionSoftDeleted {
-            subject: subject.to_owned(),
-            version: entry.version,
-        }
-        .into());
-    }
+    let entry = version_to_delete(subject, &all, selector, permanent)?;
     check_not_referenced(&tx, subject, entry.version)?;
     if permanent {
         delete_permanently(&tx, subject, entry)?;
