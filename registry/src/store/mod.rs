@@ -293,6 +293,41 @@ fn resolve_one(
     Ok(())
 }
 
+/// The number a registration gets among a subject's versions (`all_versions`, live and
+/// soft-deleted): the next one, or the one an import asks for, refused as Confluent refuses it
+/// when taken, out of sequence outside IMPORT mode, or out of range. Backends call it inside
+/// their registration transactions.
+pub fn version_to_register(
+    subject: &str,
+    all_versions: &[VersionEntry],
+    requested: Option<i64>,
+    mode: Mode,
+) -> Result<i64> {
+    let latest = all_versions.iter().map(|v| v.version).max().unwrap_or(0);
+    Ok(match requested {
+        Some(requested) if all_versions.iter().any(|v| v.version == requested) => {
+            return Err(Refusal::InvalidSchema(format!(
+                "Invalid schema: version {requested} of subject '{subject}' already exists"
+            ))
+            .into());
+        }
+        Some(requested) if mode != Mode::Import && requested != latest + 1 => {
+            return Err(Refusal::InvalidSchema(format!(
+                "Invalid schema: version {requested} is not one more than the previous version {latest}"
+            ))
+            .into());
+        }
+        Some(requested) if requested < 1 || requested > i64::from(i32::MAX) => {
+            return Err(Refusal::InvalidVersion(format!(
+                "The specified version '{requested}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
+            ))
+            .into());
+        }
+        Some(requested) => requested,
+        None => latest + 1,
+    })
+}
+
 /// The version a delete of `selector` targets among a subject's versions (`all`, oldest
 /// first), or the refusal Confluent gives: no such subject or version, a permanent delete of a
 /// version not soft-deleted first, a soft delete of one already soft-deleted. Backends call it

@@ -46,7 +46,7 @@ use tokio_postgres::{NoTls, Row};
 
 use super::{
     Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, Store,
-    resolve_references_with, version_to_delete, versions_to_compare,
+    resolve_references_with, version_to_delete, version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -758,29 +758,7 @@ async fn register(
         },
     };
 
-    let latest = all_versions.iter().map(|v| v.version).max().unwrap_or(0);
-    let version = match request.version {
-        Some(requested) if all_versions.iter().any(|v| v.version == requested) => {
-            return Err(Refusal::InvalidSchema(format!(
-                "Invalid schema: version {requested} of subject '{subject}' already exists"
-            ))
-            .into());
-        }
-        Some(requested) if mode != Mode::Import && requested != latest + 1 => {
-            return Err(Refusal::InvalidSchema(format!(
-                "Invalid schema: version {requested} is not one more than the previous version {latest}"
-            ))
-            .into());
-        }
-        Some(requested) if requested < 1 || requested > i64::from(i32::MAX) => {
-            return Err(Refusal::InvalidVersion(format!(
-                "The specified version '{requested}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
-            ))
-            .into());
-        }
-        Some(requested) => requested,
-        None => latest + 1,
-    };
+    let version = version_to_register(subject, &all_versions, request.version, mode)?;
     execute(&tx, "insert_version", &[&subject, &version, &id]).await?;
     tx.commit().await?;
     Ok(Registered {
