@@ -293,6 +293,28 @@ fn resolve_one(
     Ok(())
 }
 
+/// The answer to a registration of a schema the subject already holds as a live version: that
+/// version, unless an import asks for another id than the one it has.
+pub fn repeated_registration(
+    existing: VersionEntry,
+    requested_id: Option<i64>,
+) -> Result<Registered> {
+    if let Some(requested) = requested_id
+        && requested != existing.id
+    {
+        return Err(Refusal::IdConflict(format!(
+            "Schema already registered with id {} instead of input id {requested}",
+            existing.id
+        ))
+        .into());
+    }
+    Ok(Registered {
+        id: existing.id,
+        version: existing.version,
+        created: false,
+    })
+}
+
 /// The number a registration gets among a subject's versions (`all_versions`, live and
 /// soft-deleted): the next one, or the one an import asks for, refused as Confluent refuses it
 /// when taken, out of sequence outside IMPORT mode, or out of range. Backends call it inside

@@ -21,7 +21,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavio
 
 use super::{
     Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, Store,
-    resolve_references_with, version_to_delete, version_to_register, versions_to_compare,
+    repeated_registration, resolve_references_with, version_to_delete, version_to_register,
+    versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -517,21 +518,8 @@ fn register(
     check(&context)?;
 
     if let Some(existing) = existing {
-        if let Some(requested) = request.id
-            && requested != existing.id
-        {
-            return Err(Refusal::IdConflict(format!(
-                "Schema already registered with id {} instead of input id {requested}",
-                existing.id
-            ))
-            .into());
-        }
         // Nothing was written; dropping the transaction rolls back the read.
-        return Ok(Registered {
-            id: existing.id,
-            version: existing.version,
-            created: false,
-        });
+        return repeated_registration(existing, request.id);
     }
 
     let id = match request.id {
