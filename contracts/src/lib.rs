@@ -14,6 +14,7 @@ pub mod compat;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod parallel;
 pub mod schema;
 pub mod validate;
 pub mod yaml;

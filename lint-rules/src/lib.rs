@@ -13,7 +13,7 @@ pub mod registry;
 pub mod rule;
 pub mod rules;
 
-use contrail_contracts::diagnostic::Diagnostic;
+use contrail_contracts::diagnostic::{Diagnostic, Severity};
 use contrail_contracts::model::Catalog;
 
 pub use config::LintConfig;
@@ -34,13 +34,12 @@ pub fn lint_with(catalog: &Catalog, breaking: &[context::BreakingChange]) -> Vec
     );
     out.extend(config::check_suppressions(catalog));
     let ctx = context::Context::with_breaking(catalog, breaking);
-    for rule in registry::RULES {
-        let info = rule.info();
-        let Some(severity) = config.severity(info) else {
-            continue;
-        };
-        let mut findings = rule::Findings::new(info, severity);
-        rule.check(&ctx, &mut findings);
+    let enabled: Vec<(&dyn Rule, Severity)> = registry::RULES
+        .iter()
+        .filter_map(|rule| Some((*rule, config.severity(rule.info())?)))
+        .collect();
+    for findings in run_rules(&ctx, &enabled) {
+        let info = findings.info();
         for (subject, diagnostic) in findings.found {
             let (event, service) = match &subject {
                 rule::Subject::Event(e) => (Some(e.as_str()), None),
@@ -55,4 +54,14 @@ pub fn lint_with(catalog: &Catalog, breaking: &[context::BreakingChange]) -> Vec
         }
     }
     out
+}
+
+/// Runs `rules` on every core; their findings come back in the order of `rules`, exactly as
+/// one after another. Rules only read the catalog, so they need no coordination.
+fn run_rules(ctx: &context::Context<'_>, rules: &[(&dyn Rule, Severity)]) -> Vec<rule::Findings> {
+    contrail_contracts::parallel::map_in_order(rules, 1, |(rule, severity)| {
+        let mut findings = rule::Findings::new(rule.info(), *severity);
+        rule.check(ctx, &mut findings);
+        findings
+    })
 }

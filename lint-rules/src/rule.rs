@@ -109,6 +109,11 @@ impl Findings {
         }
     }
 
+    /// The rule these findings are from.
+    pub(crate) fn info(&self) -> &'static RuleInfo {
+        self.info
+    }
+
     /// Reports a finding about `subject`; the returned handle adds a pointer, help or related
     /// places.
     pub fn report(

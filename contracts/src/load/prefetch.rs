@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::avro;
 use crate::schema::SchemaFormat;
@@ -42,51 +41,27 @@ pub(crate) struct AvroPrepared {
     pub parsed: Option<Result<apache_avro::Schema, apache_avro::Error>>,
 }
 
-/// One file read ahead, with its Avro preparation.
-type Read = (PathBuf, (Prefetched, Option<AvroPrepared>));
-
 type Ahead = (HashMap<PathBuf, Prefetched>, HashMap<PathBuf, AvroPrepared>);
 
 /// Reads and parses `paths` on all available cores.
 pub(crate) fn read_all(paths: &[&PathBuf], limits: Limits) -> Ahead {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(paths.len().div_ceil(64).max(1));
-    // Files are handed out one at a time from a shared counter, so one large file does not
-    // hold up a whole slice of the list.
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut read = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(path) = paths.get(i) else {
-                break;
-            };
-            if let Some(done) = read_one(path, limits) {
-                read.push(((*path).clone(), done));
-            }
-        }
-        read
-    };
-    let results: Vec<Vec<Read>> = if threads <= 1 {
-        vec![work()]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-            handles
-                .into_iter()
-                // A panicking worker loses only the files it read; the loader reads them again.
-                .filter_map(|h| h.join().ok())
-                .collect()
-        })
-    };
+    let read = crate::parallel::map_in_order(paths, 64, |path| {
+        // A file whose parse panics is left out; the loader reads it again and, where it
+        // panics again, the panic is the loader's, as it was before reading ahead.
+        std::panic::catch_unwind(|| read_one(path, limits))
+            .ok()
+            .flatten()
+    });
     let mut prefetched = HashMap::with_capacity(paths.len());
     let mut avro_prepared = HashMap::new();
-    for (path, (file, avro)) in results.into_iter().flatten() {
+    for (path, read) in paths.iter().zip(read) {
+        let Some((file, avro)) = read else {
+            continue;
+        };
         if let Some(avro) = avro {
-            avro_prepared.insert(path.clone(), avro);
+            avro_prepared.insert((*path).clone(), avro);
         }
-        prefetched.insert(path, file);
+        prefetched.insert((*path).clone(), file);
     }
     (prefetched, avro_prepared)
 }
