@@ -5,6 +5,8 @@
 //! Parsing proper (and later canonical forms and fingerprints) is apache-avro's job; this module
 //! works on the schema JSON so that it can say *where* something is.
 
+pub mod names;
+
 use std::collections::HashMap;
 
 use serde_json::Value;

@@ -192,6 +192,7 @@ pub(crate) struct LoadCtx {
 
 impl LoadCtx {
     fn new(options: LoadOptions) -> LoadCtx {
+        crate::avro::names::install();
         LoadCtx {
             options,
             diagnostics: Vec::new(),
