@@ -263,20 +263,30 @@ impl LoadCtx {
                     continue;
                 }
             };
-            let mut entries: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| normalize_path(&e.path())))
-                .collect();
-            entries.sort();
+            // All entries share `dir`, so ordering them by name orders them as paths, without
+            // comparing every path component by component.
+            let mut entries: Vec<(std::ffi::OsString, PathBuf, Option<std::fs::FileType>)> =
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| (e.file_name(), normalize_path(&e.path()), e.file_type().ok()))
+                    .collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             let mut subdirs = Vec::new();
-            for path in entries {
+            for (_, path, file_type) in entries {
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                match std::fs::metadata(&path) {
-                    Ok(meta) if meta.is_dir() => {
+                // The directory listing tells files and directories apart without a `stat` per
+                // entry; only symlinks need one, to see what they lead to.
+                let is_dir = match file_type {
+                    Some(t) if !t.is_symlink() => Ok(t.is_dir()),
+                    _ => std::fs::metadata(&path).map(|meta| meta.is_dir()),
+                };
+                match is_dir {
+                    Ok(true) => {
                         if !skipped_dir(name) {
                             subdirs.push(path);
                         }
                     }
-                    Ok(_) => {
+                    Ok(false) => {
                         if is_catalog_file(&path) {
                             self.add_file(&path);
                         }
