@@ -3,70 +3,112 @@
 
 use std::io::Write;
 
+use contrail_contracts::diagnostic::Severity;
 use contrail_contracts::{Diagnostic, Summary};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use super::{ReportContext, display_path};
+
+/// The report, serialized straight from the findings: building a `serde_json::Value` of a
+/// large report first cost more than writing it.
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    command: &'a str,
+    files: usize,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+    /// Command-specific facts, after the common ones.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    extra: Option<&'a Map<String, Value>>,
+}
+
+/// One finding; the fields and their order are the documented shape (docs/output.md).
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    name: &'a str,
+    severity: Severity,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: String,
+    line: u32,
+    column: u32,
+    message: &'a str,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+        let location = d.location.as_ref();
+        JsonDiagnostic {
+            code: d.code.code,
+            name: d.code.name,
+            severity: d.severity,
+            message: &d.message,
+            file: location.map(|l| display_path(&l.file)),
+            line: location.map(|l| l.start.line),
+            column: location.map(|l| l.start.column),
+            end_line: location.map(|l| l.end.line),
+            end_column: location.map(|l| l.end.column),
+            pointer: d.pointer.as_deref(),
+            help: d.help.as_deref(),
+            related: d
+                .related
+                .iter()
+                .map(|r| JsonRelated {
+                    file: display_path(&r.location.file),
+                    line: r.location.start.line,
+                    column: r.location.start.column,
+                    message: &r.message,
+                })
+                .collect(),
+        }
+    }
+}
 
 pub fn render(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     context: ReportContext<'_>,
 ) -> std::io::Result<()> {
-    let mut document = json!({
-        "version": 1,
-        "command": context.command,
-        "files": context.files,
-        "diagnostics": diagnostics.iter().map(diagnostic).collect::<Vec<_>>(),
-        "summary": Summary::of(diagnostics),
-    });
-    if let Some(serde_json::Value::Object(extra)) = context.extra {
-        for (key, value) in extra {
-            document[key] = value.clone();
-        }
-    }
+    let report = Report {
+        version: 1,
+        command: context.command,
+        files: context.files,
+        diagnostics: diagnostics.iter().map(JsonDiagnostic::new).collect(),
+        summary: Summary::of(diagnostics),
+        extra: context.extra.and_then(Value::as_object),
+    };
     // serde_json writes many small pieces; unbuffered, each line of a large report would be
     // its own write system call.
     let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut buffered, &document)?;
+    serde_json::to_writer_pretty(&mut buffered, &report)?;
     writeln!(buffered)?;
     buffered.flush()
 }
 
-/// One diagnostic as JSON; also used by other commands that embed findings in their output.
+/// One diagnostic as JSON, for commands that embed findings in their own output.
 pub fn diagnostic(d: &Diagnostic) -> Value {
-    let mut object = json!({
-        "code": d.code.code,
-        "name": d.code.name,
-        "severity": d.severity,
-        "message": d.message,
-    });
-    if let Some(location) = &d.location {
-        object["file"] = json!(display_path(&location.file));
-        object["line"] = json!(location.start.line);
-        object["column"] = json!(location.start.column);
-        object["end_line"] = json!(location.end.line);
-        object["end_column"] = json!(location.end.column);
-    }
-    if let Some(pointer) = &d.pointer {
-        object["pointer"] = json!(pointer);
-    }
-    if let Some(help) = &d.help {
-        object["help"] = json!(help);
-    }
-    if !d.related.is_empty() {
-        object["related"] = d
-            .related
-            .iter()
-            .map(|r| {
-                json!({
-                    "file": display_path(&r.location.file),
-                    "line": r.location.start.line,
-                    "column": r.location.start.column,
-                    "message": r.message,
-                })
-            })
-            .collect();
-    }
-    object
+    // Plain strings and numbers always serialize.
+    serde_json::to_value(JsonDiagnostic::new(d)).unwrap_or(Value::Null)
 }
