@@ -211,7 +211,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| {
                 format!(
                     "opening the store {}",
-                    contrail_registry::store::postgres::redact(&store_url)
+                    contrail_registry::store::redact(&store_url)
                 )
             })?;
         // From here on the store's own URL: the same, with any password replaced by `***`.

@@ -183,8 +183,50 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     }
     Err(Error::Unsupported(format!(
         "unknown store URL `{}`: expected sqlite://PATH (or sqlite://:memory:) or postgres://USER@HOST/DATABASE",
-        postgres::redact(url)
+        redact(url)
     )))
+}
+
+/// A store URL as it may be shown (startup line, errors, `Store::url`): the password, in the
+/// user-info part or a `password=` parameter, replaced by `***`. Any backend's URL may carry
+/// one.
+pub fn redact(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
+    };
+    let (authority_end, _) = rest
+        .char_indices()
+        .find(|(_, c)| matches!(c, '/' | '?'))
+        .unwrap_or((rest.len(), ' '));
+    let (authority, tail) = rest.split_at(authority_end);
+    // The user info ends at the last '@' of the authority (a password may contain '@').
+    let authority = match authority.rsplit_once('@') {
+        Some((user_info, host)) => match user_info.split_once(':') {
+            Some((user, _password)) => format!("{user}:***@{host}"),
+            None => authority.to_owned(),
+        },
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                        format!("{key}=***")
+                    }
+                    _ => pair.to_owned(),
+                })
+                .collect();
+            format!("{path}?{}", query.join("&"))
+        }
+        None => tail.to_owned(),
+    };
+    match scheme {
+        Some(scheme) => format!("{scheme}://{authority}{tail}"),
+        None => format!("{authority}{tail}"),
+    }
 }
 
 /// The named statements of a backend's `queries.sql`: each follows a `-- name: NAME` line and

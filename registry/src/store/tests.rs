@@ -697,7 +697,7 @@ fn urls_are_shown_without_passwords() {
         ("postgres://db/registry", "postgres://db/registry"),
         ("postgres://u:p@db", "postgres://u:***@db"),
     ] {
-        assert_eq!(postgres::redact(url), shown);
+        assert_eq!(super::redact(url), shown);
     }
 }
 
