@@ -64,18 +64,46 @@ pub fn contrail() -> Command {
     command
 }
 
-/// Starts `contrail registry serve` on an ephemeral port with SQLite at `db` and returns the
-/// process and its base URL once it reports that it listens. stderr keeps being drained so the
-/// server never blocks on it.
-pub fn start_registry(db: &Path, extra: &[&str]) -> (Child, String) {
+/// A running `contrail registry serve`, killed when dropped, so a failing assertion leaves no
+/// server behind.
+#[derive(Debug)]
+pub struct RegistryProcess {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+}
+
+impl RegistryProcess {
+    /// The process, for signals and exit statuses.
+    pub fn child(&mut self) -> &mut Child {
+        &mut self.child
+    }
+
+    /// SIGKILL: no shutdown code runs, nothing is flushed.
+    pub fn kill_9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RegistryProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `contrail registry serve` on an ephemeral port with SQLite at `db`, once it reports
+/// that it listens. stderr keeps being drained so the server never blocks on it.
+pub fn start_registry(db: &Path, extra: &[&str]) -> RegistryProcess {
     start_registry_at(&format!("sqlite://{}", db.display()), extra)
 }
 
 /// Starts `contrail registry serve` on an ephemeral port with the store at `store_url`
 /// (`sqlite://…` or `postgres://…`, shown in the startup line as given since test URLs carry
-/// no password) and returns the process and its base URL once it reports that it listens.
-/// stderr keeps being drained so the server never blocks on it.
-pub fn start_registry_at(store_url: &str, extra: &[&str]) -> (Child, String) {
+/// no password), once it reports that it listens. stderr keeps being drained so the server
+/// never blocks on it.
+pub fn start_registry_at(store_url: &str, extra: &[&str]) -> RegistryProcess {
     let mut child = Command::new(contrail_bin())
         .args(["registry", "serve", "--listen", "127.0.0.1:0", "--store"])
         .arg(store_url)
@@ -88,6 +116,11 @@ pub fn start_registry_at(store_url: &str, extra: &[&str]) -> (Child, String) {
         .spawn()
         .expect("the contrail binary starts");
     let stderr = child.stderr.take().expect("stderr is piped");
+    // From here on a failed assertion kills the server.
+    let mut process = RegistryProcess {
+        child,
+        base: String::new(),
+    };
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
         let mut sent = false;
@@ -108,15 +141,16 @@ pub fn start_registry_at(store_url: &str, extra: &[&str]) -> (Child, String) {
                     let base = rest.split(' ').next().unwrap_or_default().to_owned();
                     assert!(base.starts_with("http://127.0.0.1:"), "{line}");
                     assert!(line.ends_with(&format!("(store: {store_url})")), "{line}");
-                    return (child, base);
+                    process.base = base;
+                    return process;
                 }
                 eprintln!("registry: {line}");
             }
             Err(_) => {
-                let _ = child.kill();
+                let _ = process.child.kill();
                 panic!(
                     "the registry did not report its address: {:?}",
-                    child.wait()
+                    process.child.wait()
                 );
             }
         }

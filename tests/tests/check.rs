@@ -295,7 +295,8 @@ fn compat_refuses_an_invalid_schema_with_exit_2() {
 #[test]
 fn check_against_a_registry_uses_every_version_of_each_subject() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut server, base) = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+    let registry = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+    let base = registry.base.clone();
     let client = contrail_registry::client::Client::new(&base);
     let read = |path: &str| std::fs::read_to_string(repo_root().join(path)).expect("schema file");
     client
@@ -338,8 +339,6 @@ fn check_against_a_registry_uses_every_version_of_each_subject() {
         ])
         .output()
         .expect("runs");
-    let _ = server.kill();
-    let _ = server.wait();
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(report["baseline"], base.as_str());
     let checked: Vec<(&str, bool)> = report["compatibility"]["checked"]
@@ -377,7 +376,8 @@ fn check_right_after_a_push_finds_every_schema_unchanged() {
     // The registry returns schemas in canonical form; formatting differences from the files
     // must not count as changes.
     let dir = tempfile::tempdir().expect("tempdir");
-    let (mut server, base) = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+    let registry = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+    let base = registry.base.clone();
     let push = contrail()
         .current_dir(repo_root())
         .args(["registry", "push", "examples/shop", "--registry", &base])
@@ -401,8 +401,6 @@ fn check_right_after_a_push_finds_every_schema_unchanged() {
         ])
         .output()
         .expect("runs");
-    let _ = server.kill();
-    let _ = server.wait();
     let report: serde_json::Value = serde_json::from_slice(&check.stdout).expect("JSON");
     assert_eq!(report["compatibility"]["checked"], serde_json::json!([]));
     assert_eq!(report["compatibility"]["unchanged"], 4);

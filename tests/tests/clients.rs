@@ -3,7 +3,9 @@
 //! starts its own registry on an ephemeral port with SQLite on disk.
 
 use std::path::Path;
-use std::process::{Child, Command};
+use std::process::Command;
+
+use contrail_e2e::RegistryProcess;
 
 use apache_avro::types::Value as Avro;
 use schema_registry_converter::blocking::avro::{AvroDecoder, AvroEncoder};
@@ -15,25 +17,24 @@ use serde_json::Value;
 
 /// A running registry in a temporary directory, killed when dropped.
 struct Registry {
-    child: Child,
-    base: String,
+    process: RegistryProcess,
     _dir: tempfile::TempDir,
 }
 
 impl Registry {
     fn start() -> Registry {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let (child, base) = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
-        Registry {
-            child,
-            base,
-            _dir: dir,
-        }
+        let process = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+        Registry { process, _dir: dir }
+    }
+
+    fn base(&self) -> &str {
+        &self.process.base
     }
 
     /// GET a JSON document, asserting success.
     fn get(&self, path: &str) -> Value {
-        let url = format!("{}{path}", self.base);
+        let url = format!("{}{path}", self.base());
         let body = ureq::get(&url)
             .call()
             .unwrap_or_else(|e| panic!("GET {url}: {e}"))
@@ -44,17 +45,10 @@ impl Registry {
     }
 
     fn settings(&self) -> SrSettings {
-        SrSettings::new_builder(self.base.clone())
+        SrSettings::new_builder(self.base().to_owned())
             .no_proxy()
             .build()
             .expect("schema_registry_converter accepts the registry URL")
-    }
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -70,7 +64,7 @@ fn confluent_kafka_python_client_works_unchanged() {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/confluent_kafka_client.py");
     let output = Command::new(&python)
         .arg(&script)
-        .arg(&registry.base)
+        .arg(registry.base())
         .output()
         .unwrap_or_else(|e| panic!("running {} with {python:?}: {e}", script.display()));
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -4,18 +4,18 @@
 //! (tests/tests/registry_postgres.rs has PostgreSQL's).
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use contrail_e2e::RegistryProcess;
 use serde_json::{Value, json};
 
 const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 
 /// A running registry, killed when dropped.
 struct Registry {
-    child: Child,
-    base: String,
+    process: RegistryProcess,
     /// Keeps a SQLite store's temporary directory alive.
     _store: Option<tempfile::TempDir>,
 }
@@ -91,10 +91,8 @@ impl Registry {
     }
 
     fn start_with(db: &Path, extra: &[&str]) -> Registry {
-        let (child, base) = contrail_e2e::start_registry(db, extra);
         Registry {
-            child,
-            base,
+            process: contrail_e2e::start_registry(db, extra),
             _store: None,
         }
     }
@@ -112,16 +110,14 @@ impl Registry {
                 contrail_e2e::postgres::PostgresServer::shared().fresh_url("registry_api"),
             ),
         };
-        let (child, base) = contrail_e2e::start_registry_at(&url, extra);
         Registry {
-            child,
-            base,
+            process: contrail_e2e::start_registry_at(&url, extra),
             _store: dir,
         }
     }
 
     fn request(&self, method: &str, path: &str, content_type: &str, body: &str) -> Reply {
-        let url = format!("{}{path}", self.base);
+        let url = format!("{}{path}", self.process.base);
         let agent = agent();
         let result = match method {
             "GET" => agent.get(&url).header("Accept", MEDIA_TYPE).call(),
@@ -182,12 +178,12 @@ impl Registry {
 
     /// Stops with SIGTERM and returns whether it exited cleanly within 20 s.
     fn terminate(mut self) -> bool {
-        let pid = self.child.id().to_string();
+        let pid = self.process.child().id().to_string();
         let sent = Command::new("kill").args(["-TERM", &pid]).status();
         assert!(sent.is_ok_and(|s| s.success()), "kill -TERM works");
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
+            if let Ok(Some(status)) = self.process.child().try_wait() {
                 return status.success();
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -196,16 +192,8 @@ impl Registry {
     }
 
     /// SIGKILL: no chance to flush or finish anything.
-    fn kill_9(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    fn kill_9(self) {
+        self.process.kill_9();
     }
 }
 
@@ -955,7 +943,7 @@ fn kill_9_during_a_burst_loses_no_acknowledged_registration() {
     registry
         .put("/config", &json!({"compatibility": "NONE"}))
         .ok();
-    let base = registry.base.clone();
+    let base = registry.process.base.clone();
     let acknowledged: Arc<Mutex<Vec<(String, String, i64)>>> = Arc::default();
     let mut writers = Vec::new();
     for writer in 0..4 {
@@ -1046,7 +1034,7 @@ fn the_typed_client_speaks_to_the_registry() {
 
     let (_dir, db) = temp_db();
     let registry = Registry::start(&db);
-    let client = Client::new(&registry.base);
+    let client = Client::new(&registry.process.base);
     let v1 = order(&[id_field()]).to_string();
     let id = client
         .register("orders/value", &SchemaRequest::avro(v1.clone()))

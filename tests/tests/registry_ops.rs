@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -11,19 +11,6 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
-
-/// A running registry, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[derive(Debug)]
 struct Reply {
@@ -142,8 +129,7 @@ fn sample(text: &str, series: &str) -> Option<f64> {
 #[test]
 fn metrics_count_requests_by_route_template_and_time_store_calls() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let (child, base) = contrail_e2e::start_registry(&dir.path().join("r.db"), &[]);
-    let server = Server { child, base };
+    let server = contrail_e2e::start_registry(&dir.path().join("r.db"), &[]);
     let base = server.base.as_str();
 
     call(
@@ -344,9 +330,7 @@ fn auth_enforces_credentials_and_roles() {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = write_auth_config(dir.path());
     let config = config.to_str().expect("a UTF-8 path");
-    let (child, base) =
-        contrail_e2e::start_registry(&dir.path().join("r.db"), &["--auth-config", config]);
-    let server = Server { child, base };
+    let server = contrail_e2e::start_registry(&dir.path().join("r.db"), &["--auth-config", config]);
     let base = server.base.as_str();
     let reader = Creds::Basic("reader", READER_PASSWORD);
     let writer = Creds::Basic("writer", WRITER_PASSWORD);
@@ -558,11 +542,10 @@ fn public_metrics_opens_only_the_metrics() {
         "public-metrics: true\ntokens:\n  - {name: ci, role: read-write, token-file: t.token}\n",
     )
     .expect("auth config");
-    let (child, base) = contrail_e2e::start_registry(
+    let server = contrail_e2e::start_registry(
         &dir.path().join("r.db"),
         &["--auth-config", config.to_str().expect("UTF-8")],
     );
-    let server = Server { child, base };
     call(&server.base, "GET", "/metrics", Creds::None, None).assert_status(200);
     call(&server.base, "GET", "/subjects", Creds::None, None).assert_error(401, 40101);
     call(
@@ -767,11 +750,10 @@ fn push_pull_and_check_send_credentials_from_the_environment_or_the_url() {
         "users:\n  - {name: writer, role: read-write, password-file: writer.password}\ntokens:\n  - {name: ci, role: read-write, token-file: t.token}\n",
     )
     .expect("auth config");
-    let (child, base) = contrail_e2e::start_registry(
+    let server = contrail_e2e::start_registry(
         &dir.path().join("r.db"),
         &["--auth-config", config.to_str().expect("UTF-8")],
     );
-    let server = Server { child, base };
     let shop = contrail_e2e::repo_root().join("examples/shop");
     let push = |url: &str, env: &[(&str, &str)]| {
         let mut command = contrail_e2e::contrail();

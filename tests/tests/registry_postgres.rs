@@ -3,40 +3,14 @@
 //! registry processes sharing one database as replicas behind a load balancer would.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::Child;
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
+use contrail_e2e::RegistryProcess;
 use contrail_e2e::postgres::PostgresServer;
 use serde_json::{Value, json};
 
 const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
-
-/// A running registry, killed when dropped.
-struct Registry {
-    child: Child,
-    base: String,
-}
-
-impl Registry {
-    fn start(store_url: &str) -> Registry {
-        let (child, base) = contrail_e2e::start_registry_at(store_url, &[]);
-        Registry { child, base }
-    }
-
-    fn kill_9(mut self) {
-        // Child::kill is SIGKILL on Unix: no shutdown code runs.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -83,7 +57,7 @@ fn avro(schema: &Value) -> Value {
 #[test]
 fn register_look_up_and_delete_on_postgres() {
     let url = PostgresServer::shared().fresh_url("e2e_basics");
-    let registry = Registry::start(&url);
+    let registry = contrail_e2e::start_registry_at(&url, &[]);
     let agent = agent();
     let base = &registry.base;
     let v1 =
@@ -212,7 +186,7 @@ fn register_look_up_and_delete_on_postgres() {
     // The cluster id survives a restart.
     let cluster = ok(&agent, "GET", &format!("{base}/v1/metadata/id"), None);
     drop(registry);
-    let registry = Registry::start(&url);
+    let registry = contrail_e2e::start_registry_at(&url, &[]);
     assert_eq!(
         ok(
             &agent,
@@ -227,7 +201,7 @@ fn register_look_up_and_delete_on_postgres() {
 #[test]
 fn kill_9_during_a_burst_loses_no_acknowledged_registration_on_postgres() {
     let url = PostgresServer::shared().fresh_url("e2e_kill");
-    let registry = Registry::start(&url);
+    let registry = contrail_e2e::start_registry_at(&url, &[]);
     ok(
         &agent(),
         "PUT",
@@ -300,7 +274,7 @@ fn kill_9_during_a_burst_loses_no_acknowledged_registration_on_postgres() {
         acknowledged.len()
     );
 
-    let registry = Registry::start(&url);
+    let registry = contrail_e2e::start_registry_at(&url, &[]);
     let agent = agent();
     for (subject, schema, id) in &acknowledged {
         let found = ok(
@@ -348,10 +322,10 @@ fn two_registry_processes_share_one_database() {
     let starting: Vec<_> = (0..2)
         .map(|_| {
             let url = url.clone();
-            std::thread::spawn(move || Registry::start(&url))
+            std::thread::spawn(move || contrail_e2e::start_registry_at(&url, &[]))
         })
         .collect();
-    let registries: Vec<Registry> = starting
+    let registries: Vec<RegistryProcess> = starting
         .into_iter()
         .map(|t| t.join().expect("a registry starts"))
         .collect();

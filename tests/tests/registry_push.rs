@@ -2,33 +2,32 @@
 //! the real registry binary on an ephemeral port with SQLite in a temporary directory.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Output};
+use std::process::Output;
 
-use contrail_e2e::{contrail, repo_root};
+use contrail_e2e::{RegistryProcess, contrail, repo_root};
 use contrail_registry::client::Client;
 use contrail_registry::model::{Reference, ResolvedReference, SchemaType, VersionSelector};
 use serde_json::Value;
 
 /// A running registry, killed when dropped.
 struct Registry {
-    child: Child,
-    base: String,
+    process: RegistryProcess,
     _dir: tempfile::TempDir,
 }
 
 impl Registry {
     fn start() -> Registry {
         let dir = tempfile::tempdir().expect("tempdir");
-        let (child, base) = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
-        Registry {
-            child,
-            base,
-            _dir: dir,
-        }
+        let process = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+        Registry { process, _dir: dir }
+    }
+
+    fn base(&self) -> &str {
+        &self.process.base
     }
 
     fn client(&self) -> Client {
-        Client::new(&self.base)
+        Client::new(self.base())
     }
 
     /// Every subject with its live versions.
@@ -43,13 +42,6 @@ impl Registry {
                 (s, versions)
             })
             .collect()
-    }
-}
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -74,7 +66,7 @@ fn push(catalog: &Path, registry: &Registry, extra: &[&str]) -> Output {
     contrail()
         .args(["registry", "push"])
         .arg(catalog)
-        .args(["--registry", &registry.base, "--format", "json"])
+        .args(["--registry", registry.base(), "--format", "json"])
         .args(extra)
         .output()
         .expect("runs")
@@ -166,7 +158,7 @@ fn push_registers_every_event_schema_with_its_references() {
     let human = contrail()
         .args(["registry", "push"])
         .arg(shop())
-        .args(["--registry", &registry2.base])
+        .args(["--registry", registry2.base()])
         .output()
         .expect("runs");
     let text = String::from_utf8_lossy(&human.stdout);
@@ -266,7 +258,7 @@ fn a_breaking_change_is_reported_and_not_registered() {
     let human = contrail()
         .args(["registry", "push"])
         .arg(&catalog)
-        .args(["--registry", &registry.base])
+        .args(["--registry", registry.base()])
         .output()
         .expect("runs");
     let text = String::from_utf8_lossy(&human.stdout);
@@ -310,7 +302,7 @@ fn push_uses_the_catalogs_registry_url() {
     let text = std::fs::read_to_string(&config).expect("config");
     std::fs::write(
         &config,
-        text.replace("http://localhost:8081", &registry.base),
+        text.replace("http://localhost:8081", registry.base()),
     )
     .expect("write");
     let output = contrail()
@@ -355,7 +347,7 @@ fn pull_writes_one_file_per_subject_equal_to_what_was_pushed() {
     let dir = out.path().join("pulled");
     let pull = |extra: &[&str]| {
         contrail()
-            .args(["registry", "pull", "--registry", &registry.base, "--out"])
+            .args(["registry", "pull", "--registry", registry.base(), "--out"])
             .arg(&dir)
             .args(extra)
             .output()
@@ -446,7 +438,7 @@ fn pull_writes_one_file_per_subject_equal_to_what_was_pushed() {
             "registry",
             "pull",
             "--registry",
-            &registry.base,
+            registry.base(),
             "--subject",
             "com.",
             "--out",

@@ -4,7 +4,7 @@
 //! be a 5xx, and every answer must have a documented status, media type and body shape.
 
 use std::path::PathBuf;
-use std::process::{Child, Command};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -14,16 +14,6 @@ const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 /// Generated requests per operation and phase: enough to reach every documented status of
 /// every operation, few enough for well under a minute on two cores.
 const MAX_EXAMPLES: &str = "25";
-
-/// A running registry, killed when dropped (also when an assertion fails).
-struct Registry(Child);
-
-impl Drop for Registry {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The Python of scripts/test.sh's virtualenv, which has schemathesis.
 fn python() -> PathBuf {
@@ -168,8 +158,8 @@ fn operation_count(base: &str) -> usize {
 fn the_api_answers_as_its_openapi_document_says() {
     let python = python();
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let (child, base) = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
-    let _registry = Registry(child);
+    let registry = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+    let base = registry.base.clone();
     seed(&base);
     let operations = operation_count(&base);
 
@@ -224,8 +214,8 @@ fn the_api_answers_as_its_openapi_document_says() {
 #[test]
 fn bare_schema_texts_have_the_media_type_the_document_gives() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let (child, base) = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
-    let _registry = Registry(child);
+    let registry = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+    let base = registry.base.clone();
     seed(&base);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(30)))
