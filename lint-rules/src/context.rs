@@ -301,6 +301,16 @@ impl<'a> Context<'a> {
         out
     }
 
+    /// [`Context::payload_schemas`] written in `format`, for rules about one schema language.
+    pub fn payload_schemas_in(
+        &self,
+        format: SchemaFormat,
+    ) -> impl Iterator<Item = PayloadSchema<'a>> + use<'a> {
+        self.payload_schemas()
+            .into_iter()
+            .filter(move |payload| payload.schema.format == format)
+    }
+
     /// Where a pointer relative to a payload schema's root is written, with the pointer
     /// inside its document.
     pub fn at(&self, payload: &PayloadSchema<'_>, relative: &str) -> (Location, String) {

@@ -47,10 +47,7 @@ impl Rule for EnumHasDefault {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Findings) {
-        for payload in ctx.payload_schemas() {
-            if payload.schema.format != SchemaFormat::Avro {
-                continue;
-            }
+        for payload in ctx.payload_schemas_in(SchemaFormat::Avro) {
             let mut found = Vec::new();
             walk(payload.json, "", &mut |node, pointer| {
                 if small_get(node, "type").and_then(Value::as_str) == Some("enum")

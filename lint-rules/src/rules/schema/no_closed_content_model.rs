@@ -50,10 +50,7 @@ impl Rule for NoClosedContentModel {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Findings) {
-        for payload in ctx.payload_schemas() {
-            if payload.schema.format != SchemaFormat::JsonSchema {
-                continue;
-            }
+        for payload in ctx.payload_schemas_in(SchemaFormat::JsonSchema) {
             let mut found = Vec::new();
             walk(payload.json, "", &mut |node, pointer| {
                 if in_data(pointer) {

@@ -54,10 +54,7 @@ impl Rule for UnionNullFirstWithDefault {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Findings) {
-        for payload in ctx.payload_schemas() {
-            if payload.schema.format != SchemaFormat::Avro {
-                continue;
-            }
+        for payload in ctx.payload_schemas_in(SchemaFormat::Avro) {
             let mut found = Vec::new();
             avro_record_fields(payload.json, &mut |field, pointer| {
                 let Some(branches) = small_get(field, "type").and_then(Value::as_array) else {
