@@ -99,12 +99,8 @@ pub fn render(
         summary: Summary::of(diagnostics),
         extra: context.extra.and_then(Value::as_object),
     };
-    // serde_json writes many small pieces; unbuffered, each line of a large report would be
-    // its own write system call.
-    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, out);
-    serde_json::to_writer_pretty(&mut buffered, &report)?;
-    writeln!(buffered)?;
-    buffered.flush()
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
 }
 
 /// One diagnostic as JSON, for commands that embed findings in their own output.

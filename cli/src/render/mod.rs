@@ -48,13 +48,17 @@ pub fn render(
     sources: &Sources,
     context: ReportContext<'_>,
 ) -> std::io::Result<()> {
+    // Renderers write many small pieces; unbuffered, each line of a large report would be its
+    // own write system call (stdout is line-buffered).
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
     match format {
-        Format::Human => human::render(out, diagnostics, sources, context),
-        Format::Json => json::render(out, diagnostics, context),
-        Format::Sarif => sarif::render(out, diagnostics),
-        Format::Junit => junit::render(out, diagnostics, context),
-        Format::Github => github::render(out, diagnostics),
-    }
+        Format::Human => human::render(&mut out, diagnostics, sources, context),
+        Format::Json => json::render(&mut out, diagnostics, context),
+        Format::Sarif => sarif::render(&mut out, diagnostics),
+        Format::Junit => junit::render(&mut out, diagnostics, context),
+        Format::Github => github::render(&mut out, diagnostics),
+    }?;
+    out.flush()
 }
 
 /// The path of a finding's file as users should see it: relative, with `/` separators.
