@@ -558,5 +558,35 @@ mod tests {
                 prop_assert!(taken, "the JSON reader gave up on {:?}", text);
             }
         }
+
+        /// Near-JSON: a valid document with one character inserted somewhere. Whatever the
+        /// JSON reader still takes must read as the YAML reader reads it; nothing may panic.
+        #[test]
+        fn near_json_is_read_the_same_or_left_to_the_yaml_reader(
+            text in json_text(),
+            at in any::<prop::sample::Index>(),
+            inserted in prop::sample::select(vec![
+                '"', '\\', ',', ':', '{', '}', '[', ']', ' ', '\t', '\n', '\r', '#', '&', '*',
+                '!', '-', '0', 'e', 'x', '\'', '\u{85}', '\u{feff}', 'é',
+            ]),
+        ) {
+            let boundaries: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let split = boundaries[at.index(boundaries.len())];
+            let mut mutated = text.clone();
+            mutated.insert(split, inserted);
+            same_as_yaml(&mutated);
+        }
+
+        /// Arbitrary text that opens like JSON.
+        #[test]
+        fn arbitrary_text_is_read_the_same_or_left_to_the_yaml_reader(
+            text in "[\\[{][ -~\t\n\r\u{80}-\u{3000}]{0,40}",
+        ) {
+            same_as_yaml(&text);
+        }
     }
 }
