@@ -4,12 +4,123 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use contrail_contracts::{Diagnostic, Location, Severity};
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use super::display_path;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const DOCS: &str = "https://github.com/contrail-dev/contrail/blob/main/docs";
+
+// The document is serialized straight from these borrowing structs; their fields are in the
+// order they are written.
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    information_uri: &'static str,
+    version: &'static str,
+    rules: Vec<Rule<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule<'a> {
+    id: &'a str,
+    name: &'a str,
+    short_description: Text<'a>,
+    help_uri: String,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> Text<'a> {
+    fn new(text: impl Into<std::borrow::Cow<'a, str>>) -> Text<'a> {
+        Text { text: text.into() }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locations: Option<[SarifLocation<'a>; 1]>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation<'a> {
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    start_column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Properties<'a> {
+    json_pointer: &'a str,
+}
 
 pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
     // Rules: every code that appears, in code order, so `ruleIndex` is stable.
@@ -19,69 +130,71 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Resul
         .enumerate()
         .map(|(i, code)| (*code, i))
         .collect();
-    let rules_json: Vec<Value> = rules
+    let rules = rules
         .values()
-        .map(|d| {
-            json!({
-                "id": d.code.code,
-                "name": d.code.name,
-                "shortDescription": { "text": d.code.summary },
-                "helpUri": help_uri(d),
-                "defaultConfiguration": { "level": level(d.code.default_severity) },
-            })
+        .map(|d| Rule {
+            id: d.code.code,
+            name: d.code.name,
+            short_description: Text::new(d.code.summary),
+            help_uri: help_uri(d),
+            default_configuration: Configuration {
+                level: level(d.code.default_severity),
+            },
         })
         .collect();
-    let results: Vec<Value> = diagnostics
+    let results = diagnostics
         .iter()
         .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(help) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(help);
-            }
-            let mut result = json!({
-                "ruleId": d.code.code,
-                "ruleIndex": rule_index[d.code.code],
-                "level": level(d.severity),
-                "message": { "text": text },
-            });
-            if let Some(location) = &d.location {
-                result["locations"] = json!([physical(location)]);
-            }
-            if !d.related.is_empty() {
-                result["relatedLocations"] = d
+            let text = match &d.help {
+                Some(help) => Text::new(format!("{}\nhelp: {help}", d.message)),
+                None => Text::new(d.message.as_str()),
+            };
+            SarifResult {
+                rule_id: d.code.code,
+                rule_index: rule_index[d.code.code],
+                level: level(d.severity),
+                message: text,
+                locations: d.location.as_ref().map(|l| {
+                    [SarifLocation {
+                        physical_location: physical(l),
+                        id: None,
+                        message: None,
+                    }]
+                }),
+                related_locations: d
                     .related
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| {
-                        let mut l = physical(&r.location);
-                        l["id"] = json!(i);
-                        l["message"] = json!({ "text": r.message });
-                        l
+                    .map(|(i, r)| SarifLocation {
+                        physical_location: physical(&r.location),
+                        id: Some(i),
+                        message: Some(Text::new(r.message.as_str())),
                     })
-                    .collect();
+                    .collect(),
+                properties: d
+                    .pointer
+                    .as_deref()
+                    .map(|json_pointer| Properties { json_pointer }),
             }
-            if let Some(pointer) = &d.pointer {
-                result["properties"] = json!({ "jsonPointer": pointer });
-            }
-            result
         })
         .collect();
-    let document = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "contrail",
-                "informationUri": DOCS,
-                "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules_json,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "contrail",
+                    information_uri: DOCS,
+                    version: env!("CARGO_PKG_VERSION"),
+                    rules,
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results,
         }],
-    });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
 
@@ -103,18 +216,22 @@ fn help_uri(d: &Diagnostic) -> String {
     }
 }
 
-fn physical(location: &Location) -> Value {
-    json!({
-        "physicalLocation": {
-            "artifactLocation": { "uri": artifact_uri(&location.file) },
-            "region": {
-                "startLine": location.start.line,
-                "startColumn": location.start.column,
-                "endLine": location.end.line.max(location.start.line),
-                "endColumn": if location.end > location.start { location.end.column } else { location.start.column + 1 },
+fn physical(location: &Location) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: artifact_uri(&location.file),
+        },
+        region: Region {
+            start_line: location.start.line,
+            start_column: location.start.column,
+            end_line: location.end.line.max(location.start.line),
+            end_column: if location.end > location.start {
+                location.end.column
+            } else {
+                location.start.column + 1
             },
-        }
-    })
+        },
+    }
 }
 
 /// The file as a URI reference, as SARIF requires: relative paths stay relative (code scanning
