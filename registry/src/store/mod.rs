@@ -344,16 +344,62 @@ pub fn repeated_registration(
     if let Some(requested) = requested_id
         && requested != existing.id
     {
-        return Err(Refusal::IdConflict(format!(
-            "Schema already registered with id {} instead of input id {requested}",
-            existing.id
-        ))
-        .into());
+        return Err(registered_with_another_id(existing.id, requested));
     }
     Ok(Registered {
         id: existing.id,
         version: existing.version,
         created: false,
+    })
+}
+
+fn registered_with_another_id(id: i64, requested: i64) -> Error {
+    Refusal::IdConflict(format!(
+        "Schema already registered with id {id} instead of input id {requested}"
+    ))
+    .into()
+}
+
+/// Whether a stored schema is the one a registration sends (type, canonical text, references).
+pub fn same_schema(stored: &StoredSchema, schema: &NewSchema) -> bool {
+    stored.schema_type == schema.schema_type
+        && stored.schema == schema.canonical
+        && stored.references == schema.references
+}
+
+/// Where a new version's schema id comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaIdChoice {
+    /// The schema is already stored under this id.
+    Stored(i64),
+    /// The schema is stored now, under the requested id or (`None`) the next free one.
+    Insert(Option<i64>),
+}
+
+/// The schema id a new version gets. `existing_id` is the id the same schema already has in
+/// the registry (under any subject). For an import asking for `requested`, `at_requested`
+/// says what that id holds: the same schema (`Some(true)`), another (`Some(false)`, refused as
+/// Confluent refuses it), or nothing (`None`). Backends call it inside their registration
+/// transactions.
+pub fn schema_id_to_register(
+    requested: Option<i64>,
+    at_requested: Option<bool>,
+    existing_id: Option<i64>,
+) -> Result<SchemaIdChoice> {
+    Ok(match (requested, at_requested, existing_id) {
+        (Some(requested), Some(true), _) => SchemaIdChoice::Stored(requested),
+        (Some(requested), Some(false), _) => {
+            return Err(Refusal::IdConflict(format!(
+                "Overwrite new schema with id {requested} is not permitted: the id belongs to another schema"
+            ))
+            .into());
+        }
+        (Some(requested), None, Some(other)) => {
+            return Err(registered_with_another_id(other, requested));
+        }
+        (Some(requested), None, None) => SchemaIdChoice::Insert(Some(requested)),
+        (None, _, Some(id)) => SchemaIdChoice::Stored(id),
+        (None, _, None) => SchemaIdChoice::Insert(None),
     })
 }
 

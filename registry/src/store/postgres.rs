@@ -45,9 +45,9 @@ use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, Store, redact,
-    repeated_registration, resolve_references_with, version_to_delete, version_to_register,
-    versions_to_compare,
+    Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, SchemaIdChoice,
+    Store, redact, repeated_registration, resolve_references_with, same_schema,
+    schema_id_to_register, version_to_delete, version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -585,12 +585,6 @@ async fn insert_schema<C: GenericClient>(
     Ok(id)
 }
 
-fn same_schema(stored: &StoredSchema, schema: &NewSchema) -> bool {
-    stored.schema_type == schema.schema_type
-        && stored.schema == schema.canonical
-        && stored.references == schema.references
-}
-
 /// PostgreSQL text cannot hold NUL characters; such a schema is refused rather than failing
 /// in the database.
 fn check_storable(schema: &NewSchema) -> Result<()> {
@@ -680,29 +674,15 @@ async fn register(
         return repeated_registration(existing, request.id);
     }
 
-    let id = match request.id {
-        Some(requested) => match schema_by_id(&tx, requested).await? {
-            Some(stored) if same_schema(&stored, &request.schema) => requested,
-            Some(_) => {
-                return Err(Refusal::IdConflict(format!(
-                    "Overwrite new schema with id {requested} is not permitted: the id belongs to another schema"
-                ))
-                .into());
-            }
-            None => {
-                if let Some(other) = existing_id {
-                    return Err(Refusal::IdConflict(format!(
-                        "Schema already registered with id {other} instead of input id {requested}"
-                    ))
-                    .into());
-                }
-                insert_schema(&tx, &request.schema, Some(requested)).await?
-            }
-        },
-        None => match existing_id {
-            Some(id) => id,
-            None => insert_schema(&tx, &request.schema, None).await?,
-        },
+    let at_requested = match request.id {
+        Some(requested) => schema_by_id(&tx, requested)
+            .await?
+            .map(|stored| same_schema(&stored, &request.schema)),
+        None => None,
+    };
+    let id = match schema_id_to_register(request.id, at_requested, existing_id)? {
+        SchemaIdChoice::Stored(id) => id,
+        SchemaIdChoice::Insert(id) => insert_schema(&tx, &request.schema, id).await?,
     };
 
     let version = version_to_register(subject, &all_versions, request.version, mode)?;

@@ -20,9 +20,9 @@ use contrail_contracts::model::Keyword;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::{
-    Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, Store,
-    repeated_registration, resolve_references_with, version_to_delete, version_to_register,
-    versions_to_compare,
+    Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, SchemaIdChoice,
+    Store, repeated_registration, resolve_references_with, same_schema, schema_id_to_register,
+    version_to_delete, version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -453,12 +453,6 @@ fn insert_schema(connection: &Connection, schema: &NewSchema, id: Option<i64>) -
     Ok(id)
 }
 
-fn same_schema(stored: &StoredSchema, schema: &NewSchema) -> bool {
-    stored.schema_type == schema.schema_type
-        && stored.schema == schema.canonical
-        && stored.references == schema.references
-}
-
 fn register(
     connection: &mut Connection,
     request: RegisterRequest,
@@ -522,29 +516,15 @@ fn register(
         return repeated_registration(existing, request.id);
     }
 
-    let id = match request.id {
-        Some(requested) => match schema_by_id(&tx, requested)? {
-            Some(stored) if same_schema(&stored, &request.schema) => requested,
-            Some(_) => {
-                return Err(Refusal::IdConflict(format!(
-                    "Overwrite new schema with id {requested} is not permitted: the id belongs to another schema"
-                ))
-                .into());
-            }
-            None => {
-                if let Some(other) = existing_id {
-                    return Err(Refusal::IdConflict(format!(
-                        "Schema already registered with id {other} instead of input id {requested}"
-                    ))
-                    .into());
-                }
-                insert_schema(&tx, &request.schema, Some(requested))?
-            }
-        },
-        None => match existing_id {
-            Some(id) => id,
-            None => insert_schema(&tx, &request.schema, None)?,
-        },
+    let at_requested = match request.id {
+        Some(requested) => {
+            schema_by_id(&tx, requested)?.map(|stored| same_schema(&stored, &request.schema))
+        }
+        None => None,
+    };
+    let id = match schema_id_to_register(request.id, at_requested, existing_id)? {
+        SchemaIdChoice::Stored(id) => id,
+        SchemaIdChoice::Insert(id) => insert_schema(&tx, &request.schema, id)?,
     };
 
     let version = version_to_register(subject, &all_versions, request.version, mode)?;

@@ -709,3 +709,38 @@ fn query_files_split_into_named_statements() {
     assert_eq!(queries.get("two").expect("named"), "SELECT\n  2");
     assert!(matches!(queries.get("three"), Err(Error::Store(_))));
 }
+
+#[test]
+fn schema_ids_for_registrations_and_imports() {
+    use SchemaIdChoice::{Insert, Stored};
+    let refused = |result: Result<SchemaIdChoice>| match result {
+        Err(Error::Refused(Refusal::IdConflict(message))) => message,
+        other => panic!("expected an id conflict, got {other:?}"),
+    };
+    // Plain registrations: the schema's id where it is stored, otherwise a new one.
+    assert_eq!(
+        schema_id_to_register(None, None, Some(7)).ok(),
+        Some(Stored(7))
+    );
+    assert_eq!(
+        schema_id_to_register(None, None, None).ok(),
+        Some(Insert(None))
+    );
+    // Imports: the requested id when it holds the same schema or is free.
+    assert_eq!(
+        schema_id_to_register(Some(9), Some(true), Some(9)).ok(),
+        Some(Stored(9))
+    );
+    assert_eq!(
+        schema_id_to_register(Some(9), None, None).ok(),
+        Some(Insert(Some(9)))
+    );
+    assert_eq!(
+        refused(schema_id_to_register(Some(9), Some(false), None)),
+        "Overwrite new schema with id 9 is not permitted: the id belongs to another schema"
+    );
+    assert_eq!(
+        refused(schema_id_to_register(Some(9), None, Some(7))),
+        "Schema already registered with id 7 instead of input id 9"
+    );
+}
