@@ -438,6 +438,35 @@ pub fn version_to_register(
     })
 }
 
+/// Refuses a delete under a read-only `mode` (the one in force for `subject`).
+pub fn refuse_delete_when_read_only(subject: &str, mode: Mode) -> Result<()> {
+    if mode.is_read_only() {
+        return Err(Refusal::NotPermitted(format!(
+            "Subject {subject} is in read-only mode ({mode})"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// Refuses a delete of `version` while the stored schemas `referrers` (their ids) reference
+/// it.
+pub fn refuse_delete_when_referenced(
+    subject: &str,
+    version: i64,
+    referrers: Vec<Referrer>,
+) -> Result<()> {
+    if referrers.is_empty() {
+        return Ok(());
+    }
+    Err(Refusal::Referenced {
+        subject: subject.to_owned(),
+        version,
+        ids: referrers.into_iter().map(|r| r.id).collect(),
+    }
+    .into())
+}
+
 /// The version a delete of `selector` targets among a subject's versions (`all`, oldest
 /// first), or the refusal Confluent gives: no such subject or version, a permanent delete of a
 /// version not soft-deleted first, a soft delete of one already soft-deleted. Backends call it

@@ -46,8 +46,9 @@ use tokio_postgres::{NoTls, Row};
 
 use super::{
     Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, SchemaIdChoice,
-    Store, redact, repeated_registration, resolve_references_with, same_schema,
-    schema_id_to_register, version_to_delete, version_to_register, versions_to_compare,
+    Store, redact, refuse_delete_when_read_only, refuse_delete_when_referenced,
+    repeated_registration, resolve_references_with, same_schema, schema_id_to_register,
+    version_to_delete, version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -480,32 +481,12 @@ async fn get_mode<C: GenericClient>(c: &C, subject: Option<&str>) -> Result<Opti
 /// Refuses a delete when the mode in force is read-only.
 async fn check_delete_mode<C: GenericClient>(c: &C, subject: &str) -> Result<()> {
     let mode = effective_mode(get_mode(c, Some(subject)).await?, get_mode(c, None).await?);
-    if mode.is_read_only() {
-        return Err(Refusal::NotPermitted(format!(
-            "Subject {subject} is in read-only mode ({mode})"
-        ))
-        .into());
-    }
-    Ok(())
+    refuse_delete_when_read_only(subject, mode)
 }
 
 /// Refuses a delete of `version` when a stored schema references it.
 async fn check_not_referenced<C: GenericClient>(c: &C, subject: &str, version: i64) -> Result<()> {
-    let ids: Vec<i64> = referrers(c, subject, version)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    if ids.is_empty() {
-        Ok(())
-    } else {
-        Err(Refusal::Referenced {
-            subject: subject.to_owned(),
-            version,
-            ids,
-        }
-        .into())
-    }
+    refuse_delete_when_referenced(subject, version, referrers(c, subject, version).await?)
 }
 
 /// Removes a version row and its schema when no version uses it any more. The schema row is

@@ -21,8 +21,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavio
 
 use super::{
     Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, SchemaIdChoice,
-    Store, repeated_registration, resolve_references_with, same_schema, schema_id_to_register,
-    version_to_delete, version_to_register, versions_to_compare,
+    Store, refuse_delete_when_read_only, refuse_delete_when_referenced, repeated_registration,
+    resolve_references_with, same_schema, schema_id_to_register, version_to_delete,
+    version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -377,31 +378,12 @@ fn check_delete_mode(connection: &Connection, subject: &str) -> Result<()> {
         get_mode(connection, Some(subject))?,
         get_mode(connection, None)?,
     );
-    if mode.is_read_only() {
-        return Err(Refusal::NotPermitted(format!(
-            "Subject {subject} is in read-only mode ({mode})"
-        ))
-        .into());
-    }
-    Ok(())
+    refuse_delete_when_read_only(subject, mode)
 }
 
 /// Refuses a delete of `version` when a stored schema references it.
 fn check_not_referenced(connection: &Connection, subject: &str, version: i64) -> Result<()> {
-    let ids: Vec<i64> = referrers(connection, subject, version)?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    if ids.is_empty() {
-        Ok(())
-    } else {
-        Err(Refusal::Referenced {
-            subject: subject.to_owned(),
-            version,
-            ids,
-        }
-        .into())
-    }
+    refuse_delete_when_referenced(subject, version, referrers(connection, subject, version)?)
 }
 
 /// Removes a version row and its schema when no version uses it any more.
