@@ -97,22 +97,20 @@ impl Registry {
         }
     }
 
-    /// A registry on a fresh, empty store of `backend` (PostgreSQL: a new database on the
-    /// suite's shared server).
+    /// A registry on a fresh, empty store of `backend`.
     fn on(backend: Backend, extra: &[&str]) -> Registry {
-        let (dir, url) = match backend {
-            Backend::Sqlite => {
-                let (dir, db) = temp_db();
-                (Some(dir), format!("sqlite://{}", db.display()))
-            }
-            Backend::Postgres => (
-                None,
-                contrail_e2e::postgres::PostgresServer::shared().fresh_url("registry_api"),
-            ),
-        };
+        let (dir, url) = fresh_store(backend);
         Registry {
             process: contrail_e2e::start_registry_at(&url, extra),
             _store: dir,
+        }
+    }
+
+    /// A registry on the store at `url`, which the caller keeps (to start another on it).
+    fn at(url: &str) -> Registry {
+        Registry {
+            process: contrail_e2e::start_registry_at(url, &[]),
+            _store: None,
         }
     }
 
@@ -194,6 +192,21 @@ impl Registry {
     /// SIGKILL: no chance to flush or finish anything.
     fn kill_9(self) {
         self.process.kill_9();
+    }
+}
+
+/// The URL of a fresh, empty store of `backend` (PostgreSQL: a new database on the suite's
+/// shared server), with the temporary directory that holds a SQLite one.
+fn fresh_store(backend: Backend) -> (Option<tempfile::TempDir>, String) {
+    match backend {
+        Backend::Sqlite => {
+            let (dir, db) = temp_db();
+            (Some(dir), format!("sqlite://{}", db.display()))
+        }
+        Backend::Postgres => (
+            None,
+            contrail_e2e::postgres::PostgresServer::shared().fresh_url("registry_api"),
+        ),
     }
 }
 
@@ -936,10 +949,9 @@ fn restart_keeps_everything() {
     assert_eq!(registry.get("/v1/metadata/id").ok(), cluster);
 }
 
-#[test]
-fn kill_9_during_a_burst_loses_no_acknowledged_registration() {
-    let (_dir, db) = temp_db();
-    let registry = Registry::start(&db);
+fn kill_9_during_a_burst_loses_no_acknowledged_registration(backend: Backend) {
+    let (_dir, url) = fresh_store(backend);
+    let registry = Registry::at(&url);
     registry
         .put("/config", &json!({"compatibility": "NONE"}))
         .ok();
@@ -1011,7 +1023,7 @@ fn kill_9_during_a_burst_loses_no_acknowledged_registration() {
         acknowledged.len()
     );
 
-    let registry = Registry::start(&db);
+    let registry = Registry::at(&url);
     for (subject, schema, id) in &acknowledged {
         let found = registry
             .post(&format!("/subjects/{subject}"), &json!({"schema": schema}))
@@ -1026,6 +1038,7 @@ fn kill_9_during_a_burst_loses_no_acknowledged_registration() {
     // The registry takes registrations again after the crash.
     registry.register("after-crash", &avro(&json!("string")));
 }
+both_stores!(kill_9_during_a_burst_loses_no_acknowledged_registration);
 
 #[test]
 fn the_typed_client_speaks_to_the_registry() {
