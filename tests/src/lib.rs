@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+pub mod http;
 pub mod postgres;
 
 /// The repository root.

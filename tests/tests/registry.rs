@@ -9,9 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use contrail_e2e::RegistryProcess;
+use contrail_e2e::http::{self, MEDIA_TYPE, Reply};
 use serde_json::{Value, json};
-
-const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 
 /// A running registry, killed when dropped.
 struct Registry {
@@ -44,47 +43,6 @@ macro_rules! both_stores {
     };
 }
 
-/// An HTTP answer.
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    content_type: String,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-
-    /// Asserts a Confluent error: HTTP status, `error_code`, a message, the media type.
-    #[track_caller]
-    fn assert_error(&self, status: u16, code: u64) -> String {
-        assert_eq!(self.status, status, "{}", self.body);
-        let body = self.json();
-        assert_eq!(body["error_code"], json!(code), "{}", self.body);
-        let message = body["message"].as_str().unwrap_or_default().to_owned();
-        assert!(!message.is_empty(), "{}", self.body);
-        assert_eq!(self.content_type, MEDIA_TYPE);
-        message
-    }
-
-    #[track_caller]
-    fn ok(&self) -> Value {
-        assert_eq!(self.status, 200, "{}", self.body);
-        assert_eq!(self.content_type, MEDIA_TYPE);
-        self.json()
-    }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
-}
-
 impl Registry {
     fn start(db: &Path) -> Registry {
         Registry::start_with(db, &[])
@@ -114,41 +72,19 @@ impl Registry {
         }
     }
 
+    /// GET and DELETE ask for the registry's media type; POST and PUT send `content_type`.
     fn request(&self, method: &str, path: &str, content_type: &str, body: &str) -> Reply {
-        let url = format!("{}{path}", self.process.base);
-        let agent = agent();
-        let result = match method {
-            "GET" => agent.get(&url).header("Accept", MEDIA_TYPE).call(),
-            "DELETE" => agent.delete(&url).header("Accept", MEDIA_TYPE).call(),
-            "POST" => agent
-                .post(&url)
-                .header("Content-Type", content_type)
-                .send(body),
-            "PUT" => agent
-                .put(&url)
-                .header("Content-Type", content_type)
-                .send(body),
-            other => panic!("method {other}"),
+        let header = match method {
+            "GET" | "DELETE" => ("Accept", MEDIA_TYPE),
+            _ => ("Content-Type", content_type),
         };
-        let mut response = result.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(64 * 1024 * 1024)
-            .read_to_string()
-            .expect("body");
-        Reply {
-            status,
-            content_type,
+        http::request(
+            method,
+            &format!("{}{path}", self.process.base),
+            &[header],
             body,
-        }
+            Duration::from_secs(30),
+        )
     }
 
     fn get(&self, path: &str) -> Reply {

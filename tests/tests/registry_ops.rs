@@ -8,44 +8,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use base64::Engine;
+use contrail_e2e::http::{self, MEDIA_TYPE, Reply};
 use serde_json::{Value, json};
-
-const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
-
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    content_type: String,
-    www_authenticate: Vec<String>,
-    body: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-
-    #[track_caller]
-    fn assert_status(&self, status: u16) -> &Reply {
-        assert_eq!(self.status, status, "{}", self.body);
-        self
-    }
-
-    /// Asserts a Confluent-shaped error.
-    #[track_caller]
-    fn assert_error(&self, status: u16, code: u64) {
-        assert_eq!(self.status, status, "{}", self.body);
-        assert_eq!(self.json()["error_code"], json!(code), "{}", self.body);
-        assert!(
-            self.json()["message"]
-                .as_str()
-                .is_some_and(|m| !m.is_empty()),
-            "{}",
-            self.body
-        );
-        assert_eq!(self.content_type, MEDIA_TYPE);
-    }
-}
 
 /// Credentials for one request.
 #[derive(Debug, Clone, Copy)]
@@ -55,13 +19,8 @@ enum Creds<'a> {
     Bearer(&'a str),
 }
 
+/// POST and PUT send the registry's media type; GET sends no `Accept`.
 fn call(base: &str, method: &str, path: &str, creds: Creds<'_>, body: Option<&Value>) -> Reply {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into();
-    let url = format!("{base}{path}");
     let authorization = match creds {
         Creds::None => None,
         Creds::Basic(user, password) => Some(format!(
@@ -70,45 +29,20 @@ fn call(base: &str, method: &str, path: &str, creds: Creds<'_>, body: Option<&Va
         )),
         Creds::Bearer(token) => Some(format!("Bearer {token}")),
     };
-    let result = match (method, body) {
-        ("GET", _) => {
-            let mut request = agent.get(&url);
-            if let Some(value) = &authorization {
-                request = request.header("Authorization", value);
-            }
-            request.call()
-        }
-        (method, body) => {
-            let mut request = match method {
-                "POST" => agent.post(&url),
-                "PUT" => agent.put(&url),
-                other => panic!("method {other}"),
-            };
-            if let Some(value) = &authorization {
-                request = request.header("Authorization", value);
-            }
-            request
-                .header("Content-Type", MEDIA_TYPE)
-                .send(body.map(Value::to_string).unwrap_or_default())
-        }
-    };
-    let mut response = result.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-    let header = |name: &str| -> Vec<String> {
-        response
-            .headers()
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(str::to_owned))
-            .collect()
-    };
-    let content_type = header("content-type").concat();
-    let www_authenticate = header("www-authenticate");
-    Reply {
-        status: response.status().as_u16(),
-        content_type,
-        www_authenticate,
-        body: response.body_mut().read_to_string().expect("a text body"),
+    let mut headers = Vec::new();
+    if let Some(value) = &authorization {
+        headers.push(("Authorization", value.as_str()));
     }
+    if method != "GET" {
+        headers.push(("Content-Type", MEDIA_TYPE));
+    }
+    http::request(
+        method,
+        &format!("{base}{path}"),
+        &headers,
+        &body.map(Value::to_string).unwrap_or_default(),
+        Duration::from_secs(60),
+    )
 }
 
 fn string_schema() -> Value {

@@ -7,45 +7,27 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
 use contrail_e2e::RegistryProcess;
+use contrail_e2e::http::{self, MEDIA_TYPE};
 use contrail_e2e::postgres::PostgresServer;
 use serde_json::{Value, json};
 
-const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into()
-}
-
-/// Sends a request; returns the status and the JSON body.
-fn call(agent: &ureq::Agent, method: &str, url: &str, body: Option<&Value>) -> (u16, Value) {
-    let result = match (method, body) {
-        ("GET", _) => agent.get(url).header("Accept", MEDIA_TYPE).call(),
-        ("DELETE", _) => agent.delete(url).header("Accept", MEDIA_TYPE).call(),
-        ("POST", Some(body)) => agent
-            .post(url)
-            .header("Content-Type", MEDIA_TYPE)
-            .send(body.to_string()),
-        ("PUT", Some(body)) => agent
-            .put(url)
-            .header("Content-Type", MEDIA_TYPE)
-            .send(body.to_string()),
-        _ => panic!("unsupported request {method} {url}"),
+/// Sends a request (GET and DELETE ask for the registry's media type, POST and PUT send it);
+/// returns the status and the body as JSON (or as a JSON string when it is not JSON).
+fn call(method: &str, url: &str, body: Option<&Value>) -> (u16, Value) {
+    let header = match method {
+        "GET" | "DELETE" => ("Accept", MEDIA_TYPE),
+        _ => ("Content-Type", MEDIA_TYPE),
     };
-    let mut response = result.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-    let status = response.status().as_u16();
-    let text = response.body_mut().read_to_string().unwrap_or_default();
-    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    (status, value)
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let reply = http::request(method, url, &[header], &body, Duration::from_secs(30));
+    let value = serde_json::from_str(&reply.body).unwrap_or(Value::String(reply.body));
+    (reply.status, value)
 }
 
 /// Like [`call`], asserting 200.
 #[track_caller]
-fn ok(agent: &ureq::Agent, method: &str, url: &str, body: Option<&Value>) -> Value {
-    let (status, value) = call(agent, method, url, body);
+fn ok(method: &str, url: &str, body: Option<&Value>) -> Value {
+    let (status, value) = call(method, url, body);
     assert_eq!(status, 200, "{method} {url}: {value}");
     value
 }
@@ -58,7 +40,6 @@ fn avro(schema: &Value) -> Value {
 fn register_look_up_and_delete_on_postgres() {
     let url = PostgresServer::shared().fresh_url("e2e_basics");
     let registry = contrail_e2e::start_registry_at(&url, &[]);
-    let agent = agent();
     let base = &registry.base;
     let v1 =
         json!({"type": "record", "name": "Order", "fields": [{"name": "id", "type": "string"}]});
@@ -67,7 +48,6 @@ fn register_look_up_and_delete_on_postgres() {
         {"name": "note", "type": "string", "default": ""}
     ]});
     let id1 = ok(
-        &agent,
         "POST",
         &format!("{base}/subjects/orders-value/versions"),
         Some(&avro(&v1)),
@@ -77,7 +57,6 @@ fn register_look_up_and_delete_on_postgres() {
     // Repeats and the same schema under another subject share the id.
     for subject in ["orders-value", "copy-value"] {
         let again = ok(
-            &agent,
             "POST",
             &format!("{base}/subjects/{subject}/versions"),
             Some(&avro(&v1)),
@@ -85,7 +64,6 @@ fn register_look_up_and_delete_on_postgres() {
         assert_eq!(again["id"], json!(id1));
     }
     let id2 = ok(
-        &agent,
         "POST",
         &format!("{base}/subjects/orders-value/versions"),
         Some(&avro(&v2)),
@@ -94,7 +72,6 @@ fn register_look_up_and_delete_on_postgres() {
         .expect("an id");
     assert!(id2 > id1);
     let found = ok(
-        &agent,
         "POST",
         &format!("{base}/subjects/orders-value"),
         Some(&avro(&v1)),
@@ -103,18 +80,17 @@ fn register_look_up_and_delete_on_postgres() {
         (found["id"].as_i64(), found["version"].as_i64()),
         (Some(id1), Some(1))
     );
-    let stored = ok(&agent, "GET", &format!("{base}/schemas/ids/{id2}"), None);
+    let stored = ok("GET", &format!("{base}/schemas/ids/{id2}"), None);
     assert_eq!(
         serde_json::from_str::<Value>(stored["schema"].as_str().unwrap_or_default()).ok(),
         Some(v2)
     );
     assert_eq!(
-        ok(&agent, "GET", &format!("{base}/subjects"), None),
+        ok("GET", &format!("{base}/subjects"), None),
         json!(["copy-value", "orders-value"])
     );
     assert_eq!(
         ok(
-            &agent,
             "GET",
             &format!("{base}/subjects/orders-value/versions"),
             None
@@ -125,7 +101,6 @@ fn register_look_up_and_delete_on_postgres() {
     let breaking =
         json!({"type": "record", "name": "Order", "fields": [{"name": "id", "type": "int"}]});
     let (status, body) = call(
-        &agent,
         "POST",
         &format!("{base}/subjects/orders-value/versions"),
         Some(&avro(&breaking)),
@@ -137,37 +112,25 @@ fn register_look_up_and_delete_on_postgres() {
     );
     // Soft delete, then permanent delete; the id is gone only once nothing uses it.
     assert_eq!(
-        ok(
-            &agent,
-            "DELETE",
-            &format!("{base}/subjects/copy-value"),
-            None
-        ),
+        ok("DELETE", &format!("{base}/subjects/copy-value"), None),
         json!([1])
     );
     assert_eq!(
         ok(
-            &agent,
             "DELETE",
             &format!("{base}/subjects/copy-value?permanent=true"),
             None
         ),
         json!([1])
     );
-    ok(&agent, "GET", &format!("{base}/schemas/ids/{id1}"), None);
+    ok("GET", &format!("{base}/schemas/ids/{id1}"), None);
+    ok("DELETE", &format!("{base}/subjects/orders-value"), None);
     ok(
-        &agent,
-        "DELETE",
-        &format!("{base}/subjects/orders-value"),
-        None,
-    );
-    ok(
-        &agent,
         "DELETE",
         &format!("{base}/subjects/orders-value?permanent=true"),
         None,
     );
-    let (status, body) = call(&agent, "GET", &format!("{base}/schemas/ids/{id1}"), None);
+    let (status, body) = call("GET", &format!("{base}/schemas/ids/{id1}"), None);
     assert_eq!(
         (status, body["error_code"].as_i64()),
         (404, Some(40403)),
@@ -175,7 +138,6 @@ fn register_look_up_and_delete_on_postgres() {
     );
     // Ids are never handed out again.
     let id3 = ok(
-        &agent,
         "POST",
         &format!("{base}/subjects/orders-value/versions"),
         Some(&avro(&v1)),
@@ -184,16 +146,11 @@ fn register_look_up_and_delete_on_postgres() {
         .expect("an id");
     assert!(id3 > id2, "{id3} after {id2}");
     // The cluster id survives a restart.
-    let cluster = ok(&agent, "GET", &format!("{base}/v1/metadata/id"), None);
+    let cluster = ok("GET", &format!("{base}/v1/metadata/id"), None);
     drop(registry);
     let registry = contrail_e2e::start_registry_at(&url, &[]);
     assert_eq!(
-        ok(
-            &agent,
-            "GET",
-            &format!("{}/v1/metadata/id", registry.base),
-            None
-        ),
+        ok("GET", &format!("{}/v1/metadata/id", registry.base), None),
         cluster
     );
 }
@@ -234,16 +191,14 @@ fn two_registry_processes_share_one_database() {
         .map(|t| t.join().expect("a registry starts"))
         .collect();
     let bases: Vec<String> = registries.iter().map(|r| r.base.clone()).collect();
-    let agent = agent();
     ok(
-        &agent,
         "PUT",
         &format!("{}/config", bases[0]),
         Some(&json!({"compatibility": "BACKWARD"})),
     );
     // A configuration written through one process governs the other.
     assert_eq!(
-        ok(&agent, "GET", &format!("{}/config", bases[1]), None)["compatibilityLevel"],
+        ok("GET", &format!("{}/config", bases[1]), None)["compatibilityLevel"],
         json!("BACKWARD")
     );
 
@@ -253,7 +208,6 @@ fn two_registry_processes_share_one_database() {
         // Named per round, so each round's schemas are distinct from every other round's.
         let v1 = json!({"type": "record", "name": format!("C{round}"), "fields": [{"name": "id", "type": "string"}]});
         ok(
-            &agent,
             "POST",
             &format!("{}/subjects/conflict-{round}/versions", bases[round % 2]),
             Some(&avro(&v1)),
@@ -275,14 +229,12 @@ fn two_registry_processes_share_one_database() {
             let mine = bases[thread % 2].clone();
             let other = bases[(thread + 1) % 2].clone();
             std::thread::spawn(move || {
-                let agent = self::agent();
                 for round in 0..ROUNDS {
                     barrier.wait();
                     let shared =
                         json!({"type": "fixed", "name": format!("Shared{round}"), "size": 8});
                     let subject = format!("same-{round}-{thread}");
                     let id = ok(
-                        &agent,
                         "POST",
                         &format!("{mine}/subjects/{subject}/versions"),
                         Some(&avro(&shared)),
@@ -290,14 +242,9 @@ fn two_registry_processes_share_one_database() {
                         .as_i64()
                         .expect("an id");
                     // Visible through the other process at once, by id and by subject.
-                    ok(&agent, "GET", &format!("{other}/schemas/ids/{id}"), None);
+                    ok("GET", &format!("{other}/schemas/ids/{id}"), None);
                     assert_eq!(
-                        ok(
-                            &agent,
-                            "GET",
-                            &format!("{other}/subjects/{subject}/versions"),
-                            None
-                        ),
+                        ok("GET", &format!("{other}/subjects/{subject}/versions"), None),
                         json!([1])
                     );
                     shared_ids
@@ -309,7 +256,6 @@ fn two_registry_processes_share_one_database() {
 
                     let kind = KINDS[(thread + round) % KINDS.len()];
                     let (status, body) = call(
-                        &agent,
                         "POST",
                         &format!("{mine}/subjects/conflict-{round}/versions"),
                         Some(&avro(&candidate(round, kind))),
@@ -318,7 +264,6 @@ fn two_registry_processes_share_one_database() {
                         200 => {
                             let id = body["id"].as_i64().expect("an id");
                             let found = ok(
-                                &agent,
                                 "POST",
                                 &format!("{other}/subjects/conflict-{round}"),
                                 Some(&avro(&candidate(round, kind))),
@@ -361,7 +306,6 @@ fn two_registry_processes_share_one_database() {
             .collect();
         assert_eq!(winners.len(), 1, "round {round}: {winners:?}");
         let versions = ok(
-            &agent,
             "GET",
             &format!("{}/subjects/conflict-{round}/versions", bases[round % 2]),
             None,
@@ -389,21 +333,14 @@ fn two_registry_processes_share_one_database() {
     let highest = *every_id.keys().next_back().expect("ids");
     for thread in 0..THREADS {
         let subject = format!("same-{}-{thread}", ROUNDS - 1);
+        ok("DELETE", &format!("{}/subjects/{subject}", bases[0]), None);
         ok(
-            &agent,
-            "DELETE",
-            &format!("{}/subjects/{subject}", bases[0]),
-            None,
-        );
-        ok(
-            &agent,
             "DELETE",
             &format!("{}/subjects/{subject}?permanent=true", bases[0]),
             None,
         );
     }
     let fresh = ok(
-        &agent,
         "POST",
         &format!("{}/subjects/fresh/versions", bases[1]),
         Some(&avro(&json!({"type": "fixed", "name": "Fresh", "size": 3}))),

@@ -7,9 +7,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
+use contrail_e2e::http::{self, MEDIA_TYPE};
 use serde_json::{Value, json};
-
-const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
 
 /// Generated requests per operation and phase: enough to reach every documented status of
 /// every operation, few enough for well under a minute on two cores.
@@ -27,28 +26,15 @@ fn python() -> PathBuf {
     }
 }
 
+/// Seeds the registry: POST and PUT with the registry's media type, DELETE bare.
 fn send(method: &str, url: &str, body: Option<&Value>) -> (u16, String) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
-        .build()
-        .into();
-    let result = match (method, body) {
-        ("POST", Some(body)) => agent
-            .post(url)
-            .header("Content-Type", MEDIA_TYPE)
-            .send(body.to_string()),
-        ("PUT", Some(body)) => agent
-            .put(url)
-            .header("Content-Type", MEDIA_TYPE)
-            .send(body.to_string()),
-        ("DELETE", None) => agent.delete(url).call(),
-        other => panic!("unexpected request {other:?}"),
+    let headers: &[(&str, &str)] = match method {
+        "DELETE" => &[],
+        _ => &[("Content-Type", MEDIA_TYPE)],
     };
-    let mut response = result.unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-    let status = response.status().as_u16();
-    let text = response.body_mut().read_to_string().expect("a text body");
-    (status, text)
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let reply = http::request(method, url, headers, &body, Duration::from_secs(30));
+    (reply.status, reply.body)
 }
 
 const PROTO: &str = "syntax = \"proto3\";\nmessage Order {\n  string id = 1;\n}\n";
