@@ -229,6 +229,30 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// A backend's schema migration: version, name, SQL.
+pub type Migration = (i64, &'static str, &'static str);
+
+/// The migrations of `known` not in `applied`, in order. A database migrated past the newest
+/// migration this build knows was written by a newer contrail and is refused rather than
+/// used.
+pub fn pending_migrations<'m>(
+    known: &'m [Migration],
+    applied: &[i64],
+) -> Result<Vec<&'m Migration>> {
+    if let Some(newest) = applied.iter().max()
+        && let Some((latest_known, _, _)) = known.last()
+        && newest > latest_known
+    {
+        return Err(Error::Store(format!(
+            "the database was migrated to version {newest} by a newer contrail; this one knows up to {latest_known}"
+        )));
+    }
+    Ok(known
+        .iter()
+        .filter(|(version, _, _)| !applied.contains(version))
+        .collect())
+}
+
 /// The named statements of a backend's `queries.sql`: each follows a `-- name: NAME` line and
 /// runs up to the next one.
 #[derive(Debug)]

@@ -45,10 +45,10 @@ use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::{NoTls, Row};
 
 use super::{
-    Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, SchemaIdChoice,
-    Store, redact, refuse_delete_when_read_only, refuse_delete_when_referenced,
-    repeated_registration, resolve_references_with, same_schema, schema_id_to_register,
-    version_to_delete, version_to_register, versions_to_compare,
+    Checker, HistoryEntry, Migration, Queries, RegisterContext, RegisterRequest, Registered,
+    SchemaIdChoice, Store, pending_migrations, redact, refuse_delete_when_read_only,
+    refuse_delete_when_referenced, repeated_registration, resolve_references_with, same_schema,
+    schema_id_to_register, version_to_delete, version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -57,7 +57,7 @@ use crate::model::{
 };
 
 /// The migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
+const MIGRATIONS: &[Migration] = &[(
     1,
     "001-init",
     include_str!("../../sql/postgres/001-init.sql"),
@@ -196,18 +196,7 @@ async fn migrate(client: &mut deadpool_postgres::Client) -> Result<()> {
         .iter()
         .map(|r| get(r, 0))
         .collect::<Result<_>>()?;
-    if let Some(newest) = applied.iter().max()
-        && let Some((known, _, _)) = MIGRATIONS.last()
-        && newest > known
-    {
-        return Err(Error::Store(format!(
-            "the database was migrated to version {newest} by a newer contrail; this one knows up to {known}"
-        )));
-    }
-    for (version, name, text) in MIGRATIONS {
-        if applied.contains(version) {
-            continue;
-        }
+    for (version, name, text) in pending_migrations(MIGRATIONS, &applied)? {
         tx.batch_execute(text)
             .await
             .map_err(|e| Error::Store(format!("migration {name} failed: {}", Error::from(e))))?;

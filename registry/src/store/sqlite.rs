@@ -20,10 +20,10 @@ use contrail_contracts::model::Keyword;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::{
-    Checker, HistoryEntry, Queries, RegisterContext, RegisterRequest, Registered, SchemaIdChoice,
-    Store, refuse_delete_when_read_only, refuse_delete_when_referenced, repeated_registration,
-    resolve_references_with, same_schema, schema_id_to_register, version_to_delete,
-    version_to_register, versions_to_compare,
+    Checker, HistoryEntry, Migration, Queries, RegisterContext, RegisterRequest, Registered,
+    SchemaIdChoice, Store, pending_migrations, refuse_delete_when_read_only,
+    refuse_delete_when_referenced, repeated_registration, resolve_references_with, same_schema,
+    schema_id_to_register, version_to_delete, version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -32,7 +32,7 @@ use crate::model::{
 };
 
 /// The migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "001-init", include_str!("../../sql/001-init.sql"))];
+const MIGRATIONS: &[Migration] = &[(1, "001-init", include_str!("../../sql/001-init.sql"))];
 
 /// The named statements.
 const QUERIES: &str = include_str!("../../sql/queries.sql");
@@ -185,18 +185,7 @@ fn migrate(connection: &mut Connection) -> Result<()> {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
     };
-    if let Some(newest) = applied.iter().max()
-        && let Some((known, _, _)) = MIGRATIONS.last()
-        && newest > known
-    {
-        return Err(Error::Store(format!(
-            "the database was migrated to version {newest} by a newer contrail; this one knows up to {known}"
-        )));
-    }
-    for (version, name, text) in MIGRATIONS {
-        if applied.contains(version) {
-            continue;
-        }
+    for (version, name, text) in pending_migrations(MIGRATIONS, &applied)? {
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(text)
             .map_err(|e| Error::Store(format!("migration {name} failed: {e}")))?;

@@ -744,3 +744,25 @@ fn schema_ids_for_registrations_and_imports() {
         "Schema already registered with id 7 instead of input id 9"
     );
 }
+
+#[test]
+fn migrations_pending_and_a_database_from_a_newer_contrail() {
+    const KNOWN: &[Migration] = &[(1, "001-init", "a"), (2, "002-more", "b")];
+    let names = |applied: &[i64]| -> Vec<&str> {
+        pending_migrations(KNOWN, applied)
+            .expect("pending")
+            .iter()
+            .map(|(_, name, _)| *name)
+            .collect()
+    };
+    assert_eq!(names(&[]), ["001-init", "002-more"]);
+    assert_eq!(names(&[1]), ["002-more"]);
+    assert!(names(&[1, 2]).is_empty());
+    match pending_migrations(KNOWN, &[1, 2, 3]) {
+        Err(Error::Store(message)) => assert_eq!(
+            message,
+            "the database was migrated to version 3 by a newer contrail; this one knows up to 2"
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
