@@ -229,6 +229,19 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// Refuses switching a subject (or, without one, the registry) that holds `live_versions`
+/// to IMPORT mode without `force`, as Confluent does.
+pub fn refuse_import_over_live_versions(live_versions: i64) -> Result<()> {
+    if live_versions > 0 {
+        return Err(Refusal::NotPermitted(
+            "Cannot import since found existing subjects; set force=true to switch to IMPORT anyway"
+                .to_owned(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// A backend's schema migration: version, name, SQL.
 pub type Migration = (i64, &'static str, &'static str);
 

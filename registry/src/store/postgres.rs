@@ -47,8 +47,9 @@ use tokio_postgres::{NoTls, Row};
 use super::{
     Checker, HistoryEntry, Migration, Queries, RegisterContext, RegisterRequest, Registered,
     SchemaIdChoice, Store, pending_migrations, redact, refuse_delete_when_read_only,
-    refuse_delete_when_referenced, repeated_registration, resolve_references_with, same_schema,
-    schema_id_to_register, version_to_delete, version_to_register, versions_to_compare,
+    refuse_delete_when_referenced, refuse_import_over_live_versions, repeated_registration,
+    resolve_references_with, same_schema, schema_id_to_register, version_to_delete,
+    version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -742,13 +743,7 @@ async fn set_mode(
             Some(row) => get(row, 0)?,
             None => 0,
         };
-        if live > 0 {
-            return Err(Refusal::NotPermitted(
-                "Cannot import since found existing subjects; set force=true to switch to IMPORT anyway"
-                    .to_owned(),
-            )
-            .into());
-        }
+        refuse_import_over_live_versions(live)?;
     }
     execute(&tx, "upsert_mode", &[&scope(subject), &mode.as_str()]).await?;
     tx.commit().await?;

@@ -22,8 +22,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavio
 use super::{
     Checker, HistoryEntry, Migration, Queries, RegisterContext, RegisterRequest, Registered,
     SchemaIdChoice, Store, pending_migrations, refuse_delete_when_read_only,
-    refuse_delete_when_referenced, repeated_registration, resolve_references_with, same_schema,
-    schema_id_to_register, version_to_delete, version_to_register, versions_to_compare,
+    refuse_delete_when_referenced, refuse_import_over_live_versions, repeated_registration,
+    resolve_references_with, same_schema, schema_id_to_register, version_to_delete,
+    version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
@@ -581,13 +582,7 @@ fn set_mode(
         let live: i64 = tx
             .prepare_cached(sql("count_live_versions")?)?
             .query_row([subject], |r| r.get(0))?;
-        if live > 0 {
-            return Err(Refusal::NotPermitted(
-                "Cannot import since found existing subjects; set force=true to switch to IMPORT anyway"
-                    .to_owned(),
-            )
-            .into());
-        }
+        refuse_import_over_live_versions(live)?;
     }
     tx.prepare_cached(sql("upsert_mode")?)?
         .execute(params![scope(subject), mode.as_str()])?;
