@@ -492,16 +492,11 @@ fn public_metrics_opens_only_the_metrics() {
     .assert_status(200);
 }
 
-#[test]
-fn a_bad_auth_config_stops_the_server_with_file_and_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = dir.path().join("auth.yaml");
-    std::fs::write(
-        &config,
-        "users:\n  - name: ci\n    role: superuser\n    password-env: CI_PASSWORD\n",
-    )
-    .expect("auth config");
-    let output = contrail_e2e::contrail()
+/// Runs `registry serve --auth-config config` (with `environment` applied to the command),
+/// asserts that it refuses to start (exit 2), and returns what it printed on stderr.
+fn serve_refused(config: &Path, environment: impl FnOnce(&mut Command) -> &mut Command) -> String {
+    let mut command = contrail_e2e::contrail();
+    command
         .args([
             "registry",
             "serve",
@@ -511,13 +506,23 @@ fn a_bad_auth_config_stops_the_server_with_file_and_line() {
             "sqlite://:memory:",
         ])
         .arg("--auth-config")
-        .arg(&config)
-        .env("CI_PASSWORD", "whatever")
-        .stdin(Stdio::null())
-        .output()
-        .expect("contrail runs");
+        .arg(config)
+        .stdin(Stdio::null());
+    let output = environment(&mut command).output().expect("contrail runs");
     assert_eq!(output.status.code(), Some(2), "{output:?}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_bad_auth_config_stops_the_server_with_file_and_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("auth.yaml");
+    std::fs::write(
+        &config,
+        "users:\n  - name: ci\n    role: superuser\n    password-env: CI_PASSWORD\n",
+    )
+    .expect("auth config");
+    let stderr = serve_refused(&config, |c| c.env("CI_PASSWORD", "whatever"));
     assert!(
         stderr.contains(&format!(
             "{}:3:11: unknown role `superuser`",
@@ -533,23 +538,7 @@ fn a_bad_auth_config_stops_the_server_with_file_and_line() {
         "users:\n  - name: ci\n    role: read-write\n    password-env: CONTRAIL_TEST_UNSET_PASSWORD\n",
     )
     .expect("auth config");
-    let output = contrail_e2e::contrail()
-        .args([
-            "registry",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--store",
-            "sqlite://:memory:",
-        ])
-        .arg("--auth-config")
-        .arg(&config)
-        .env_remove("CONTRAIL_TEST_UNSET_PASSWORD")
-        .stdin(Stdio::null())
-        .output()
-        .expect("contrail runs");
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = serve_refused(&config, |c| c.env_remove("CONTRAIL_TEST_UNSET_PASSWORD"));
     assert!(
         stderr.contains(&format!(
             "{}:4:19: the environment variable `CONTRAIL_TEST_UNSET_PASSWORD` is not set or empty",
