@@ -55,6 +55,35 @@ pub fn contrail_bin() -> &'static Path {
     })
 }
 
+/// Copies the directory tree `from` to `to` (created), for tests that change a catalog.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("readable") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// `(event, compatible)` for every schema a `contrail check --format json` report compared.
+pub fn compatibility_verdicts(report: &serde_json::Value) -> Vec<(&str, bool)> {
+    report["compatibility"]["checked"]
+        .as_array()
+        .expect("checked")
+        .iter()
+        .map(|c| {
+            (
+                c["event"].as_str().unwrap_or(""),
+                c["compatible"].as_bool().unwrap_or(true),
+            )
+        })
+        .collect()
+}
+
 /// A `contrail` command ready to run, with colour off and a stable terminal width.
 pub fn contrail() -> Command {
     let mut command = Command::new(contrail_bin());

@@ -5,20 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use contrail_e2e::{contrail, repo_root};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readable") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
+use contrail_e2e::{contrail, copy_dir, repo_root};
 
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
@@ -86,20 +73,8 @@ fn check_against_the_previous_commit_shows_the_compatible_and_the_breaking_chang
         .expect("runs");
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
     assert_eq!(report["baseline"], "git:HEAD~1");
-    let checked = report["compatibility"]["checked"]
-        .as_array()
-        .expect("checked");
-    let verdicts: Vec<(&str, bool)> = checked
-        .iter()
-        .map(|c| {
-            (
-                c["event"].as_str().unwrap_or(""),
-                c["compatible"].as_bool().unwrap_or(true),
-            )
-        })
-        .collect();
     assert_eq!(
-        verdicts,
+        contrail_e2e::compatibility_verdicts(&report),
         [("OrderShipped", false), ("PaymentProcessed", true)]
     );
     let codes: Vec<(&str, &str)> = report["diagnostics"]
@@ -341,19 +316,8 @@ fn check_against_a_registry_uses_every_version_of_each_subject() {
         .expect("runs");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(report["baseline"], base.as_str());
-    let checked: Vec<(&str, bool)> = report["compatibility"]["checked"]
-        .as_array()
-        .expect("checked")
-        .iter()
-        .map(|c| {
-            (
-                c["event"].as_str().unwrap_or(""),
-                c["compatible"].as_bool().unwrap_or(true),
-            )
-        })
-        .collect();
     assert_eq!(
-        checked,
+        contrail_e2e::compatibility_verdicts(&report),
         [("OrderShipped", false), ("PaymentProcessed", true)]
     );
     // OrderPlaced and InventoryReserved have no subject in this registry yet: new events.

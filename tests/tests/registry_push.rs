@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use contrail_e2e::{RegistryProcess, contrail, repo_root};
+use contrail_e2e::{RegistryProcess, contrail, copy_dir, repo_root};
 use contrail_registry::client::Client;
 use contrail_registry::model::{Reference, ResolvedReference, SchemaType, VersionSelector};
 use serde_json::Value;
@@ -42,19 +42,6 @@ impl Registry {
                 (s, versions)
             })
             .collect()
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("readable") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
     }
 }
 
