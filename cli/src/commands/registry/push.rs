@@ -207,20 +207,7 @@ pub fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
         let Some(node) = ref_files.get(file) else {
             continue;
         };
-        let mut entry_refs = Vec::new();
-        let mut blocked = Vec::new();
-        for dep in &node.deps {
-            match (ref_versions.get(dep).copied().flatten(), ref_files.get(dep)) {
-                (Some(version), Some(dep_node)) => entry_refs.push(Reference {
-                    name: dep_node.subject.clone(),
-                    subject: dep_node.subject.clone(),
-                    version,
-                }),
-                (_, dep_node) => blocked.push(
-                    dep_node.map_or_else(|| dep.display().to_string(), |d| d.subject.clone()),
-                ),
-            }
-        }
+        let (entry_refs, blocked) = references_to(&node.deps, &ref_versions, &ref_files);
         let request = SchemaRequest {
             schema: node.text.clone(),
             schema_type: SchemaType::Avro,
@@ -260,18 +247,7 @@ pub fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
         let mut closure = Vec::new();
         if schema_type == SchemaType::Avro {
             let deps = direct_deps(&text, &schema.file, &defined);
-            for dep in &deps {
-                match (ref_versions.get(dep).copied().flatten(), ref_files.get(dep)) {
-                    (Some(version), Some(node)) => references.push(Reference {
-                        name: node.subject.clone(),
-                        subject: node.subject.clone(),
-                        version,
-                    }),
-                    (_, node) => blocked.push(
-                        node.map_or_else(|| dep.display().to_string(), |n| n.subject.clone()),
-                    ),
-                }
-            }
+            (references, blocked) = references_to(&deps, &ref_versions, &ref_files);
             let used: BTreeSet<&PathBuf> = schema.references.iter().map(|(_, f)| f).collect();
             closure = order
                 .iter()
@@ -383,6 +359,30 @@ fn schema_text(schema: &LoadedSchema) -> Result<(SchemaType, String), String> {
         Some(json) if schema_type != SchemaType::Protobuf => Ok((schema_type, json.to_string())),
         _ => Err(format!("no schema text for {}", schema.display_name())),
     }
+}
+
+/// References to the files `deps`, each pushed earlier as its own subject, and the names of
+/// those that have no version to reference (not pushed, or their push failed).
+fn references_to(
+    deps: &[PathBuf],
+    ref_versions: &BTreeMap<PathBuf, Option<i64>>,
+    ref_files: &BTreeMap<PathBuf, RefFile>,
+) -> (Vec<Reference>, Vec<String>) {
+    let mut references = Vec::new();
+    let mut blocked = Vec::new();
+    for dep in deps {
+        match (ref_versions.get(dep).copied().flatten(), ref_files.get(dep)) {
+            (Some(version), Some(node)) => references.push(Reference {
+                name: node.subject.clone(),
+                subject: node.subject.clone(),
+                version,
+            }),
+            (_, node) => {
+                blocked.push(node.map_or_else(|| dep.display().to_string(), |n| n.subject.clone()))
+            }
+        }
+    }
+    (references, blocked)
 }
 
 /// The files defining the types an Avro schema uses directly (in the order first used).
