@@ -169,9 +169,9 @@ fn skipped_dir(name: &str) -> bool {
 pub(crate) struct LoadCtx {
     pub options: LoadOptions,
     pub diagnostics: Vec<Diagnostic>,
-    pub sources: Sources,
-    /// `sources` again, hashed: a lookup in `sources` compares paths component by component,
-    /// and the loaders ask for texts many times over.
+    /// The text of every file read. Hashed, not the ordered [`Sources`] the load returns: the
+    /// loaders ask for texts many times over, and a `BTreeMap<PathBuf, _>` compares paths
+    /// component by component on every lookup and insert. [`LoadCtx::finish`] orders them once.
     texts: HashMap<PathBuf, Arc<str>>,
     /// Every file read, with its document when it parsed.
     files: HashMap<PathBuf, Option<Arc<Document>>>,
@@ -196,7 +196,6 @@ impl LoadCtx {
         LoadCtx {
             options,
             diagnostics: Vec::new(),
-            sources: Sources::new(),
             texts: HashMap::new(),
             files: HashMap::new(),
             found: Vec::new(),
@@ -325,7 +324,6 @@ impl LoadCtx {
         if let Some(ahead) = self.prefetched.get(path) {
             let text = ahead.text.clone();
             self.texts.insert(path.to_path_buf(), text.clone());
-            self.sources.insert(path.to_path_buf(), text.clone());
             return Some(text);
         }
         let bytes = match std::fs::read(path) {
@@ -340,7 +338,6 @@ impl LoadCtx {
             Ok(text) => {
                 let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text));
                 self.texts.insert(path.to_path_buf(), text.clone());
-                self.sources.insert(path.to_path_buf(), text.clone());
                 Some(text)
             }
             Err(e) => {
@@ -490,7 +487,7 @@ impl LoadCtx {
         let loaded = Loaded {
             catalog: std::mem::take(&mut self.catalog),
             diagnostics: std::mem::take(&mut self.diagnostics),
-            sources: std::mem::take(&mut self.sources),
+            sources: std::mem::take(&mut self.texts).into_iter().collect(),
         };
         drop_in_background(self);
         loaded
