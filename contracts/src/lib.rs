@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod load;
 pub mod model;
 pub mod parallel;
+pub mod paths;
 pub mod schema;
 pub mod validate;
 pub mod yaml;

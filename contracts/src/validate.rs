@@ -373,7 +373,7 @@ fn avro_names(catalog: &Catalog, schema: &LoadedSchema) -> avro::Names {
 pub fn file_uri(path: &Path) -> String {
     // Normalised like the URIs jsonschema resolves (`..` removed), so lookups match.
     let absolute =
-        crate::load::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+        crate::paths::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
     format!("file://{}", percent_encode(&absolute.to_string_lossy()))
 }
 

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use contrail_contracts::diagnostic::{Code, Diagnostic, Location, Severity};
+use contrail_contracts::paths;
 use contrail_contracts::yaml::{Node, pointer_join};
 
 use crate::registry;
@@ -218,7 +219,7 @@ impl LintConfig {
                     path: item
                         .get("path")
                         .and_then(Node::as_str)
-                        .map(|p| root.join(p)),
+                        .map(|p| paths::join(root, p)),
                     event: item.get("event").and_then(Node::as_str).map(str::to_owned),
                     service: item
                         .get("service")
@@ -299,20 +300,15 @@ impl LintConfig {
     ) -> bool {
         self.ignores.iter().any(|ignore| {
             let rule_matches = ignore.rules.is_empty() || ignore.rules.iter().any(|r| r == rule);
-            let subject_matches = ignore
-                .path
-                .as_ref()
-                .is_some_and(|p| file.is_some_and(|f| normal(f).starts_with(normal(p))))
-                || ignore.event.as_deref().is_some_and(|e| event == Some(e))
-                || ignore
-                    .service
-                    .as_deref()
-                    .is_some_and(|s| service == Some(s));
+            let subject_matches =
+                ignore.path.as_ref().is_some_and(|p| {
+                    file.is_some_and(|f| paths::is_within(&paths::normalize(f), p))
+                }) || ignore.event.as_deref().is_some_and(|e| event == Some(e))
+                    || ignore
+                        .service
+                        .as_deref()
+                        .is_some_and(|s| service == Some(s));
             rule_matches && subject_matches
         })
     }
-}
-
-fn normal(path: &Path) -> PathBuf {
-    contrail_contracts::load::normalize(path)
 }

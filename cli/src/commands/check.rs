@@ -46,7 +46,7 @@ pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
                 None,
             ),
             None => {
-                let baseline = Baseline::open(against, &args.path)?;
+                let baseline = Baseline::open(against, &loaded.catalog.root)?;
                 let versions = baseline.versions(&loaded.catalog, &mut sources);
                 (baseline.label.clone(), versions, Some(baseline.catalog))
             }

@@ -96,7 +96,8 @@ fn load_version(
     if !errors.is_empty() {
         return Ok((Err(errors), loaded.sources));
     }
-    let normalized = contrail_contracts::load::normalize(file);
+    // Inside a catalog the load names the file from the catalog's root.
+    let normalized = contrail_contracts::load::locate(file).path;
     let Some(id) = loaded.catalog.schemas.find(&normalized, "") else {
         bail!(
             "{}: not a schema file (expected .avsc or .json)",
@@ -132,7 +133,7 @@ fn fast_load(file: &Path, validate: bool) -> Option<(Loaded, Sources)> {
         }
         _ => return None,
     };
-    let file = contrail_contracts::load::normalize(file);
+    let file = contrail_contracts::paths::normalize(file);
     let sources = Sources::from([(file.clone(), std::sync::Arc::from(text))]);
     Some((
         Ok(Version {

@@ -121,7 +121,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{LoadCtx, normalize_path, schemas};
+use super::{LoadCtx, schemas};
 use crate::avro;
 use crate::codes;
 use crate::diagnostic::{Code, Diagnostic, Location, Position};
@@ -129,6 +129,7 @@ use crate::model::{
     CompatibilityMode, Consumes, Correlation, Envelope, Event, EventKind, Example, Header, Headers,
     Keyword, Origin, Produces, Retention, SchemaRef, Service, Spanned,
 };
+use crate::paths;
 use crate::schema::{LoadedSchema, SchemaFormat, SchemaId};
 use crate::yaml::{Document, Node, Span, Value, pointer_join, unescape_pointer_token};
 
@@ -432,11 +433,11 @@ impl Loader<'_> {
             _ => {
                 let base = from.file.parent().unwrap_or(Path::new(""));
                 let target = absolute.unwrap_or_else(|| {
-                    let raw = normalize_path(&base.join(path_part));
+                    let raw = paths::join(base, path_part);
                     if raw.is_file() {
                         raw
                     } else {
-                        normalize_path(&base.join(percent_decode(path_part)))
+                        paths::join(base, percent_decode(path_part))
                     }
                 });
                 if !target.is_file() {
@@ -816,11 +817,11 @@ impl Loader<'_> {
             return false;
         }
         let root = &self.ctx.catalog.root;
-        let this = normalize_path(file);
+        let this = paths::normalize(file);
         let this_canonical = std::fs::canonicalize(file).ok();
         listed.iter().any(|entry| {
-            let candidate = root.join(&entry.value);
-            normalize_path(&candidate) == this
+            let candidate = paths::join(root, &entry.value);
+            candidate == this
                 || (this_canonical.is_some()
                     && std::fs::canonicalize(&candidate).ok() == this_canonical)
         })
@@ -1750,7 +1751,7 @@ impl Loader<'_> {
             let (path_part, fragment) = text.trim().split_once('#').unwrap_or((text.trim(), ""));
             if !path_part.is_empty() && fragment.is_empty() && uri_scheme(path_part).is_none() {
                 let base = written.file.parent().unwrap_or(Path::new(""));
-                let path = normalize_path(&base.join(path_part));
+                let path = paths::join(base, path_part);
                 let by_name = SchemaFormat::from_path(&path);
                 if path.is_file() && (by_name == Some(format) || format == SchemaFormat::Protobuf) {
                     if by_name == Some(format) {

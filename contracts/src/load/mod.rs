@@ -17,6 +17,7 @@ use std::sync::Arc;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::model::Catalog;
+use crate::paths;
 use crate::yaml::{self, Document, Limits, Span, YamlErrorKind};
 
 pub use asyncapi::Perspective;
@@ -62,12 +63,16 @@ pub fn load_catalog(dir: &Path, options: LoadOptions) -> Result<Loaded, LoadErro
 /// Loads what the user named: catalog directories and single files (contract files, AsyncAPI
 /// documents, schema files). A file or directory inside a catalog is checked in the context of
 /// its catalog, and only its own findings are kept.
+///
+/// However a path is spelled, a file gets one name in the load: its catalog root as the user
+/// spelled it (see [`locate`]) joined with its path inside the catalog.
 pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, LoadError> {
     let mut ctx = LoadCtx::new(options);
     let mut keep_only: Option<Vec<PathBuf>> = None;
     let mut roots = Vec::new();
     for path in paths {
-        let path = &normalize_path(path);
+        let Located { path, root } = locate(path);
+        let path = &path;
         let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => LoadError::NotFound(path.clone()),
             _ => LoadError::Io {
@@ -75,88 +80,104 @@ pub fn load_paths(paths: &[PathBuf], options: LoadOptions) -> Result<Loaded, Loa
                 source,
             },
         })?;
-        if meta.is_dir() && !path.join(CATALOG_FILE).is_file() {
-            if let Some(root) = find_catalog_root(path) {
-                // A directory inside a catalog: check the catalog, report on the directory.
+        match root {
+            Some(root) if root == *path => {
+                roots.push(root);
+                ctx.walk(path);
+            }
+            Some(root) => {
+                // A file or directory inside a catalog is checked in its catalog's context (the
+                // events it names, the Avro types it uses), and only its own findings are kept.
                 keep_only.get_or_insert_with(Vec::new).push(path.clone());
                 if !roots.contains(&root) {
-                    roots.push(root.clone());
                     ctx.walk(&root);
+                    roots.push(root);
                 }
-                continue;
+                if !meta.is_dir() {
+                    ctx.standalone.push(path.clone());
+                    ctx.add_file(path);
+                }
             }
-            ctx.push(
-                Diagnostic::new(codes::NOT_A_CATALOG, format!("{} has no {CATALOG_FILE}", path.display()))
-                    .at(Location::file_start(path))
-                    .help(format!(
-                        "create {} with at least `catalog: <name>`, or name the contract files themselves",
-                        path.join(CATALOG_FILE).display()
-                    )),
-            );
-            roots.push(path.clone());
-            ctx.walk(path);
-        } else if meta.is_dir() {
-            roots.push(path.clone());
-            ctx.walk(path);
-        } else if let Some(root) = find_catalog_root(path) {
-            // A file inside a catalog is checked in its catalog's context (the events it
-            // names, the Avro types it uses), and only its own findings are kept.
-            keep_only.get_or_insert_with(Vec::new).push(path.clone());
-            if !roots.contains(&root) {
-                roots.push(root.clone());
-                ctx.walk(&root);
+            None if meta.is_dir() => {
+                ctx.push(
+                    Diagnostic::new(codes::NOT_A_CATALOG, format!("{} has no {CATALOG_FILE}", path.display()))
+                        .at(Location::file_start(path))
+                        .help(format!(
+                            "create {} with at least `catalog: <name>`, or name the contract files themselves",
+                            paths::join(path, CATALOG_FILE).display()
+                        )),
+                );
+                roots.push(path.clone());
+                ctx.walk(path);
             }
-            ctx.standalone.push(path.clone());
-            ctx.add_file(path);
-        } else {
-            ctx.standalone.push(path.clone());
-            ctx.add_file(path);
+            None => {
+                ctx.standalone.push(path.clone());
+                ctx.add_file(path);
+            }
         }
     }
     let root = roots.first().cloned().unwrap_or_else(|| {
         paths
             .first()
             .and_then(|p| p.parent())
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
+            .map(paths::normalize)
+            .unwrap_or_else(|| PathBuf::from("."))
     });
     let mut loaded = ctx.finish(root);
     if let Some(keep) = keep_only {
         loaded.diagnostics.retain(|d| {
             d.location
                 .as_ref()
-                .is_none_or(|l| keep.iter().any(|k| l.file.starts_with(k)))
+                .is_none_or(|l| keep.iter().any(|k| paths::is_within(&l.file, k)))
         });
     }
     Ok(loaded)
 }
 
-/// The nearest directory at or above `file` that holds `contrail.yaml`.
-pub fn find_catalog_root(file: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(file).ok()?;
-    let mut dir = absolute.parent();
-    while let Some(d) = dir {
-        if d.join(CATALOG_FILE).is_file() {
-            // Keep the path relative when the user gave a relative one, for shorter messages.
-            return Some(relative_like(file, d));
-        }
-        dir = d.parent();
-    }
-    None
+/// A path the user named, as a load names it, and the catalog it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// The path, spelled as the files of its catalog are: `root` joined with the path inside
+    /// the catalog. Outside any catalog, the user's path normalized.
+    pub path: PathBuf,
+    /// The nearest directory at or above the path that holds `contrail.yaml`, spelled from the
+    /// user's path (`order-placed.yaml` in `shop/events` has the root `..`), so messages stay
+    /// as short as what the user typed.
+    pub root: Option<PathBuf>,
 }
 
-fn relative_like(original: &Path, absolute_dir: &Path) -> PathBuf {
-    if original.is_absolute() {
-        return absolute_dir.to_path_buf();
+/// Where a path the user named lies: see [`Located`].
+pub fn locate(path: &Path) -> Located {
+    let path = paths::resolve_user_path(path);
+    if path.join(CATALOG_FILE).is_file() {
+        return Located {
+            root: Some(path.clone()),
+            path,
+        };
     }
-    match std::env::current_dir() {
-        Ok(cwd) => match absolute_dir.strip_prefix(&cwd) {
-            Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
-            Ok(rel) => rel.to_path_buf(),
-            Err(_) => absolute_dir.to_path_buf(),
-        },
-        Err(_) => absolute_dir.to_path_buf(),
+    let Ok(absolute) = std::path::absolute(&path) else {
+        return Located { path, root: None };
+    };
+    let absolute = paths::normalize(&absolute);
+    let mut spelled = path.clone();
+    for dir in absolute.ancestors().skip(1) {
+        // Climbing lexically, one component at a time, names the directory that holds the
+        // last one: no symlink can make `a/b`'s parent anything but `a`.
+        spelled = paths::join(&spelled, "..");
+        if dir.join(CATALOG_FILE).is_file() {
+            let inside = absolute.strip_prefix(dir).unwrap_or(&absolute);
+            return Located {
+                path: paths::join(&spelled, inside),
+                root: Some(spelled),
+            };
+        }
     }
+    Located { path, root: None }
+}
+
+/// The nearest directory at or above `path` that holds `contrail.yaml`, spelled from `path`.
+pub fn find_catalog_root(path: &Path) -> Option<PathBuf> {
+    locate(path).root
 }
 
 /// Directories never walked: VCS metadata, build output, dependencies.
@@ -267,7 +288,13 @@ impl LoadCtx {
             let mut entries: Vec<(std::ffi::OsString, PathBuf, Option<std::fs::FileType>)> =
                 entries
                     .filter_map(Result::ok)
-                    .map(|e| (e.file_name(), normalize_path(&e.path()), e.file_type().ok()))
+                    .map(|e| {
+                        (
+                            e.file_name(),
+                            paths::join(&dir, e.file_name()),
+                            e.file_type().ok(),
+                        )
+                    })
                     .collect();
             entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             let mut subdirs = Vec::new();
@@ -433,8 +460,8 @@ impl LoadCtx {
 
     /// Turns everything found into the catalog, then runs the cross-file checks.
     fn finish(mut self, root: PathBuf) -> Loaded {
-        self.catalog.root = root.clone();
-        let config = root.join(CATALOG_FILE);
+        let config = paths::join(&root, CATALOG_FILE);
+        self.catalog.root = root;
         if self.found_set.contains(&config) {
             native::load_config(&mut self, &config);
         }
@@ -595,41 +622,12 @@ fn is_catalog_file(path: &Path) -> bool {
 /// catalog root.
 pub(crate) fn resolve_relative(from_file: &Path, written: &str, root: &Path) -> PathBuf {
     let base = from_file.parent().unwrap_or(Path::new(""));
-    let candidate = normalize_path(&base.join(written));
+    let candidate = paths::join(base, written);
     if candidate.exists() {
         return candidate;
     }
-    let at_root = normalize_path(&root.join(written));
+    let at_root = paths::join(root, written);
     if at_root.exists() { at_root } else { candidate }
-}
-
-/// Removes `.` and resolvable `..` components without touching the file system, so that one
-/// file reached by two relative paths has one name.
-pub fn normalize(path: &Path) -> PathBuf {
-    normalize_path(path)
-}
-
-/// See [`normalize`].
-pub(crate) fn normalize_path(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out: Vec<Component> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(c),
-            },
-            _ => out.push(c),
-        }
-    }
-    if out.is_empty() {
-        return PathBuf::from(".");
-    }
-    out.iter().collect()
 }
 
 /// Drops `value` on a thread of its own. What a load leaves behind (the tree of every file,

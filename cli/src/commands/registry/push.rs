@@ -95,7 +95,8 @@ pub fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
         (None, Some(url)) => url.value.clone(),
         (None, None) => bail!(
             "no registry: pass --registry URL or add `registry:` to {}",
-            args.path.join("contrail.yaml").display()
+            contrail_contracts::paths::join(&catalog.root, contrail_contracts::load::CATALOG_FILE)
+                .display()
         ),
     };
     let client = super::client(&url)?;

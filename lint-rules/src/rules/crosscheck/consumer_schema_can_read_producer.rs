@@ -119,11 +119,12 @@ impl Rule for ConsumerSchemaCanReadProducer {
                         .pointer(reader_ref.written.pointer.clone())
                         .help(format!(
                             "update {} so it can read the writer schema ({})",
-                            reader_schema
-                                .file
-                                .strip_prefix(&ctx.catalog.root)
-                                .unwrap_or(&reader_schema.file)
-                                .display(),
+                            contrail_contracts::paths::relative_to(
+                                &reader_schema.file,
+                                &ctx.catalog.root
+                            )
+                            .unwrap_or(&reader_schema.file)
+                            .display(),
                             problem.rule
                         ));
                     if let Some(at) = writer_at {
