@@ -69,6 +69,20 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Runs `git` in `dir` with a fixed identity, for tests that build a repository history.
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "contrail tests")
+        .env("GIT_AUTHOR_EMAIL", "tests@contrail.invalid")
+        .env("GIT_COMMITTER_NAME", "contrail tests")
+        .env("GIT_COMMITTER_EMAIL", "tests@contrail.invalid")
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
 /// `(event, compatible)` for every schema a `contrail check --format json` report compared.
 pub fn compatibility_verdicts(report: &serde_json::Value) -> Vec<(&str, bool)> {
     report["compatibility"]["checked"]

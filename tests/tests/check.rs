@@ -3,22 +3,8 @@
 //! compatible and one breaking change).
 
 use std::path::Path;
-use std::process::Command;
 
-use contrail_e2e::{contrail, copy_dir, repo_root};
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "contrail tests")
-        .env("GIT_AUTHOR_EMAIL", "tests@contrail.invalid")
-        .env("GIT_COMMITTER_NAME", "contrail tests")
-        .env("GIT_COMMITTER_EMAIL", "tests@contrail.invalid")
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
-}
+use contrail_e2e::{contrail, copy_dir, git, repo_root};
 
 /// A repository whose HEAD~1 has the v1 schemas and HEAD the shop as in examples/shop.
 pub(crate) fn shop_history() -> tempfile::TempDir {
