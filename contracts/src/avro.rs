@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::yaml::pointer_join;
+use crate::pointer::pointer_join;
 
 /// Avro's primitive type names.
 pub const PRIMITIVES: &[&str] = &[

@@ -16,7 +16,10 @@ pub mod load;
 pub mod model;
 pub mod parallel;
 pub mod paths;
+pub mod pointer;
 pub mod schema;
+pub mod suggest;
+pub mod uri;
 pub mod validate;
 pub mod yaml;
 

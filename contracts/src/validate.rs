@@ -2,15 +2,15 @@
 //! subjects, and example payloads against their schemas.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+
 use std::sync::Arc;
 
 use crate::avro;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Location};
-use crate::load::fields_did_you_mean;
 use crate::model::{Catalog, Event, Origin, SubjectNaming};
 use crate::schema::{LoadedSchema, SchemaFormat, SchemaId};
+use crate::suggest::did_you_mean;
 
 /// JSON documents that JSON Schema `$ref`s may point into, keyed by `file://` URI.
 pub type Resources = HashMap<String, serde_json::Value>;
@@ -136,7 +136,7 @@ fn unknown_events(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
             if declared.contains(event.value.as_str()) {
                 continue;
             }
-            let help = match fields_did_you_mean(&event.value, names.iter().copied()) {
+            let help = match did_you_mean(&event.value, names.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "declare the event in an event file, or fix the name".to_owned(),
             };
@@ -369,28 +369,6 @@ fn avro_names(catalog: &Catalog, schema: &LoadedSchema) -> avro::Names {
     names
 }
 
-/// The `file://` URI of a path, as JSON Schema `$ref`s are resolved against.
-pub fn file_uri(path: &Path) -> String {
-    // Normalised like the URIs jsonschema resolves (`..` removed), so lookups match.
-    let absolute =
-        crate::paths::normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
-    format!("file://{}", percent_encode(&absolute.to_string_lossy()))
-}
-
-/// Percent-encodes everything but unreserved characters and `/`, for URI paths and fragments.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 struct LocalResources(Arc<Resources>);
 
 impl jsonschema::Retrieve for LocalResources {
@@ -418,7 +396,7 @@ fn compile_json_schema(
     schema: &LoadedSchema,
     resources: &Arc<Resources>,
 ) -> Result<jsonschema::Validator, String> {
-    let uri = file_uri(&schema.file);
+    let uri = crate::uri::file_uri(&schema.file);
     let options = jsonschema::options().with_retriever(LocalResources(Arc::clone(resources)));
     let built = if schema.pointer.is_empty() {
         let root = schema.json.clone().ok_or("the schema did not load")?;
@@ -436,8 +414,7 @@ fn compile_json_schema(
         } else {
             options.with_draft(jsonschema::Draft::Draft7)
         };
-        let wrapper =
-            serde_json::json!({ "$ref": format!("{uri}#{}", percent_encode(&schema.pointer)) });
+        let wrapper = serde_json::json!({ "$ref": format!("{uri}#{}", crate::uri::percent_encode_path(&schema.pointer)) });
         options.build(&wrapper)
     };
     built.map_err(|e| e.to_string())

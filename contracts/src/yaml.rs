@@ -834,20 +834,7 @@ impl Node {
     }
 }
 
-/// Escapes one JSON pointer token (`~` → `~0`, `/` → `~1`).
-pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Undoes [`escape_pointer_token`].
-pub fn unescape_pointer_token(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-/// Appends a token to a JSON pointer.
-pub fn pointer_join(pointer: &str, token: &str) -> String {
-    format!("{pointer}/{}", escape_pointer_token(token))
-}
+pub use crate::pointer::{escape_pointer_token, pointer_join, unescape_pointer_token};
 
 #[cfg(test)]
 mod tests {

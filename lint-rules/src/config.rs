@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 
 use contrail_contracts::diagnostic::{Code, Diagnostic, Location, Severity};
 use contrail_contracts::paths;
-use contrail_contracts::yaml::{Node, pointer_join};
+use contrail_contracts::pointer::pointer_join;
+use contrail_contracts::yaml::Node;
 
 use crate::registry;
 use crate::rule::{Group, RuleInfo};
@@ -58,7 +59,7 @@ pub fn check_suppressions(catalog: &contrail_contracts::Catalog) -> Vec<Diagnost
         let rule = &suppression.rule;
         if registry::find(&rule.value).is_none() {
             let names: Vec<&str> = registry::RULES.iter().map(|r| r.info().name()).collect();
-            let help = match contrail_contracts::load::fields_did_you_mean(&rule.value, names) {
+            let help = match contrail_contracts::suggest::did_you_mean(&rule.value, names) {
                 Some(s) => format!("did you mean `{s}`? `contrail rules` lists every rule"),
                 None => "`contrail rules` lists every rule".to_owned(),
             };
@@ -257,7 +258,7 @@ impl LintConfig {
         }
         for (name, span, pointer) in unknown {
             let names: Vec<&str> = registry::RULES.iter().map(|r| r.info().name()).collect();
-            let help = match contrail_contracts::load::fields_did_you_mean(&name, names) {
+            let help = match contrail_contracts::suggest::did_you_mean(&name, names) {
                 Some(s) => format!("did you mean `{s}`? `contrail rules` lists every rule"),
                 None => "`contrail rules` lists every rule".to_owned(),
             };

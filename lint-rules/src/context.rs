@@ -161,7 +161,7 @@ impl FieldFacts<'_> {
             FieldAt::Avro(i) => format!("/fields/{i}"),
             FieldAt::Json(base) => format!(
                 "{base}/properties/{}",
-                contrail_contracts::yaml::escape_pointer_token(self.name)
+                contrail_contracts::pointer::escape_pointer_token(self.name)
             ),
         }
     }
@@ -339,7 +339,7 @@ fn walk_in<'v>(value: &'v Value, pointer: &mut String, visit: &mut dyn FnMut(&'v
             for (key, child) in map {
                 pointer.push('/');
                 if key.contains(['~', '/']) {
-                    pointer.push_str(&contrail_contracts::yaml::escape_pointer_token(key));
+                    pointer.push_str(&contrail_contracts::pointer::escape_pointer_token(key));
                 } else {
                     pointer.push_str(key);
                 }

@@ -177,34 +177,10 @@ fn split_user_info(url: &str) -> (String, Option<Credentials>) {
     };
     let (user, password) = rest[..at].split_once(':').unwrap_or((&rest[..at], ""));
     let credentials = Credentials::Basic {
-        user: percent_decode(user),
-        password: percent_decode(password),
+        user: contrail_contracts::uri::percent_decode(user),
+        password: contrail_contracts::uri::percent_decode(password),
     };
     (format!("{scheme}://{}", &rest[at + 1..]), Some(credentials))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(high), Some(low)) => {
-                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
-                i += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Percent-encodes a path segment (everything but RFC 3986's unreserved characters).

@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use super::Incompatibility;
 use crate::avro::{PRIMITIVES, full_name};
-use crate::yaml::pointer_join;
+use crate::pointer::pointer_join;
 
 /// Index of a type in an [`AvroSchema`].
 pub type TypeId = usize;

@@ -83,6 +83,8 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 
 use super::Incompatibility;
+use crate::pointer::pointer_join_all;
+use crate::uri::percent_decode;
 
 /// Rule reported for a `$ref` that cannot be resolved inside its document.
 pub const UNRESOLVED_REFERENCE: &str = "UNRESOLVED_REFERENCE";
@@ -929,7 +931,7 @@ impl<'a> Engine<'a> {
                 Some(target) => self.canon(side, target).view == View::Broken,
             };
             if broken {
-                out.push((pointer_join(ptr, &["$ref"]), reference.clone()));
+                out.push((pointer_join_all(ptr, &["$ref"]), reference.clone()));
             }
         }
         out
@@ -1046,7 +1048,7 @@ impl<'a> Engine<'a> {
     }
 
     fn child(&self, parent: &Node, segs: &[&str]) -> Node {
-        let ptr = pointer_join(&parent.ptr, segs);
+        let ptr = pointer_join_all(&parent.ptr, segs);
         let mut value = self.value_of(parent);
         for seg in segs {
             value = match value {
@@ -1419,7 +1421,7 @@ impl<'a> Engine<'a> {
                 _ => None,
             };
             let Some((seg, v)) = next else { break };
-            ptr = pointer_join(&ptr, &[&seg]);
+            ptr = pointer_join_all(&ptr, &[&seg]);
             value = v;
         }
         ptr
@@ -1955,7 +1957,8 @@ impl<'a> Engine<'a> {
             let rule = match (was, is) {
                 (true, false) => "REQUIRED_ATTRIBUTE_REMOVED",
                 (false, true)
-                    if self.has_default(b_schema, &pointer_join(&u.ptr, &["properties", key])) =>
+                    if self
+                        .has_default(b_schema, &pointer_join_all(&u.ptr, &["properties", key])) =>
                 {
                     "REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED"
                 }
@@ -2036,7 +2039,7 @@ impl<'a> Engine<'a> {
                 (None, Some(pb)) => {
                     let required = b.required.contains(&key);
                     let with_default = required
-                        && self.has_default(&pb, &pointer_join(&u.ptr, &["properties", key]));
+                        && self.has_default(&pb, &pointer_join_all(&u.ptr, &["properties", key]));
                     if a_open {
                         let rule = if self.is_empty_schema(&pb) {
                             "PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL"
@@ -2673,7 +2676,7 @@ fn index_document(doc: &Value, draft: Draft) -> Index {
                 if let Value::Object(map) = child {
                     for (name, schema) in map {
                         if schema.is_object() {
-                            stack.push((schema, pointer_join(&ptr, &[key, name]), depth + 1));
+                            stack.push((schema, pointer_join_all(&ptr, &[key, name]), depth + 1));
                         }
                     }
                 }
@@ -2683,12 +2686,12 @@ fn index_document(doc: &Value, draft: Draft) -> Index {
                 for (i, schema) in list.iter().enumerate() {
                     stack.push((
                         schema,
-                        pointer_join(&ptr, &[key, &i.to_string()]),
+                        pointer_join_all(&ptr, &[key, &i.to_string()]),
                         depth + 1,
                     ));
                 }
             } else if SCHEMA_ONES.contains(&key) && child.is_object() {
-                stack.push((child, pointer_join(&ptr, &[key]), depth + 1));
+                stack.push((child, pointer_join_all(&ptr, &[key]), depth + 1));
             }
         }
     }
@@ -2774,45 +2777,8 @@ fn fmt_num(n: f64) -> String {
     }
 }
 
-fn pointer_join(base: &str, segs: &[&str]) -> String {
-    let mut out = base.to_string();
-    for seg in segs {
-        out.push('/');
-        out.push_str(&seg.replace('~', "~0").replace('/', "~1"));
-    }
-    out
-}
-
 fn display_pointer(ptr: &str) -> &str {
     if ptr.is_empty() { "/" } else { ptr }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// What a rule means, for messages that have no more specific detail.
@@ -3116,14 +3082,6 @@ mod tests {
             ),
             ["MULTIPLE_OF_EXPANDED"]
         );
-    }
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("/definitions/a%20b"), "/definitions/a b");
-        assert_eq!(percent_decode("%"), "%");
-        assert_eq!(percent_decode("%4"), "%4");
-        assert_eq!(percent_decode("%zz"), "%zz");
     }
 
     /// Runs `f` on a thread with a stack large enough to build and drop very deep values.

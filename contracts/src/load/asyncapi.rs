@@ -130,8 +130,10 @@ use crate::model::{
     Keyword, Origin, Produces, Retention, SchemaRef, Service, Spanned,
 };
 use crate::paths;
+use crate::pointer::{escape_pointer_token, pointer_join, unescape_pointer_token};
 use crate::schema::{LoadedSchema, SchemaFormat, SchemaId};
-use crate::yaml::{Document, Node, Span, Value, pointer_join, unescape_pointer_token};
+use crate::uri::percent_decode;
+use crate::yaml::{Document, Node, Span, Value};
 
 /// Whose view a 2.x document's `publish`/`subscribe` are written from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1132,7 +1134,7 @@ impl Loader<'_> {
     /// `consumes` entry (group, reads, idempotency, retry, dead-letter), for AsyncAPI services.
     fn consumer_extension(&mut self, op: &At) -> Option<super::native::ConsumerExtension> {
         let node = op.node().get("x-contrail-consumer")?;
-        let pointer = crate::yaml::pointer_join(&op.pointer, "x-contrail-consumer");
+        let pointer = pointer_join(&op.pointer, "x-contrail-consumer");
         let mut diagnostics = Vec::new();
         let extension =
             super::native::consumer_extension(&op.file, node, &pointer, &mut diagnostics);
@@ -1416,7 +1418,7 @@ impl Loader<'_> {
         let suppressions = match message.node().get("x-contrail-ignore") {
             Some(node) => {
                 let mut diagnostics = Vec::new();
-                let pointer = crate::yaml::pointer_join(&message.pointer, "x-contrail-ignore");
+                let pointer = pointer_join(&message.pointer, "x-contrail-ignore");
                 let found = super::native::suppressions(
                     &message.file,
                     Some(node),
@@ -1458,11 +1460,11 @@ impl Loader<'_> {
             Some(k) => Some(Spanned::new(k, value.location, value.pointer)),
             None => {
                 let keywords = K::keywords();
-                let help = match super::fields::did_you_mean(&value.value, keywords.iter().copied())
-                {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("use one of {}", keywords.join(", ")),
-                };
+                let help =
+                    match crate::suggest::did_you_mean(&value.value, keywords.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("use one of {}", keywords.join(", ")),
+                    };
                 let d = Diagnostic::new(
                     codes::INVALID_VALUE,
                     format!("`{}` is not a valid `{key}`", value.value),
@@ -2004,28 +2006,6 @@ fn uri_scheme(text: &str) -> Option<&str> {
     .then_some(scheme)
 }
 
-/// Decodes `%XX` escapes; anything malformed is kept as written.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(byte) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
-}
-
 /// The token before the last one of a JSON pointer (`messages` in `/components/messages/A`).
 fn parent_token(pointer: &str) -> Option<String> {
     let mut tokens = pointer.strip_prefix('/')?.rsplit('/');
@@ -2054,7 +2034,7 @@ fn lenient_pointer(root: &Node, fragment: &str) -> Option<String> {
     let mut out = Vec::new();
     search(root, &tokens, &mut out, &mut budget).then(|| {
         out.iter()
-            .map(|t: &String| format!("/{}", crate::yaml::escape_pointer_token(t)))
+            .map(|t: &String| format!("/{}", escape_pointer_token(t)))
             .collect()
     })
 }
@@ -2122,7 +2102,7 @@ fn missing_pointer_help(root: &Node, fragment: &str, file: &Path) -> String {
                     .as_map()
                     .map(|m| m.iter().map(|e| e.key.as_str()).collect())
                     .unwrap_or_default();
-                return match super::fields::did_you_mean(&key, keys.iter().copied()) {
+                return match crate::suggest::did_you_mean(&key, keys.iter().copied()) {
                     Some(s) => format!("{at} has no `{key}`; did you mean `{s}`?"),
                     None if keys.is_empty() => format!("{at} has no `{key}`"),
                     None => format!(
@@ -2249,9 +2229,6 @@ mod tests {
         assert_eq!(uri_scheme("https://x/y.avsc"), Some("https"));
         assert_eq!(uri_scheme("C:/x.yaml"), None);
         assert_eq!(uri_scheme("messages.yaml"), None);
-        assert_eq!(percent_decode("a%7Bb%7D"), "a{b}");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz"), "%zz");
     }
 
     #[test]

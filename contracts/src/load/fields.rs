@@ -7,29 +7,9 @@ use std::path::{Path, PathBuf};
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{Keyword, Spanned};
-use crate::yaml::{Entry, Node, Value, pointer_join};
-
-/// The closest of `candidates` to `written`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    written: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let normalized = |s: &str| s.to_ascii_lowercase().replace(['_', '-'], "");
-    let w = normalized(written);
-    candidates
-        .into_iter()
-        .map(|c| {
-            let score = if normalized(c) == w {
-                1.0
-            } else {
-                strsim::jaro_winkler(&w, &normalized(c))
-            };
-            (c, score)
-        })
-        .filter(|(_, score)| *score >= 0.8)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(c, _)| c)
-}
+use crate::pointer::pointer_join;
+use crate::suggest::did_you_mean;
+use crate::yaml::{Entry, Node, Value};
 
 /// A mapping being read. Findings go to `diagnostics`.
 pub(crate) struct Fields<'a> {
@@ -307,19 +287,5 @@ pub(crate) fn key_location(file: &Path, entry: &Entry) -> Location {
         file: PathBuf::from(file),
         start: entry.key_span.start,
         end: entry.key_span.end,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::did_you_mean;
-
-    #[test]
-    fn suggestions() {
-        let keys = ["topic", "dead-letter", "compatibility", "correlation"];
-        assert_eq!(did_you_mean("dead_letter", keys), Some("dead-letter"));
-        assert_eq!(did_you_mean("topci", keys), Some("topic"));
-        assert_eq!(did_you_mean("compatability", keys), Some("compatibility"));
-        assert_eq!(did_you_mean("zzz", keys), None);
     }
 }

@@ -21,7 +21,6 @@ use crate::paths;
 use crate::yaml::{self, Document, Limits, Span, YamlErrorKind};
 
 pub use asyncapi::Perspective;
-pub use fields::did_you_mean as fields_did_you_mean;
 
 /// The name of the file that marks a catalog root.
 pub const CATALOG_FILE: &str = "contrail.yaml";
@@ -560,10 +559,7 @@ impl LoadCtx {
         self.files
             .iter()
             .filter_map(|(path, doc)| {
-                Some((
-                    crate::validate::file_uri(path),
-                    doc.as_ref()?.root.to_json(),
-                ))
+                Some((crate::uri::file_uri(path), doc.as_ref()?.root.to_json()))
             })
             .collect()
     }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::fields::{Fields, did_you_mean, location};
+use super::fields::{Fields, location};
 use super::{LoadCtx, schemas};
 use crate::codes;
 use crate::diagnostic::Diagnostic;
@@ -12,7 +12,9 @@ use crate::model::{
     Headers, Idempotency, Origin, Produces, Retention, Retry, SchemaRef, Service, Spanned,
     SubjectNaming, Suppression,
 };
-use crate::yaml::{Document, Node, Value, pointer_join};
+use crate::pointer::pointer_join;
+use crate::suggest::did_you_mean;
+use crate::yaml::{Document, Node, Value};
 
 const CONFIG_KEYS: &[&str] = &["catalog", "registry", "defaults", "lint", "asyncapi"];
 const DEFAULTS_KEYS: &[&str] = &[

@@ -328,7 +328,7 @@ fn unresolved_help(ctx: &LoadCtx, written: &str) -> String {
     let suggestion = defined.iter().find(|k| short(k) == wanted).or_else(|| {
         defined
             .iter()
-            .find(|k| super::fields::did_you_mean(&wanted, [short(k).as_str()]).is_some())
+            .find(|k| crate::suggest::did_you_mean(&wanted, [short(k).as_str()]).is_some())
     });
     match suggestion {
         Some(candidate) => format!(

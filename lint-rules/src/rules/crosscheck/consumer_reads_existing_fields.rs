@@ -104,7 +104,7 @@ impl Rule for ConsumerReadsExistingFields {
                     let report = match found {
                         Found::Always | Found::Unknown => continue,
                         Found::Missing(segment, names) => {
-                            let help = match contrail_contracts::load::fields_did_you_mean(
+                            let help = match contrail_contracts::suggest::did_you_mean(
                                 &segment,
                                 names.iter().map(String::as_str),
                             ) {

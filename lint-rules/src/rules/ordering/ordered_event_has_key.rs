@@ -66,11 +66,10 @@ impl Rule for OrderedEventHasKey {
             match fields.iter().find(|f| f.name == key.value) {
                 None => {
                     let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-                    let help =
-                        match contrail_contracts::load::fields_did_you_mean(&key.value, names) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => "name a top-level field of the payload schema".to_owned(),
-                        };
+                    let help = match contrail_contracts::suggest::did_you_mean(&key.value, names) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "name a top-level field of the payload schema".to_owned(),
+                    };
                     out.report(
                         subject,
                         format!(

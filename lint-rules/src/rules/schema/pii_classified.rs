@@ -127,7 +127,7 @@ impl Rule for PiiClassified {
                                 property,
                                 format!(
                                     "{pointer}/properties/{}",
-                                    contrail_contracts::yaml::escape_pointer_token(name)
+                                    contrail_contracts::pointer::escape_pointer_token(name)
                                 ),
                             );
                         }
