@@ -13,10 +13,6 @@ if ! command -v cargo >/dev/null; then
   exit 2
 fi
 
-if [ ! -d ../shared/corpus/asyncapi ]; then
-  echo "warning: ../shared/corpus/asyncapi not found beside the checkout; the AsyncAPI corpus tests will fail" >&2
-fi
-
 # Everything installed for the tests lives in one cache directory, reused by later runs.
 CACHE="${CONTRAIL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/contrail}"
 mkdir -p "$CACHE"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lints every AsyncAPI document of ../shared/corpus/asyncapi with contrail and with Spectral's
+# Lints every AsyncAPI document of tests/corpus/asyncapi with contrail and with Spectral's
 # AsyncAPI ruleset, one process per document for both tools, and prints the total time of each.
 #
 # usage: bench/lint/corpus.sh
@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SPECTRAL="${SPECTRAL:-spectral}"
-corpus=../shared/corpus/asyncapi
+corpus=tests/corpus/asyncapi
 ruleset="$(mktemp -d)/.spectral.yaml"
 echo 'extends: ["spectral:asyncapi"]' > "$ruleset"
 cargo build --release --quiet -p contrail

@@ -904,7 +904,7 @@ fn json_documents_and_shared_components_documents() {
 // ----- corpus -------------------------------------------------------------------------------
 
 fn corpus_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/asyncapi");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus/asyncapi");
     assert!(
         dir.is_dir(),
         "the AsyncAPI corpus is missing: expected it at {}",

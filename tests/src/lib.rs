@@ -1,5 +1,5 @@
 //! Helpers shared by the end-to-end tests: finding (and building) the `contrail` binary, and
-//! locating the repository's fixtures, examples and the shared corpus.
+//! locating the repository's fixtures, examples and the vendored AsyncAPI corpus.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -19,9 +19,9 @@ pub fn repo_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// The team's shared folder beside the checkout (`../shared`), holding the AsyncAPI corpus.
-pub fn shared_dir() -> PathBuf {
-    repo_root().join("../shared")
+/// The real AsyncAPI documents vendored in `tests/corpus/asyncapi` (see its MANIFEST.md).
+pub fn corpus_dir() -> PathBuf {
+    repo_root().join("tests/corpus/asyncapi")
 }
 
 /// The `contrail` binary, built from this checkout with the profile the tests run under.

@@ -1,19 +1,9 @@
-//! The real AsyncAPI documents in `../shared/corpus/asyncapi` (58 documents from public
+//! The real AsyncAPI documents in `tests/corpus/asyncapi` (58 documents from public
 //! repositories, 2.6/3.0/3.1): each validates to exit 0 or 1 with a parseable JSON report.
 
 use std::path::{Path, PathBuf};
 
-use contrail_e2e::{contrail, shared_dir};
-
-fn corpus_dir() -> PathBuf {
-    let dir = shared_dir().join("corpus/asyncapi");
-    assert!(
-        dir.is_dir(),
-        "the AsyncAPI corpus is expected at {}",
-        dir.display()
-    );
-    dir
-}
+use contrail_e2e::{contrail, corpus_dir};
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)

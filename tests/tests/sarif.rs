@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use contrail_e2e::{contrail, repo_root, shared_dir};
+use contrail_e2e::{contrail, corpus_dir, repo_root};
 use serde_json::Value;
 
 fn validator() -> &'static jsonschema::Validator {
@@ -129,7 +129,7 @@ fn lint_sarif_is_valid_and_links_each_rule_to_its_generated_page() {
 
 #[test]
 fn lint_sarif_is_valid_on_the_asyncapi_corpus() {
-    let corpus = shared_dir().join("corpus/asyncapi");
+    let corpus = corpus_dir();
     let mut documents = Vec::new();
     collect_documents(&corpus, &mut documents);
     documents.sort();
