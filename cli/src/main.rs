@@ -1,9 +1,10 @@
 //! `contrail`: govern and observe event-driven systems.
 //!
-//! Exit codes (documented in docs/cli.md): 0 nothing at error severity, 1 findings at error
+//! Exit codes (documented in README.md and docs/validate.md): 0 nothing at error severity, 1 findings at error
 //! severity, 2 contrail could not do its job (bad flags, unreadable path).
 
 mod commands;
+mod pages;
 mod render;
 
 use std::io::IsTerminal;
@@ -62,6 +63,8 @@ pub enum Command {
     Lint(commands::lint::Args),
     /// List the lint rules, or explain one.
     Rules(commands::rules::Args),
+    /// Explain a finding code (`CV004`, `CC002`, `CL101`), or list every code.
+    Explain(commands::explain::Args),
     /// Run the Confluent-compatible schema registry (`contrail registry serve`).
     Registry(commands::registry::Args),
 }
@@ -75,6 +78,7 @@ fn main() -> ExitCode {
         Command::Compat(args) => commands::compat::run(args, color),
         Command::Lint(args) => commands::lint::run(args, color),
         Command::Rules(args) => commands::rules::run(args),
+        Command::Explain(args) => commands::explain::run(args),
         Command::Registry(args) => commands::registry::run(args),
     };
     match outcome {

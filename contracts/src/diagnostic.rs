@@ -37,14 +37,80 @@ impl fmt::Display for Severity {
 
 /// A stable identity for a kind of finding: a short code (`CV004`) and a SCREAMING_SNAKE name
 /// (`UNKNOWN_KEY`). Both are part of contrail's public interface: suppressions, SARIF rule ids
-/// and documentation anchors use them, so they never change meaning once released.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// and documentation pages use them, so they never change meaning once released. Every code is
+/// declared once, in [`crate::codes`]; two codes are the same code when their `code` is.
+#[derive(Debug, Clone, Copy)]
 pub struct Code {
     pub code: &'static str,
     pub name: &'static str,
     pub default_severity: Severity,
     /// One sentence for rule listings and SARIF `shortDescription`.
     pub summary: &'static str,
+    pub family: Family,
+    /// The documentation page, as Markdown (the doc comment of its line in [`crate::codes`]);
+    /// empty for lint rules, whose page is their rule's doc comment.
+    pub doc: &'static str,
+}
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Code) -> bool {
+        self.code == other.code
+    }
+}
+
+impl Eq for Code {}
+
+impl std::hash::Hash for Code {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.code.hash(state);
+    }
+}
+
+impl Code {
+    /// Where the code's page lives, relative to `docs/`: `codes/CV004.md`, or
+    /// `rules/EVENT_NAME_PAST_TENSE.md` for a lint rule.
+    pub fn doc_page(&self) -> String {
+        match self.family {
+            Family::Lint => format!("rules/{}.md", self.name),
+            _ => format!("codes/{}.md", self.code),
+        }
+    }
+}
+
+/// The families of codes: which check reports them, and the prefix their codes share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    /// `CVnnn`: contracts that are not well-formed (`contrail validate`).
+    Validation,
+    /// `CCnnn`: schema changes and what they break (`contrail compat`, `contrail check`).
+    Compatibility,
+    /// `CL00n`: the lint configuration itself.
+    LintConfig,
+    /// `CLnnn`: lint rules (`contrail lint`).
+    Lint,
+}
+
+impl Family {
+    /// The prefix every code of the family starts with.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Family::Validation => "CV",
+            Family::Compatibility => "CC",
+            Family::LintConfig => "CL00",
+            Family::Lint => "CL",
+        }
+    }
+
+    /// How the family is named in listings.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Validation => "validation",
+            Family::Compatibility => "compatibility",
+            Family::LintConfig => "lint configuration",
+            Family::Lint => "lint rule",
+        }
+    }
 }
 
 /// A position in a source file. Lines and columns are 1-based; columns count characters.

@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use contrail_contracts::diagnostic::{Code, Diagnostic, Location, Severity};
+use contrail_contracts::diagnostic::{Diagnostic, Location, Severity};
 use contrail_contracts::paths;
 use contrail_contracts::pointer::pointer_join;
 use contrail_contracts::yaml::Node;
@@ -23,29 +23,7 @@ use contrail_contracts::yaml::Node;
 use crate::registry;
 use crate::rule::{Group, RuleInfo};
 
-/// Findings about the lint configuration itself.
-pub const UNKNOWN_RULE: Code = Code {
-    code: "CL001",
-    name: "UNKNOWN_RULE",
-    default_severity: Severity::Error,
-    summary: "the lint configuration names a rule that does not exist",
-};
-
-/// A malformed `lint:` section.
-pub const INVALID_LINT_CONFIG: Code = Code {
-    code: "CL002",
-    name: "INVALID_LINT_CONFIG",
-    default_severity: Severity::Error,
-    summary: "the lint configuration is malformed",
-};
-
-/// An inline suppression without a reason.
-pub const SUPPRESSION_WITHOUT_REASON: Code = Code {
-    code: "CL003",
-    name: "SUPPRESSION_WITHOUT_REASON",
-    default_severity: Severity::Warning,
-    summary: "an x-contrail-ignore entry gives no reason",
-};
+use contrail_contracts::codes::{INVALID_LINT_CONFIG, SUPPRESSION_WITHOUT_REASON, UNKNOWN_RULE};
 
 /// Reports inline suppressions (`x-contrail-ignore`) that name no known rule or give no reason.
 pub fn check_suppressions(catalog: &contrail_contracts::Catalog) -> Vec<Diagnostic> {

@@ -1,5 +1,7 @@
-//! The central list of rules (ruff's `codes.rs`): every rule contrail knows, in code order.
-//! Adding a rule means adding it here; a test keeps codes and names unique.
+//! Every rule contrail runs, in code order. A rule's code, name, severity and summary are its
+//! line in `contrail_contracts::codes` (the one table of every finding code); adding a rule
+//! means adding that line, the rule's file, and the rule here. A test keeps the two lists in
+//! step.
 
 use crate::rule::{Rule, RuleInfo};
 use crate::rules::{consumer, crosscheck, envelope, evolution, naming, ordering, schema, topology};
@@ -51,6 +53,19 @@ pub fn find(code_or_name: &str) -> Option<&'static RuleInfo> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn every_lint_code_has_exactly_one_rule() {
+        use contrail_contracts::diagnostic::Family;
+        let rule_codes: Vec<&str> = RULES.iter().map(|r| r.info().code.code).collect();
+        let lint_codes: Vec<&str> = contrail_contracts::codes::of(Family::Lint)
+            .map(|c| c.code)
+            .collect();
+        assert_eq!(
+            rule_codes, lint_codes,
+            "RULES and the Lint family of contrail_contracts::codes list different codes (or in another order)"
+        );
+    }
 
     #[test]
     fn codes_and_names_are_unique_and_documented() {

@@ -158,15 +158,16 @@ impl Report<'_> {
     }
 }
 
-/// Declares a rule: its unit struct, doc comment (the generated page) and metadata.
+/// Declares a rule: its unit struct, doc comment (the generated page) and metadata. Its code,
+/// name, default severity and summary are its line in `contrail_contracts::codes`, the one
+/// table of every finding code.
 ///
 /// ```text
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// ...
 ///     pub struct EventNamePastTense {
-///         code: "CL101", name: "EVENT_NAME_PAST_TENSE", category: Naming,
-///         severity: Warning, group: Stable, summary: "event names are past-tense facts",
+///         code: EVENT_NAME_PAST_TENSE, category: Naming, group: Group::Stable,
 ///     }
 /// }
 /// ```
@@ -175,12 +176,9 @@ macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
         $vis:vis struct $rule:ident {
-            code: $code:literal,
-            name: $name:literal,
+            code: $code:ident,
             category: $category:ident,
-            severity: $severity:ident,
-            group: $group:expr,
-            summary: $summary:literal $(,)?
+            group: $group:expr $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -189,12 +187,7 @@ macro_rules! declare_rule {
 
         impl $rule {
             pub const INFO: $crate::rule::RuleInfo = $crate::rule::RuleInfo {
-                code: contrail_contracts::diagnostic::Code {
-                    code: $code,
-                    name: $name,
-                    default_severity: contrail_contracts::diagnostic::Severity::$severity,
-                    summary: $summary,
-                },
+                code: contrail_contracts::codes::$code,
                 category: $crate::rule::Category::$category,
                 group: $group,
                 doc: concat!($($doc, "\n"),*),

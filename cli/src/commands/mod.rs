@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod compat;
+pub mod explain;
 pub mod lint;
 pub mod registry;
 pub mod rules;

@@ -9,7 +9,22 @@ use serde::Serialize;
 use super::display_path;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const DOCS: &str = "https://github.com/contrail-dev/contrail/blob/main/docs";
+
+// Help links are absolute URIs only when the crate names its repository.
+const _: () = assert!(
+    !env!("CARGO_PKG_REPOSITORY").is_empty(),
+    "set `repository.workspace = true` in cli/Cargo.toml"
+);
+
+/// Where help links lead: `CONTRAIL_DOCS_URL` (a mirror of docs/, say an internal one), else
+/// the docs/ directory of the workspace's `repository` in Cargo.toml, the one place the
+/// project's address is configured.
+fn docs_base_url() -> String {
+    match std::env::var("CONTRAIL_DOCS_URL") {
+        Ok(url) if !url.trim().is_empty() => url.trim().trim_end_matches('/').to_owned(),
+        _ => concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs").to_owned(),
+    }
+}
 
 // The document is serialized straight from these borrowing structs; their fields are in the
 // order they are written.
@@ -39,7 +54,7 @@ struct Tool<'a> {
 #[serde(rename_all = "camelCase")]
 struct Driver<'a> {
     name: &'static str,
-    information_uri: &'static str,
+    information_uri: String,
     version: &'static str,
     rules: Vec<Rule<'a>>,
 }
@@ -51,7 +66,15 @@ struct Rule<'a> {
     name: &'a str,
     short_description: Text<'a>,
     help_uri: String,
+    /// The code's whole page, so viewers show it without following the link.
+    help: Help,
     default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
 }
 
 #[derive(Serialize)]
@@ -130,13 +153,21 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Resul
         .enumerate()
         .map(|(i, code)| (*code, i))
         .collect();
+    let docs = docs_base_url();
     let rules = rules
         .values()
         .map(|d| Rule {
             id: d.code.code,
             name: d.code.name,
             short_description: Text::new(d.code.summary),
-            help_uri: help_uri(d),
+            help_uri: format!("{docs}/{}", d.code.doc_page()),
+            help: {
+                let page = crate::pages::code_page(&d.code);
+                Help {
+                    text: page.clone(),
+                    markdown: page,
+                }
+            },
             default_configuration: Configuration {
                 level: level(d.code.default_severity),
             },
@@ -185,7 +216,7 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Resul
             tool: Tool {
                 driver: Driver {
                     name: "contrail",
-                    information_uri: DOCS,
+                    information_uri: docs,
                     version: env!("CARGO_PKG_VERSION"),
                     rules,
                 },
@@ -203,16 +234,6 @@ fn level(severity: Severity) -> &'static str {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "note",
-    }
-}
-
-fn help_uri(d: &Diagnostic) -> String {
-    if d.code.code.starts_with("CV") {
-        format!("{DOCS}/diagnostics.md#{}", d.code.code.to_ascii_lowercase())
-    } else if d.code.code.starts_with("CC") {
-        format!("{DOCS}/compatibility.md")
-    } else {
-        format!("{DOCS}/rules/{}.md", d.code.name)
     }
 }
 

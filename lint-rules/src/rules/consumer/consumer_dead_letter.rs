@@ -35,12 +35,9 @@ declare_rule! {
     /// - Gregor Hohpe, Bobby Woolf, *Enterprise Integration Patterns*: Dead Letter Channel
     /// - Confluent, "Error handling patterns for Apache Kafka applications"
     pub struct ConsumerDeadLetter {
-        code: "CL502",
-        name: "CONSUMER_DEAD_LETTER",
+        code: CONSUMER_DEAD_LETTER,
         category: Consumer,
-        severity: Warning,
         group: Group::Stable,
-        summary: "consumers name a dead-letter topic",
     }
 }
 

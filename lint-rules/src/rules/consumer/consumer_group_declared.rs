@@ -32,12 +32,9 @@ declare_rule! {
     /// ## References
     /// - Apache Kafka documentation: consumer groups and `group.id`
     pub struct ConsumerGroupDeclared {
-        code: "CL504",
-        name: "CONSUMER_GROUP_DECLARED",
+        code: CONSUMER_GROUP_DECLARED,
         category: Consumer,
-        severity: Warning,
         group: Group::Stable,
-        summary: "consumers name their consumer group",
     }
 }
 

@@ -37,12 +37,9 @@ declare_rule! {
     /// - Chris Richardson, *Microservices Patterns*: Idempotent Consumer
     /// - Apache Kafka documentation: message delivery semantics
     pub struct ConsumerIdempotent {
-        code: "CL501",
-        name: "CONSUMER_IDEMPOTENT",
+        code: CONSUMER_IDEMPOTENT,
         category: Consumer,
-        severity: Warning,
         group: Group::Stable,
-        summary: "consumers declare the key they deduplicate on",
     }
 }
 

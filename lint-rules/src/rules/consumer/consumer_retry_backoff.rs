@@ -38,12 +38,9 @@ declare_rule! {
     /// - AWS Architecture Blog, "Exponential Backoff And Jitter"
     /// - Confluent, "Error handling patterns for Apache Kafka applications"
     pub struct ConsumerRetryBackoff {
-        code: "CL503",
-        name: "CONSUMER_RETRY_BACKOFF",
+        code: CONSUMER_RETRY_BACKOFF,
         category: Consumer,
-        severity: Warning,
         group: Group::Stable,
-        summary: "consumers retry a bounded number of times with exponential backoff",
     }
 }
 

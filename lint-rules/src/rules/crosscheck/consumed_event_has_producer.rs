@@ -35,12 +35,9 @@ declare_rule! {
     /// ## References
     /// - Gregor Hohpe, Bobby Woolf, *Enterprise Integration Patterns*: Message Channel
     pub struct ConsumedEventHasProducer {
-        code: "CL701",
-        name: "CONSUMED_EVENT_HAS_PRODUCER",
+        code: CONSUMED_EVENT_HAS_PRODUCER,
         category: CrossCheck,
-        severity: Warning,
         group: Group::Stable,
-        summary: "every consumed event has a producer in the catalog",
     }
 }
 

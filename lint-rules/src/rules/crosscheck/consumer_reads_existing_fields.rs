@@ -46,12 +46,9 @@ declare_rule! {
     /// - Ian Robinson, "Consumer-Driven Contracts: A Service Evolution Pattern"
     /// - Pact documentation: consumer-driven contract testing
     pub struct ConsumerReadsExistingFields {
-        code: "CL703",
-        name: "CONSUMER_READS_EXISTING_FIELDS",
+        code: CONSUMER_READS_EXISTING_FIELDS,
         category: CrossCheck,
-        severity: Error,
         group: Group::Stable,
-        summary: "fields consumers read exist in the producer's payload and are always written",
     }
 }
 

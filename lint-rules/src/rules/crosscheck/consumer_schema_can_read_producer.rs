@@ -35,12 +35,9 @@ declare_rule! {
     /// - Apache Avro specification: schema resolution
     /// - Confluent documentation: schema evolution and compatibility
     pub struct ConsumerSchemaCanReadProducer {
-        code: "CL706",
-        name: "CONSUMER_SCHEMA_CAN_READ_PRODUCER",
+        code: CONSUMER_SCHEMA_CAN_READ_PRODUCER,
         category: CrossCheck,
-        severity: Error,
         group: Group::Stable,
-        summary: "a consumer's reader schema can read the producer's schema",
     }
 }
 

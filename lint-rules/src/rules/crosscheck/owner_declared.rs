@@ -35,12 +35,9 @@ declare_rule! {
     /// ## References
     /// - Backstage documentation: ownership of software catalog entities
     pub struct OwnerDeclared {
-        code: "CL705",
-        name: "OWNER_DECLARED",
+        code: OWNER_DECLARED,
         category: CrossCheck,
-        severity: Warning,
         group: Group::Stable,
-        summary: "events and services have an owner",
     }
 }
 

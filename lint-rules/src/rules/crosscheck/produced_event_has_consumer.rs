@@ -34,12 +34,9 @@ declare_rule! {
     /// ## References
     /// - Ben Stopford, *Designing Event-Driven Systems*, ch. 4
     pub struct ProducedEventHasConsumer {
-        code: "CL702",
-        name: "PRODUCED_EVENT_HAS_CONSUMER",
+        code: PRODUCED_EVENT_HAS_CONSUMER,
         category: CrossCheck,
-        severity: Warning,
         group: Group::Stable,
-        summary: "every produced event has a consumer in the catalog or is public",
     }
 }
 

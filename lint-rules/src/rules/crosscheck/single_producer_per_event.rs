@@ -35,12 +35,9 @@ declare_rule! {
     /// - Vaughn Vernon, *Implementing Domain-Driven Design*, ch. 8 (domain events)
     /// - Ben Stopford, *Designing Event-Driven Systems*: the single writer principle
     pub struct SingleProducerPerEvent {
-        code: "CL704",
-        name: "SINGLE_PRODUCER_PER_EVENT",
+        code: SINGLE_PRODUCER_PER_EVENT,
         category: CrossCheck,
-        severity: Warning,
         group: Group::Stable,
-        summary: "each event has one producing service",
     }
 }
 

@@ -32,12 +32,9 @@ declare_rule! {
     /// - Greg Young, "Correlation and causation ids" (event sourcing)
     /// - Gregor Hohpe, Bobby Woolf, *Enterprise Integration Patterns*: Correlation Identifier
     pub struct CausationIdDeclared {
-        code: "CL204",
-        name: "CAUSATION_ID_DECLARED",
+        code: CAUSATION_ID_DECLARED,
         category: Envelope,
-        severity: Warning,
         group: Group::Preview,
-        summary: "events produced in reaction to others carry a causation id",
     }
 }
 

@@ -64,12 +64,9 @@ declare_rule! {
     /// - CloudEvents specification 1.0.2: context attributes
     /// - CloudEvents Kafka protocol binding 1.0.2: binary and structured content modes
     pub struct CloudeventsAttributes {
-        code: "CL206",
-        name: "CLOUDEVENTS_ATTRIBUTES",
+        code: CLOUDEVENTS_ATTRIBUTES,
         category: Envelope,
-        severity: Warning,
         group: Group::Stable,
-        summary: "CloudEvents carry their required attributes, spelt as the Kafka binding says",
     }
 }
 

@@ -44,12 +44,9 @@ declare_rule! {
     /// - Gregor Hohpe, Bobby Woolf, *Enterprise Integration Patterns*: Correlation Identifier
     /// - W3C Trace Context
     pub struct CorrelationIdDeclared {
-        code: "CL203",
-        name: "CORRELATION_ID_DECLARED",
+        code: CORRELATION_ID_DECLARED,
         category: Envelope,
-        severity: Warning,
         group: Group::Stable,
-        summary: "events declare where their correlation id travels",
     }
 }
 

@@ -34,12 +34,9 @@ declare_rule! {
     /// - CloudEvents specification: the `id` attribute
     /// - Chris Richardson, *Microservices Patterns*: Idempotent Consumer
     pub struct EventIdPresent {
-        code: "CL201",
-        name: "EVENT_ID_PRESENT",
+        code: EVENT_ID_PRESENT,
         category: Envelope,
-        severity: Warning,
         group: Group::Stable,
-        summary: "event payloads carry a unique event id",
     }
 }
 

@@ -35,12 +35,9 @@ declare_rule! {
     /// - CloudEvents specification: the `time` attribute
     /// - Martin Kleppmann, *Designing Data-Intensive Applications*, ch. 11 (event time vs processing time)
     pub struct EventTimePresent {
-        code: "CL202",
-        name: "EVENT_TIME_PRESENT",
+        code: EVENT_TIME_PRESENT,
         category: Envelope,
-        severity: Warning,
         group: Group::Stable,
-        summary: "event payloads say when the event happened",
     }
 }
 

@@ -51,12 +51,9 @@ declare_rule! {
     /// - W3C Recommendation, *Trace Context* (the `traceparent` and `tracestate` fields)
     /// - OpenTelemetry semantic conventions for Kafka (context propagation through record headers)
     pub struct TraceparentAllowed {
-        code: "CL205",
-        name: "TRACEPARENT_ALLOWED",
+        code: TRACEPARENT_ALLOWED,
         category: Envelope,
-        severity: Warning,
         group: Group::Stable,
-        summary: "closed header sets allow the W3C trace context headers",
     }
 }
 

@@ -53,12 +53,9 @@ declare_rule! {
     /// - Gwen Shapira et al., *Kafka: The Definitive Guide*: schema evolution
     /// - Greg Young, *Versioning in an Event Sourced System*: new event versions
     pub struct BreakingChangeNeedsNewTopicOrMajor {
-        code: "CL403",
-        name: "BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR",
+        code: BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR,
         category: Evolution,
-        severity: Error,
         group: Group::Stable,
-        summary: "an incompatible schema change comes with a new topic or a new major version",
     }
 }
 

@@ -33,12 +33,9 @@ declare_rule! {
     /// ## References
     /// - Confluent documentation: schema evolution and compatibility types
     pub struct CompatibilityDeclared {
-        code: "CL401",
-        name: "COMPATIBILITY_DECLARED",
+        code: COMPATIBILITY_DECLARED,
         category: Evolution,
-        severity: Warning,
         group: Group::Stable,
-        summary: "events declare a compatibility mode",
     }
 }
 

@@ -35,12 +35,9 @@ declare_rule! {
     /// ## References
     /// - Confluent documentation: schema evolution and compatibility types
     pub struct ReplayableNeedsTransitive {
-        code: "CL402",
-        name: "REPLAYABLE_NEEDS_TRANSITIVE",
+        code: REPLAYABLE_NEEDS_TRANSITIVE,
         category: Evolution,
-        severity: Error,
         group: Group::Stable,
-        summary: "replayable and compacted topics need a transitive compatibility mode",
     }
 }
 

@@ -36,12 +36,9 @@ declare_rule! {
     /// - Gregor Hohpe, Bobby Woolf, *Enterprise Integration Patterns*: Command Message
     /// - Martin Fowler, "What do you mean by 'Event-Driven'?"
     pub struct CommandNameImperative {
-        code: "CL102",
-        name: "COMMAND_NAME_IMPERATIVE",
+        code: COMMAND_NAME_IMPERATIVE,
         category: Naming,
-        severity: Warning,
         group: Group::Stable,
-        summary: "command names are imperative, not past-tense",
     }
 }
 

@@ -37,12 +37,9 @@ declare_rule! {
     /// - Martin Fowler, "What do you mean by 'Event-Driven'?"
     /// - Gregor Hohpe, Bobby Woolf, *Enterprise Integration Patterns*: Event Message vs Command Message
     pub struct EventNamePastTense {
-        code: "CL101",
-        name: "EVENT_NAME_PAST_TENSE",
+        code: EVENT_NAME_PAST_TENSE,
         category: Naming,
-        severity: Warning,
         group: Group::Stable,
-        summary: "event names state a fact in the past tense",
     }
 }
 

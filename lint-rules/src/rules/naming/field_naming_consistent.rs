@@ -36,12 +36,9 @@ declare_rule! {
     /// - Google JSON Style Guide: property names
     /// - Confluent, "Best practices for schema design"
     pub struct FieldNamingConsistent {
-        code: "CL104",
-        name: "FIELD_NAMING_CONSISTENT",
+        code: FIELD_NAMING_CONSISTENT,
         category: Naming,
-        severity: Warning,
         group: Group::Stable,
-        summary: "payload fields use one casing across the catalog",
     }
 }
 

@@ -43,12 +43,9 @@ declare_rule! {
     /// - Confluent, "Kafka topic naming conventions"
     /// - Apache Kafka documentation: legal topic names
     pub struct TopicNaming {
-        code: "CL103",
-        name: "TOPIC_NAMING",
+        code: TOPIC_NAMING,
         category: Naming,
-        severity: Warning,
         group: Group::Stable,
-        summary: "topic names are lowercase separated segments with a consistent version suffix",
     }
 }
 

@@ -35,12 +35,9 @@ declare_rule! {
     /// - Apache Kafka documentation: partitioning and ordering guarantees
     /// - Martin Kleppmann, *Designing Data-Intensive Applications*, ch. 11
     pub struct OrderedEventHasKey {
-        code: "CL601",
-        name: "ORDERED_EVENT_HAS_KEY",
+        code: ORDERED_EVENT_HAS_KEY,
         category: Ordering,
-        severity: Warning,
         group: Group::Stable,
-        summary: "events declare a partition key that exists in the payload",
     }
 }
 

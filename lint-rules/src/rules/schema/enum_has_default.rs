@@ -32,12 +32,9 @@ declare_rule! {
     /// ## References
     /// - Apache Avro specification: enums (`default`, since 1.9) and schema resolution
     pub struct EnumHasDefault {
-        code: "CL304",
-        name: "ENUM_HAS_DEFAULT",
+        code: ENUM_HAS_DEFAULT,
         category: Schema,
-        severity: Warning,
         group: Group::Stable,
-        summary: "Avro enums declare a default symbol",
     }
 }
 

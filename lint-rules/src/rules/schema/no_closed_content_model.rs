@@ -35,12 +35,9 @@ declare_rule! {
     /// - Confluent documentation: JSON Schema compatibility rules (open and closed content models)
     /// - Robert Yokota, "Understanding JSON Schema Compatibility"
     pub struct NoClosedContentModel {
-        code: "CL305",
-        name: "NO_CLOSED_CONTENT_MODEL",
+        code: NO_CLOSED_CONTENT_MODEL,
         category: Schema,
-        severity: Warning,
         group: Group::Stable,
-        summary: "JSON Schema payloads keep an open content model",
     }
 }
 

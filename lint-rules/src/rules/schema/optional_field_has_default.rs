@@ -32,12 +32,9 @@ declare_rule! {
     /// - Apache Avro specification: schema resolution, default values
     /// - Confluent documentation: schema evolution and compatibility
     pub struct OptionalFieldHasDefault {
-        code: "CL302",
-        name: "OPTIONAL_FIELD_HAS_DEFAULT",
+        code: OPTIONAL_FIELD_HAS_DEFAULT,
         category: Schema,
-        severity: Warning,
         group: Group::Stable,
-        summary: "nullable Avro fields have a default",
     }
 }
 

@@ -37,12 +37,9 @@ declare_rule! {
     /// - Apache Kafka documentation: `max.message.bytes`, `max.request.size`
     /// - Gregor Hohpe, Bobby Woolf, *Enterprise Integration Patterns*: Claim Check
     pub struct PayloadSizeBudget {
-        code: "CL306",
-        name: "PAYLOAD_SIZE_BUDGET",
+        code: PAYLOAD_SIZE_BUDGET,
         category: Schema,
-        severity: Warning,
         group: Group::Preview,
-        summary: "payloads have no unbounded collections of records",
     }
 }
 

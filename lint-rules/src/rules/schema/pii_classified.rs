@@ -38,12 +38,9 @@ declare_rule! {
     /// - GDPR Art. 30 (records of processing) and Art. 17 (erasure)
     /// - Confluent documentation: data contracts, tags and field-level encryption
     pub struct PiiClassified {
-        code: "CL307",
-        name: "PII_CLASSIFIED",
+        code: PII_CLASSIFIED,
         category: Schema,
-        severity: Warning,
         group: Group::Preview,
-        summary: "fields that look personal carry a PII classification",
     }
 }
 

@@ -34,12 +34,9 @@ declare_rule! {
     /// - Apache Avro specification: the `doc` attribute
     /// - JSON Schema Validation: the `description` keyword
     pub struct RecordDocPresent {
-        code: "CL301",
-        name: "RECORD_DOC_PRESENT",
+        code: RECORD_DOC_PRESENT,
         category: Schema,
-        severity: Warning,
         group: Group::Stable,
-        summary: "payload schemas document themselves at the root",
     }
 }
 

@@ -34,12 +34,9 @@ declare_rule! {
     /// ## References
     /// - Apache Avro specification: unions ("the default value … must correspond to the first schema in the union")
     pub struct UnionNullFirstWithDefault {
-        code: "CL303",
-        name: "UNION_NULL_FIRST_WITH_DEFAULT",
+        code: UNION_NULL_FIRST_WITH_DEFAULT,
         category: Schema,
-        severity: Error,
         group: Group::Stable,
-        summary: "a union field defaulting to null lists null first",
     }
 }
 

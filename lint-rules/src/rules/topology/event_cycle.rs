@@ -46,12 +46,9 @@ declare_rule! {
     /// - Robert Tarjan, "Depth-first search and linear graph algorithms" (1972)
     /// - Ben Stopford, *Designing Event-Driven Systems*, ch. 5 (event collaboration)
     pub struct EventCycle {
-        code: "CL801",
-        name: "EVENT_CYCLE",
+        code: EVENT_CYCLE,
         category: Topology,
-        severity: Warning,
         group: Group::Preview,
-        summary: "the event flow has no cycles",
     }
 }
 

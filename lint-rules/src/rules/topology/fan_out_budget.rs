@@ -31,12 +31,9 @@ declare_rule! {
     /// - Ben Stopford, *Designing Event-Driven Systems*, ch. 8 (sharing data and services)
     /// - Vaughn Vernon, *Implementing Domain-Driven Design*: integration events
     pub struct FanOutBudget {
-        code: "CL802",
-        name: "FAN_OUT_BUDGET",
+        code: FAN_OUT_BUDGET,
         category: Topology,
-        severity: Warning,
         group: Group::Preview,
-        summary: "no event has more than 10 consuming services",
     }
 }
 
