@@ -16,6 +16,7 @@ pub mod load;
 pub mod model;
 pub mod parallel;
 pub mod paths;
+pub mod payload;
 pub mod pointer;
 pub mod schema;
 pub mod suggest;

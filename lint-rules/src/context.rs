@@ -69,6 +69,16 @@ impl<'a> Context<'a> {
         schema.valid.then_some(schema)
     }
 
+    /// The comparable form of an event's valid payload schema (references resolved), for
+    /// following field paths into it.
+    pub fn payload_schema(
+        &self,
+        event: &Event,
+    ) -> Option<contrail_contracts::compat::SchemaVersion> {
+        self.schema(event)?;
+        contrail_contracts::compat::version_of(self.catalog, event.schema.as_ref()?.id?).ok()
+    }
+
     /// The top-level fields of an event's payload: an Avro record's fields or a JSON Schema
     /// object's properties. `None` when the payload is not a record/object or cannot be read
     /// without resolving references.

@@ -1,9 +1,8 @@
-use contrail_contracts::compat::{self, SchemaVersion, avro};
+use contrail_contracts::compat::SchemaVersion;
+use contrail_contracts::payload::{self, Found};
 use std::collections::HashMap;
 
-use contrail_contracts::model::Event;
 use contrail_contracts::schema::SchemaId;
-use serde_json::Value;
 
 use crate::context::Context;
 use crate::declare_rule;
@@ -52,19 +51,6 @@ declare_rule! {
     }
 }
 
-/// What a path resolves to.
-#[derive(Debug, PartialEq)]
-pub(crate) enum Found {
-    /// Present in every message.
-    Always,
-    /// Declared but possibly absent (JSON Schema: not required and no default); the segment.
-    Optional(String),
-    /// A segment that does not exist, with the names available where it was looked up.
-    Missing(String, Vec<String>),
-    /// The schema cannot be followed there (a `$ref`, a composition, an unparsed schema).
-    Unknown,
-}
-
 impl Rule for ConsumerReadsExistingFields {
     fn info(&self) -> &'static RuleInfo {
         &Self::INFO
@@ -82,20 +68,17 @@ impl Rule for ConsumerReadsExistingFields {
                 let key = event.schema.as_ref().and_then(|s| s.id);
                 let Some(version) = payloads
                     .entry(key)
-                    .or_insert_with(|| payload(ctx, event))
+                    .or_insert_with(|| ctx.payload_schema(event))
                     .as_ref()
                 else {
                     continue;
                 };
                 for read in &consume.reads {
-                    let path = segments(&read.value);
+                    let path = payload::segments(&read.value);
                     if path.is_empty() {
                         continue;
                     }
-                    let found = match version {
-                        SchemaVersion::Avro(schema) => resolve_avro(schema, &path),
-                        SchemaVersion::Json(json) => resolve_json(json, &path),
-                    };
+                    let found = payload::resolve(version, &path);
                     let subject = Subject::Service(service.name.value.clone());
                     let schema_at = ctx.schema_location(event, "");
                     let report = match found {
@@ -140,153 +123,5 @@ impl Rule for ConsumerReadsExistingFields {
                 }
             }
         }
-    }
-}
-
-pub(crate) fn payload(ctx: &Context<'_>, event: &Event) -> Option<SchemaVersion> {
-    ctx.schema(event)?;
-    compat::version_of(ctx.catalog, event.schema.as_ref()?.id?).ok()
-}
-
-/// `a.b.c` or `/a/b/c` as segments.
-pub(crate) fn segments(path: &str) -> Vec<String> {
-    let path = path.trim();
-    if let Some(pointer) = path.strip_prefix('/') {
-        pointer
-            .split('/')
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
-            .collect()
-    } else {
-        path.split('.')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    }
-}
-
-pub(crate) fn resolve_avro(schema: &avro::AvroSchema, path: &[String]) -> Found {
-    let mut ty = schema.root();
-    for segment in path {
-        let Some(record) = record_of(schema, ty) else {
-            return Found::Unknown;
-        };
-        let avro::Kind::Record {
-            fields, by_name, ..
-        } = &schema.get(record).kind
-        else {
-            return Found::Unknown;
-        };
-        match by_name.get(segment) {
-            Some(&i) => ty = fields[i].ty,
-            None => {
-                return Found::Missing(
-                    segment.clone(),
-                    fields.iter().map(|f| f.name.clone()).collect(),
-                );
-            }
-        }
-    }
-    Found::Always
-}
-
-/// The record a path steps into from `ty`: the type itself, the items of an array or the
-/// values of a map, the one non-null branch of a union.
-fn record_of(schema: &avro::AvroSchema, ty: avro::TypeId) -> Option<avro::TypeId> {
-    match &schema.get(ty).kind {
-        avro::Kind::Record { .. } => Some(ty),
-        avro::Kind::Array(inner) | avro::Kind::Map(inner) => record_of(schema, *inner),
-        avro::Kind::Union(branches) => {
-            let mut records = branches
-                .iter()
-                .filter(|b| !matches!(schema.get(**b).kind, avro::Kind::Null));
-            match (records.next(), records.next()) {
-                (Some(only), None) => record_of(schema, *only),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-pub(crate) fn resolve_json(schema: &Value, path: &[String]) -> Found {
-    let mut node = schema;
-    for segment in path {
-        while let Some(items) = node.get("items").filter(|i| i.is_object()) {
-            node = items;
-        }
-        if node.get("$ref").is_some()
-            || node.get("allOf").is_some()
-            || node.get("oneOf").is_some()
-            || node.get("anyOf").is_some()
-        {
-            return Found::Unknown;
-        }
-        let Some(properties) = node.get("properties").and_then(Value::as_object) else {
-            return Found::Unknown;
-        };
-        let Some(property) = properties.get(segment) else {
-            // A schema open to any property may still carry it.
-            if node.get("additionalProperties").is_some_and(|a| a != false)
-                || node.get("patternProperties").is_some()
-            {
-                return Found::Unknown;
-            }
-            return Found::Missing(segment.clone(), properties.keys().cloned().collect());
-        };
-        let required = node
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(|r| r.iter().any(|n| n == segment.as_str()));
-        if !required && property.get("default").is_none() {
-            return Found::Optional(segment.clone());
-        }
-        node = property;
-    }
-    Found::Always
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn json_paths() {
-        let schema = json!({
-            "type": "object",
-            "required": ["a", "list"],
-            "properties": {
-                "a": { "type": "object", "required": ["b"], "properties": { "b": {}, "c": {} } },
-                "list": { "type": "array", "items": { "type": "object", "required": ["x"], "properties": { "x": {} } } },
-                "opt": { "type": "string" },
-                "dflt": { "type": "string", "default": "" }
-            }
-        });
-        let r = |p: &str| resolve_json(&schema, &segments(p));
-        assert_eq!(r("a.b"), Found::Always);
-        assert_eq!(r("/a/b"), Found::Always);
-        assert_eq!(r("list.x"), Found::Always);
-        assert_eq!(r("dflt"), Found::Always);
-        assert_eq!(r("a.c"), Found::Optional("c".into()));
-        assert_eq!(r("opt"), Found::Optional("opt".into()));
-        assert!(matches!(r("a.z"), Found::Missing(s, _) if s == "z"));
-    }
-
-    #[test]
-    fn avro_paths() {
-        let schema = json!({
-            "type": "record", "name": "R", "fields": [
-                { "name": "total", "type": { "type": "record", "name": "Money", "fields": [ { "name": "amount", "type": "long" } ] } },
-                { "name": "items", "type": { "type": "array", "items": { "type": "record", "name": "Item", "fields": [ { "name": "sku", "type": "string" } ] } } },
-                { "name": "maybe", "type": ["null", "Money"], "default": null }
-            ]
-        });
-        let parsed = avro::AvroSchema::parse(&schema, &[]).expect("valid schema");
-        let r = |p: &str| resolve_avro(&parsed, &segments(p));
-        assert_eq!(r("total.amount"), Found::Always);
-        assert_eq!(r("items.sku"), Found::Always);
-        assert_eq!(r("maybe.amount"), Found::Always);
-        assert!(matches!(r("total.cents"), Found::Missing(s, _) if s == "cents"));
-        assert_eq!(r("total.amount.x"), Found::Unknown);
     }
 }

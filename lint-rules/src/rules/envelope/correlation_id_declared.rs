@@ -1,12 +1,9 @@
-use contrail_contracts::compat::SchemaVersion;
 use contrail_contracts::model::Correlation;
 
 use crate::context::Context;
 use crate::declare_rule;
 use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
-use crate::rules::crosscheck::consumer_reads_existing_fields::{
-    Found, payload, resolve_avro, resolve_json, segments,
-};
+use contrail_contracts::payload::{self, Found};
 
 declare_rule! {
     /// ## What it does
@@ -116,13 +113,10 @@ impl Rule for CorrelationIdDeclared {
             let Correlation::Payload(path) = &correlation.value else {
                 continue;
             };
-            let Some(version) = payload(ctx, event) else {
+            let Some(version) = ctx.payload_schema(event) else {
                 continue;
             };
-            let found = match &version {
-                SchemaVersion::Avro(schema) => resolve_avro(schema, &segments(path)),
-                SchemaVersion::Json(json) => resolve_json(json, &segments(path)),
-            };
+            let found = payload::resolve(&version, &payload::segments(path));
             if let Found::Missing(segment, _) = found {
                 let report = out
                     .report(
