@@ -12,6 +12,7 @@ pub mod avro;
 pub mod codes;
 pub mod compat;
 pub mod diagnostic;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod parallel;

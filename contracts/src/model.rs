@@ -6,6 +6,8 @@
 
 use std::fmt;
 use std::path::PathBuf;
+
+use crate::graph::{CatalogGraph, NodeKind};
 use std::str::FromStr;
 
 use crate::diagnostic::Location;
@@ -54,31 +56,42 @@ pub struct Catalog {
     pub events: Vec<Event>,
     pub services: Vec<Service>,
     pub schemas: crate::schema::SchemaSet,
-    /// Name lookups, built once loading is complete ([`Catalog::build_index`]).
-    pub index: Option<std::sync::Arc<CatalogIndex>>,
+    /// The graph of services, events and topics, built once loading is complete
+    /// ([`Catalog::build_graph`]); name lookups go through it.
+    pub graph: Option<std::sync::Arc<CatalogGraph>>,
 }
 
 impl Catalog {
     pub fn event(&self, name: &str) -> Option<&Event> {
-        match self.fresh_index() {
-            Some(index) => index.events.get(name).map(|&i| &self.events[i]),
+        match self.fresh_graph() {
+            Some(graph) => graph
+                .find(NodeKind::Event, name)
+                .and_then(|n| graph.node(n).declared)
+                .map(|i| &self.events[i]),
             None => self.events.iter().find(|e| e.name.value == name),
         }
     }
 
     pub fn service(&self, name: &str) -> Option<&Service> {
-        match self.fresh_index() {
-            Some(index) => index.services.get(name).map(|&i| &self.services[i]),
+        match self.fresh_graph() {
+            Some(graph) => graph
+                .find(NodeKind::Service, name)
+                .and_then(|n| graph.node(n).declared)
+                .map(|i| &self.services[i]),
             None => self.services.iter().find(|s| s.name.value == name),
         }
     }
 
     /// The services that produce `event`.
     pub fn producers_of<'a>(&'a self, event: &'a str) -> impl Iterator<Item = &'a Service> + 'a {
-        let found: Vec<&Service> = match self.fresh_index() {
-            Some(index) => index.producers.get(event).map_or_else(Vec::new, |ids| {
-                ids.iter().map(|&i| &self.services[i]).collect()
-            }),
+        let found: Vec<&Service> = match self.fresh_graph() {
+            Some(graph) => graph
+                .find(NodeKind::Event, event)
+                .map(|n| graph.producing_declarations(n))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|i| &self.services[i])
+                .collect(),
             None => self
                 .services
                 .iter()
@@ -93,12 +106,14 @@ impl Catalog {
         &'a self,
         event: &'a str,
     ) -> impl Iterator<Item = (&'a Service, &'a Consumes)> + 'a {
-        let found: Vec<(&Service, &Consumes)> = match self.fresh_index() {
-            Some(index) => index.consumers.get(event).map_or_else(Vec::new, |ids| {
-                ids.iter()
-                    .map(|&(s, c)| (&self.services[s], &self.services[s].consumes[c]))
-                    .collect()
-            }),
+        let found: Vec<(&Service, &Consumes)> = match self.fresh_graph() {
+            Some(graph) => graph
+                .find(NodeKind::Event, event)
+                .map(|n| graph.consuming_declarations(n))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(s, c)| (&self.services[s], &self.services[s].consumes[c]))
+                .collect(),
             None => self
                 .services
                 .iter()
@@ -113,58 +128,29 @@ impl Catalog {
         found.into_iter()
     }
 
-    /// Builds the name index used by the lookups above. The loader calls it once the catalog
-    /// is complete; a catalog changed afterwards falls back to scanning until it is rebuilt.
-    pub fn build_index(&mut self) {
-        let mut index = CatalogIndex {
-            events_len: self.events.len(),
-            services_len: self.services.len(),
-            ..Default::default()
-        };
-        for (i, event) in self.events.iter().enumerate() {
-            index.events.entry(event.name.value.clone()).or_insert(i);
-        }
-        for (i, service) in self.services.iter().enumerate() {
-            index
-                .services
-                .entry(service.name.value.clone())
-                .or_insert(i);
-            for produce in &service.produces {
-                let producers = index
-                    .producers
-                    .entry(produce.event.value.clone())
-                    .or_default();
-                if !producers.contains(&i) {
-                    producers.push(i);
-                }
-            }
-            for (c, consume) in service.consumes.iter().enumerate() {
-                index
-                    .consumers
-                    .entry(consume.event.value.clone())
-                    .or_default()
-                    .push((i, c));
-            }
-        }
-        self.index = Some(std::sync::Arc::new(index));
+    /// Builds the catalog's graph, which the lookups above use. The loader calls it once the
+    /// catalog is complete; a catalog changed afterwards falls back to scanning until it is
+    /// rebuilt.
+    pub fn build_graph(&mut self) {
+        self.graph = Some(std::sync::Arc::new(CatalogGraph::build(self)));
     }
 
-    fn fresh_index(&self) -> Option<&CatalogIndex> {
-        self.index
+    /// The catalog's graph: the one built by the load, or a new one when the catalog changed
+    /// since (or was assembled by hand).
+    pub fn graph(&self) -> std::sync::Arc<CatalogGraph> {
+        match &self.graph {
+            Some(graph) if graph.built_from(self.events.len(), self.services.len()) => {
+                std::sync::Arc::clone(graph)
+            }
+            _ => std::sync::Arc::new(CatalogGraph::build(self)),
+        }
+    }
+
+    fn fresh_graph(&self) -> Option<&CatalogGraph> {
+        self.graph
             .as_deref()
-            .filter(|i| i.events_len == self.events.len() && i.services_len == self.services.len())
+            .filter(|g| g.built_from(self.events.len(), self.services.len()))
     }
-}
-
-/// Name lookups over a finished catalog (first declaration wins, as for duplicates).
-#[derive(Debug, Clone, Default)]
-pub struct CatalogIndex {
-    events_len: usize,
-    services_len: usize,
-    events: std::collections::HashMap<String, usize>,
-    services: std::collections::HashMap<String, usize>,
-    producers: std::collections::HashMap<String, Vec<usize>>,
-    consumers: std::collections::HashMap<String, Vec<(usize, usize)>>,
 }
 
 /// `contrail.yaml`.

@@ -494,7 +494,7 @@ impl LoadCtx {
         // referenced schema) are dropped; they were never part of the load.
         self.prefetched = HashMap::new();
         self.avro_prepared = HashMap::new();
-        self.catalog.build_index();
+        self.catalog.build_graph();
         // Only JSON Schemas resolve `$ref`s through these; a catalog without any need not
         // convert every document it read.
         let needs_resources = self

@@ -1,5 +1,3 @@
-use std::collections::BTreeMap;
-
 use crate::context::Context;
 use crate::declare_rule;
 use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
@@ -52,9 +50,6 @@ declare_rule! {
     }
 }
 
-/// The edges out of each event: (consumed event, via service, produced event).
-type Graph = Vec<Vec<(usize, usize)>>;
-
 impl Rule for EventCycle {
     fn info(&self) -> &'static RuleInfo {
         &Self::INFO
@@ -62,68 +57,29 @@ impl Rule for EventCycle {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Findings) {
         let catalog = ctx.catalog;
-        // Nodes: every event named anywhere, in catalog order.
-        let mut index: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut names: Vec<&str> = Vec::new();
-        for event in &catalog.events {
-            let name = event.name.value.as_str();
-            if !index.contains_key(name) {
-                index.insert(name, names.len());
-                names.push(name);
-            }
-        }
-        for service in &catalog.services {
-            let mentioned = service
-                .consumes
-                .iter()
-                .map(|c| c.event.value.as_str())
-                .chain(service.produces.iter().map(|p| p.event.value.as_str()));
-            for name in mentioned {
-                if !index.contains_key(name) {
-                    index.insert(name, names.len());
-                    names.push(name);
-                }
-            }
-        }
-        let mut graph: Graph = vec![Vec::new(); names.len()];
-        for (s, service) in catalog.services.iter().enumerate() {
-            for consume in &service.consumes {
-                for produce in &service.produces {
-                    let (from, to) = (
-                        index[consume.event.value.as_str()],
-                        index[produce.event.value.as_str()],
-                    );
-                    if !graph[from].iter().any(|&(t, _)| t == to) {
-                        graph[from].push((to, s));
-                    }
-                }
-            }
-        }
-        for component in strongly_connected(&graph) {
-            let start = component.iter().copied().min().unwrap_or(0);
-            let cyclic = component.len() > 1 || graph[start].iter().any(|&(t, _)| t == start);
-            if !cyclic {
-                continue;
-            }
-            let path = loop_through(&graph, &component, start);
-            let mut chain = names[start].to_owned();
-            for &(to, via) in &path {
+        let graph = catalog.graph();
+        let name = |event| graph.node(event).name.as_str();
+        for cycle in graph.cycles() {
+            let start = name(cycle.start);
+            let mut chain = start.to_owned();
+            for step in &cycle.steps {
                 chain.push_str(&format!(
                     " → ({}) → {}",
-                    catalog.services[via].name.value, names[to]
+                    catalog.services[step.via].name.value,
+                    name(step.to)
                 ));
             }
-            let mut members: Vec<&str> = component.iter().map(|&i| names[i]).collect();
+            let mut members: Vec<&str> = cycle.members.iter().map(|&e| name(e)).collect();
             members.sort_unstable();
             let location = catalog
-                .event(names[start])
+                .event(start)
                 .map(|e| e.name.location.clone())
                 .or_else(|| {
-                    path.first().and_then(|&(_, via)| {
-                        catalog.services[via]
+                    cycle.steps.first().and_then(|step| {
+                        catalog.services[step.via]
                             .consumes
                             .iter()
-                            .find(|c| c.event.value == names[start])
+                            .find(|c| c.event.value == start)
                             .map(|c| c.event.location.clone())
                     })
                 });
@@ -132,7 +88,7 @@ impl Rule for EventCycle {
             };
             let mut report = out
                 .report(
-                    Subject::Event(names[start].to_owned()),
+                    Subject::Event(start.to_owned()),
                     format!("the event flow has a cycle: {chain}"),
                     location,
                 )
@@ -144,129 +100,16 @@ impl Rule for EventCycle {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
-            for &(to, via) in &path {
-                let service = &catalog.services[via];
-                if let Some(p) = service.produces.iter().find(|p| p.event.value == names[to]) {
+            for step in &cycle.steps {
+                let service = &catalog.services[step.via];
+                let to = name(step.to);
+                if let Some(p) = service.produces.iter().find(|p| p.event.value == to) {
                     report = report.related(
                         p.event.location.clone(),
-                        format!("`{}` produces `{}`", service.name.value, names[to]),
+                        format!("`{}` produces `{to}`", service.name.value),
                     );
                 }
             }
         }
-    }
-}
-
-/// Tarjan's strongly connected components, iteratively (no recursion on user input).
-fn strongly_connected(graph: &Graph) -> Vec<Vec<usize>> {
-    const UNSEEN: usize = usize::MAX;
-    let n = graph.len();
-    let mut order = vec![UNSEEN; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut components = Vec::new();
-    let mut counter = 0;
-    for root in 0..n {
-        if order[root] != UNSEEN {
-            continue;
-        }
-        // (node, next edge to look at)
-        let mut work = vec![(root, 0)];
-        order[root] = counter;
-        low[root] = counter;
-        counter += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&mut (v, ref mut edge)) = work.last_mut() {
-            if let Some(&(w, _)) = graph[v].get(*edge) {
-                *edge += 1;
-                if order[w] == UNSEEN {
-                    order[w] = counter;
-                    low[w] = counter;
-                    counter += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(order[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == order[v] {
-                let mut component = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    component.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                components.push(component);
-            }
-        }
-    }
-    components.sort_by_key(|c| c.iter().copied().min());
-    components
-}
-
-/// A shortest loop from `start` back to itself inside `component`: (event, via service) steps.
-fn loop_through(graph: &Graph, component: &[usize], start: usize) -> Vec<(usize, usize)> {
-    let mut previous: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-    let mut queue = std::collections::VecDeque::from([start]);
-    while let Some(v) = queue.pop_front() {
-        for &(w, via) in &graph[v] {
-            if !component.contains(&w) {
-                continue;
-            }
-            if w == start {
-                let mut path = vec![(start, via)];
-                let mut at = v;
-                while at != start {
-                    let (from, through) = previous[&at];
-                    path.push((at, through));
-                    at = from;
-                }
-                path.reverse();
-                return path;
-            }
-            if let std::collections::btree_map::Entry::Vacant(e) = previous.entry(w) {
-                e.insert((v, via));
-                queue.push_back(w);
-            }
-        }
-    }
-    Vec::new()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_cycles() {
-        // 0 → 1 → 2 → 0, 3 → 3, 4 → 0
-        let graph: Graph = vec![
-            vec![(1, 0)],
-            vec![(2, 1)],
-            vec![(0, 2)],
-            vec![(3, 3)],
-            vec![(0, 4)],
-        ];
-        let components = strongly_connected(&graph);
-        let mut big: Vec<usize> = components
-            .iter()
-            .find(|c| c.len() == 3)
-            .cloned()
-            .unwrap_or_default();
-        big.sort_unstable();
-        assert_eq!(big, vec![0, 1, 2]);
-        assert_eq!(components.len(), 3);
-        assert_eq!(loop_through(&graph, &big, 0), vec![(1, 0), (2, 1), (0, 2)]);
-        assert_eq!(loop_through(&graph, &[3], 3), vec![(3, 3)]);
     }
 }
