@@ -61,6 +61,8 @@ pub enum Command {
     Compat(commands::compat::Args),
     /// Lint producers and consumers against event-driven practice.
     Lint(commands::lint::Args),
+    /// Draw the catalog as a graph (JSON, DOT, Mermaid), or show what a change breaks.
+    Graph(commands::graph::Args),
     /// List the lint rules, or explain one.
     Rules(commands::rules::Args),
     /// Explain a finding code (`CV004`, `CC002`, `CL101`), or list every code.
@@ -77,6 +79,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args, color),
         Command::Compat(args) => commands::compat::run(args, color),
         Command::Lint(args) => commands::lint::run(args, color),
+        Command::Graph(args) => commands::graph::run(args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Registry(args) => commands::registry::run(args),

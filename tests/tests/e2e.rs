@@ -3,6 +3,7 @@
 mod check;
 mod clients;
 mod corpus;
+mod graph;
 mod path_spellings;
 mod registry;
 mod registry_ops;

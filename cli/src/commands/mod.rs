@@ -3,6 +3,7 @@
 pub mod check;
 pub mod compat;
 pub mod explain;
+pub mod graph;
 pub mod lint;
 pub mod registry;
 pub mod rules;

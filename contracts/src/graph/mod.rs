@@ -105,6 +105,18 @@ pub struct Edge {
     pub consumes: Option<usize>,
 }
 
+/// Why a name names no node.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    #[error("no service, event or topic is named `{name}`{}", did_you_mean.as_ref().map_or_else(String::new, |s| format!("; did you mean `{s}`?")))]
+    NotFound {
+        name: String,
+        did_you_mean: Option<String>,
+    },
+    #[error("`{name}` names several nodes; say which: {}", ids.join(", "))]
+    Ambiguous { name: String, ids: Vec<String> },
+}
+
 /// The catalog's graph. See the module documentation.
 #[derive(Debug, Clone, Default)]
 pub struct CatalogGraph {
@@ -247,6 +259,32 @@ impl CatalogGraph {
     /// Whether the graph was built from a catalog with these many events and services.
     pub fn built_from(&self, events: usize, services: usize) -> bool {
         self.built_from == (events, services)
+    }
+
+    /// The node a user named: an id (`service:NAME`, `event:NAME`, `topic:NAME`) or a bare
+    /// name, which must then name exactly one service, event or topic.
+    pub fn lookup(&self, name: &str) -> Result<NodeIndex, LookupError> {
+        if let Some(node) = self.find_id(name) {
+            return Ok(node);
+        }
+        let found: Vec<NodeIndex> = [NodeKind::Service, NodeKind::Event, NodeKind::Topic]
+            .into_iter()
+            .filter_map(|kind| self.find(kind, name))
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => {
+                let names = self.nodes().map(|(_, n)| n.name.as_str());
+                Err(LookupError::NotFound {
+                    name: name.to_owned(),
+                    did_you_mean: crate::suggest::did_you_mean(name, names).map(str::to_owned),
+                })
+            }
+            many => Err(LookupError::Ambiguous {
+                name: name.to_owned(),
+                ids: many.iter().map(|&n| self.node(n).id()).collect(),
+            }),
+        }
     }
 
     /// The node with id `service:NAME`, `event:NAME` or `topic:NAME`.

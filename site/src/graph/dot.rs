@@ -1,0 +1,119 @@
+//! The graph in Graphviz's DOT language, for `dot -Tsvg` and every tool that reads DOT.
+
+use std::fmt::Write as _;
+
+use contrail_contracts::graph::{EdgeKind, NodeKind};
+
+use super::View;
+use super::style::paint;
+
+/// The view as a DOT digraph: services as rounded boxes, events as ellipses, topics as
+/// cylinders, events no contract declares dashed, and one cluster per owner when grouping.
+pub fn to_dot(view: &View<'_>) -> String {
+    let mut out = String::from(
+        "digraph contrail {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=11, style=filled];\n  edge [fontname=\"Helvetica\", fontsize=9, color=\"#6c757d\"];\n",
+    );
+    let mut clusters: Vec<(&str, Vec<String>)> = Vec::new();
+    for (index, node) in view.nodes() {
+        let p = paint(node, view.mark(index));
+        let shape = match node.kind {
+            NodeKind::Service => "box",
+            NodeKind::Event => "ellipse",
+            NodeKind::Topic => "cylinder",
+        };
+        let mut style = vec!["filled"];
+        if node.kind == NodeKind::Service {
+            style.push("rounded");
+        }
+        if p.dashed {
+            style.push("dashed");
+        }
+        let mut line = format!(
+            "{} [label={}, shape={shape}, style={}, fillcolor=\"{}\", color=\"{}\", fontcolor=\"{}\"",
+            quote(&node.id()),
+            quote(&node.name),
+            quote(&style.join(",")),
+            p.fill,
+            p.stroke,
+            p.text,
+        );
+        if p.thick {
+            line.push_str(", penwidth=2.5");
+        }
+        line.push_str("];");
+        match view.cluster(index) {
+            Some(owner) => match clusters.iter_mut().find(|(o, _)| *o == owner) {
+                Some((_, lines)) => lines.push(line),
+                None => clusters.push((owner, vec![line])),
+            },
+            None => {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+    }
+    for (i, (owner, lines)) in clusters.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_{i} {{\n    label={};\n    style=\"rounded,dashed\";\n    color=\"#adb5bd\";",
+            quote(owner)
+        );
+        for line in lines {
+            let _ = writeln!(out, "    {line}");
+        }
+        out.push_str("  }\n");
+    }
+    for (from, to, edge) in view.edges() {
+        let mut attributes = Vec::new();
+        match edge.kind {
+            EdgeKind::Produces => {}
+            EdgeKind::Consumes => {
+                if let Some(group) = view.group(edge) {
+                    attributes.push(format!("label={}", quote(group)));
+                }
+            }
+            EdgeKind::PublishedOn => {
+                attributes.push("style=dotted".to_owned());
+                attributes.push("arrowhead=none".to_owned());
+            }
+        }
+        let _ = write!(
+            out,
+            "  {} -> {}",
+            quote(&view.graph.node(from).id()),
+            quote(&view.graph.node(to).id())
+        );
+        if !attributes.is_empty() {
+            let _ = write!(out, " [{}]", attributes.join(", "));
+        }
+        out.push_str(";\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// A DOT quoted string.
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote;
+
+    #[test]
+    fn quoting_survives_any_name() {
+        assert_eq!(quote("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
+    }
+}

@@ -1,0 +1,16 @@
+//! The catalog graph as JSON (an interface other tools read), DOT, Mermaid, SVG and HTML.
+//!
+//! Every renderer draws a [`View`]: the whole graph, the neighbourhood of one node, or the part
+//! an impact question touches, with marks on the nodes that matter. Output is deterministic:
+//! nodes and edges in graph order, ids `service:NAME`, `event:NAME`, `topic:NAME`.
+
+mod dot;
+mod json;
+mod mermaid;
+mod style;
+mod view;
+
+pub use dot::to_dot;
+pub use json::{impact_to_json, to_json};
+pub use mermaid::to_mermaid;
+pub use view::{GroupBy, Mark, View};

@@ -1,0 +1,67 @@
+//! How each kind of node and each mark looks, shared by every drawing so DOT, Mermaid and SVG
+//! agree. Colours are chosen to stay readable on light and dark backgrounds.
+
+use contrail_contracts::graph::{Node, NodeKind};
+
+use super::Mark;
+
+/// Fill and stroke of a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paint {
+    pub fill: &'static str,
+    pub stroke: &'static str,
+    pub text: &'static str,
+    pub dashed: bool,
+    pub thick: bool,
+}
+
+pub fn paint(node: &Node, mark: Option<Mark>) -> Paint {
+    let mut paint = match node.kind {
+        NodeKind::Service => Paint {
+            fill: "#dbe8ff",
+            stroke: "#3b6fd8",
+            text: "#10233f",
+            dashed: false,
+            thick: false,
+        },
+        NodeKind::Event => Paint {
+            fill: "#fff0d1",
+            stroke: "#c98a12",
+            text: "#3d2800",
+            dashed: false,
+            thick: false,
+        },
+        NodeKind::Topic => Paint {
+            fill: "#e9ecef",
+            stroke: "#6c757d",
+            text: "#212529",
+            dashed: false,
+            thick: false,
+        },
+    };
+    if node.is_dangling() {
+        paint.fill = "#fde2e1";
+        paint.stroke = "#c0392b";
+        paint.text = "#5c0f08";
+        paint.dashed = true;
+    }
+    match mark {
+        Some(Mark::Focus | Mark::Changed) => paint.thick = true,
+        Some(Mark::Direct) => {
+            paint.fill = "#f8c9c4";
+            paint.stroke = "#b42318";
+            paint.thick = true;
+        }
+        Some(Mark::Transitive) => {
+            paint.fill = "#fde4c8";
+            paint.stroke = "#c4600f";
+        }
+        Some(Mark::Unknown) => {
+            paint.fill = "#eceff3";
+            paint.stroke = "#6c757d";
+            paint.dashed = true;
+        }
+        None => {}
+    }
+    paint
+}
