@@ -49,19 +49,20 @@ if [ -z "${CONTRAIL_PG_BINDIR:-}" ]; then
 fi
 export CONTRAIL_PG_BINDIR
 
-# The SARIF 2.1.0 JSON schema (OASIS), to validate contrail's SARIF output. It ships inside the
-# serde-sarif crate on crates.io; the crate file is pinned by its crates.io checksum.
-SARIF_SCHEMA="$CACHE/sarif-schema-2.1.0.json"
-if [ ! -s "$SARIF_SCHEMA" ]; then
-  echo "== fetching the SARIF 2.1.0 schema (serde-sarif 0.8.0 from crates.io)"
-  crate="$CACHE/serde-sarif-0.8.0.crate"
-  curl -sSfL --retry 3 -o "$crate.part" https://static.crates.io/crates/serde-sarif/serde-sarif-0.8.0.crate
-  echo "a053c46f18a8043570d4e32fefc4c6377f82bf29ec310a33e93f273048e3b0be  $crate.part" | sha256sum -c --quiet
-  tar -xzOf "$crate.part" serde-sarif-0.8.0/src/schema.json >"$SARIF_SCHEMA.part"
-  mv "$SARIF_SCHEMA.part" "$SARIF_SCHEMA"
-  rm -f "$crate.part"
+# Debian packages the tests drive as real peers: Graphviz's `dot` reads the DOT `contrail graph`
+# writes. Installed only when the command is missing, so a rerun installs nothing.
+missing=()
+command -v dot >/dev/null || missing+=(graphviz)
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+    echo "the tests need these Debian packages: ${missing[*]} (apt-get install ${missing[*]})" >&2
+    exit 2
+  fi
+  echo "== installing ${missing[*]} (Debian packages)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-export CONTRAIL_SARIF_SCHEMA="$SARIF_SCHEMA"
+export CONTRAIL_REQUIRE_GRAPHVIZ=1
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
