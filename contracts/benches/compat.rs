@@ -134,11 +134,11 @@ fn recursive_unions() -> Value {
 fn bench_json_schema(c: &mut Criterion) {
     let (newest, previous) = (json_version(200, 150), json_version(199, 150));
     c.bench_function("JSON Schema can_read: version 200 vs 199", |b| {
-        b.iter(|| compat::json::can_read(black_box(&newest), black_box(&previous)))
+        b.iter(|| compat::json_schema::can_read(black_box(&newest), black_box(&previous)))
     });
     let trade = recursive_unions();
     c.bench_function("JSON Schema can_read: recursive unions", |b| {
-        b.iter(|| compat::json::can_read(black_box(&trade), black_box(&trade)))
+        b.iter(|| compat::json_schema::can_read(black_box(&trade), black_box(&trade)))
     });
 }
 
