@@ -1,6 +1,7 @@
 //! Compatibility checking on a long subject history: the pieces `contrail compat` spends its
 //! time in, on the same generated history as bench/compat/run.sh (a 150-field record that
-//! gained one optional field per version).
+//! gained one optional field per version), and the JSON Schema checker on the same shape of
+//! history and on mutually recursive unions (where its pair memo does the work).
 
 use std::hint::black_box;
 
@@ -82,5 +83,64 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// The JSON Schema counterpart of [`field`]: one property of each kind the checker compares.
+fn property(i: usize) -> Value {
+    match i % 8 {
+        0 => json!({"type": "string", "maxLength": 64}),
+        1 => json!({"type": "integer", "minimum": 0}),
+        2 => json!({"type": ["null", "string"]}),
+        3 => json!({"type": "array", "items": {"type": "object", "additionalProperties": false,
+            "properties": {"sku": {"type": "string"}, "quantity": {"type": "integer"}}, "required": ["sku"]}}),
+        4 => json!({"type": "object", "additionalProperties": {"type": "number"}}),
+        5 => json!({"enum": ["NEW", "PAID"], "default": "NEW"}),
+        6 => json!({"$ref": "#/definitions/address"}),
+        _ => json!({"oneOf": [{"type": "null"}, {"type": "string", "format": "date-time"}]}),
+    }
+}
+
+/// Version `v` of the JSON Schema history: [`property`] kinds plus one optional property per
+/// earlier version.
+fn json_version(v: usize, properties: usize) -> Value {
+    let mut all = serde_json::Map::new();
+    for i in 0..properties {
+        all.insert(format!("field_{i:03}"), property(i));
+    }
+    for k in 1..v {
+        all.insert(format!("added_{k:03}"), json!({"type": ["null", "string"]}));
+    }
+    json!({"$schema": "http://json-schema.org/draft-07/schema#", "title": "OrderPlaced",
+        "type": "object", "properties": all, "required": ["field_000", "field_001"],
+        "definitions": {"address": {"type": "object", "properties": {
+            "street": {"type": "string"}, "zip": {"type": ["null", "string"]}}}}})
+}
+
+/// The shape of Confluent's `recursiveOneOfTradeSchema`: twelve mutually recursive object
+/// types, each with two twelve-way unions of all of them.
+fn recursive_unions() -> Value {
+    let types: Vec<String> = (0..12).map(|i| format!("Product{i}")).collect();
+    let union = || json!({"oneOf": types.iter().map(|t| json!({"$ref": format!("#/definitions/{t}")})).collect::<Vec<_>>()});
+    let definitions: serde_json::Map<String, Value> = types
+        .iter()
+        .map(|t| {
+            let schema = json!({"type": "object", "properties": {"id": {"type": "string"},
+                "underlying": union(), "referenceProduct": union()}});
+            (t.clone(), schema)
+        })
+        .collect();
+    json!({"type": "object", "definitions": definitions,
+        "properties": {"tradeId": {"type": "string"}, "product": union()}})
+}
+
+fn bench_json_schema(c: &mut Criterion) {
+    let (newest, previous) = (json_version(200, 150), json_version(199, 150));
+    c.bench_function("JSON Schema can_read: version 200 vs 199", |b| {
+        b.iter(|| compat::json_schema::can_read(black_box(&newest), black_box(&previous)))
+    });
+    let trade = recursive_unions();
+    c.bench_function("JSON Schema can_read: recursive unions", |b| {
+        b.iter(|| compat::json_schema::can_read(black_box(&trade), black_box(&trade)))
+    });
+}
+
+criterion_group!(benches, bench, bench_json_schema);
 criterion_main!(benches);

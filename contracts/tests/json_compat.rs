@@ -1,4 +1,4 @@
-//! JSON Schema compatibility (`contrail_contracts::compat::json`) against Confluent Schema
+//! JSON Schema compatibility (`contrail_contracts::compat::json_schema`) against Confluent Schema
 //! Registry's verdicts.
 //!
 //! Most cases are ported from Confluent's own test resources in confluentinc/schema-registry,
@@ -18,7 +18,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use contrail_contracts::compat::json::{
+use contrail_contracts::compat::json_schema::{
     COMPARISON_LIMIT_EXCEEDED, UNRESOLVED_REFERENCE, can_read, changes,
 };
 use proptest::prelude::*;

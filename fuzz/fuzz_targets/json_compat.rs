@@ -2,7 +2,7 @@
 //! no panic, and a schema is compatible with itself.
 #![no_main]
 
-use contrail_contracts::compat::json::can_read;
+use contrail_contracts::compat::json_schema::can_read;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -2,7 +2,7 @@
 //!
 //! The verdicts follow Confluent Schema Registry, so a change that passes here is accepted
 //! there: Avro by Java Avro's `SchemaCompatibility` rules ([`avro`]), JSON Schema by
-//! Confluent's JSON Schema diff rules ([`json`]). Unlike both, every incompatibility is
+//! Confluent's JSON Schema diff rules ([`json_schema`]). Unlike both, every incompatibility is
 //! reported (not only the first), each with the JSON pointer of the offending place in the
 //! reader and the writer schema.
 //!
@@ -14,7 +14,7 @@
 pub mod avro;
 pub mod codes;
 pub mod evolution;
-pub mod json;
+pub mod json_schema;
 
 use std::fmt;
 
@@ -153,7 +153,7 @@ pub fn check(
     Ok(check_with(mode, new, history, |reader, writer| {
         match (reader, writer) {
             (SchemaVersion::Avro(r), SchemaVersion::Avro(w)) => avro::can_read(r, w),
-            (SchemaVersion::Json(r), SchemaVersion::Json(w)) => json::can_read(r, w),
+            (SchemaVersion::Json(r), SchemaVersion::Json(w)) => json_schema::can_read(r, w),
             _ => Vec::new(),
         }
     }))
