@@ -1480,3 +1480,114 @@ channels:
         Some("/channels/shop.orders/publish/x-contrail-consumer/colour")
     );
 }
+
+// ----- an event declared in several documents -----------------------------------------------
+
+/// The same message in three documents: its producer's (`orders`) and two consumers' copies
+/// (`billing`, `shipping`). Whatever order the walk reads them in, the event's home is the
+/// producer's document: findings about the event point there, findings about a consumer's use
+/// of it at that consumer's document.
+#[test]
+fn an_event_in_several_documents_lives_in_its_producers_document() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/asyncapi/event-home");
+    let documents = ["orders.yaml", "billing.yaml", "shipping.yaml"];
+    for order in [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ] {
+        // The prefixes make the walk read the documents in `order`.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let copy = |from: &str, to: &str| {
+            std::fs::copy(fixture.join(from), dir.path().join(to)).expect("copy fixture");
+            dir.path().join(to)
+        };
+        copy("contrail.yaml", "contrail.yaml");
+        let mut file: BTreeMap<&str, PathBuf> = BTreeMap::new();
+        for (prefix, &i) in ["a", "m", "z"].iter().zip(&order) {
+            let path = copy(documents[i], &format!("{prefix}-{}", documents[i]));
+            file.insert(documents[i].trim_end_matches(".yaml"), path);
+        }
+        let loaded = load(&[dir.path().to_path_buf()]);
+        let context = format!("documents read in the order {order:?}:\n{}", dump(&loaded));
+        // The event, its topic, payload schema and examples: the producer's copy.
+        let event = loaded.catalog.event("OrderPlaced").expect("event");
+        assert_eq!(event.location.file, file["orders"], "{context}");
+        let topic = event.topic.as_ref().expect("topic");
+        assert_eq!(
+            (topic.value.as_str(), &topic.location.file),
+            ("shop.orders", &file["orders"]),
+            "{context}"
+        );
+        let schema = event.schema.as_ref().and_then(|s| s.id).expect("schema");
+        assert_eq!(loaded.catalog.schemas.get(schema).file, file["orders"]);
+        assert_eq!(event.examples[0].location.file, file["orders"]);
+        // Each service's use of the event: its own document.
+        for (service_name, uses) in [("orders", 0), ("billing", 1), ("shipping", 1)] {
+            let s = service(&loaded, service_name);
+            let entry = match uses {
+                0 => &s.produces[0].event,
+                _ => &s.consumes[0].event,
+            };
+            assert_eq!(entry.location.file, file[service_name], "{context}");
+        }
+        // Findings: the event's example in the producer's copy, the consumer's unknown key in
+        // its document, the topic conflict at the consumer's copy against the producer's.
+        let file_of = |code: &str| -> Vec<PathBuf> {
+            with_code(&loaded, code)
+                .iter()
+                .filter_map(|d| d.location.as_ref().map(|l| l.file.clone()))
+                .collect()
+        };
+        assert_eq!(
+            file_of("EXAMPLE_MISMATCH"),
+            [file["orders"].clone()],
+            "{context}"
+        );
+        assert_eq!(
+            file_of("UNKNOWN_KEY"),
+            [file["billing"].clone()],
+            "{context}"
+        );
+        assert_eq!(
+            file_of("CONFLICTING_EVENT"),
+            [file["shipping"].clone()],
+            "{context}"
+        );
+        let conflict = with_code(&loaded, "CONFLICTING_EVENT")[0];
+        assert_eq!(
+            conflict.related[0].location.file, file["orders"],
+            "{context}"
+        );
+        assert_eq!(loaded.diagnostics.len(), 3, "{context}");
+    }
+}
+
+/// A native contract stays the event's home, even when a producer's document declares it too.
+#[test]
+fn a_native_contract_stays_the_events_home() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/asyncapi/event-home");
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in [
+        "contrail.yaml",
+        "orders.yaml",
+        "billing.yaml",
+        "shipping.yaml",
+    ] {
+        std::fs::copy(fixture.join(name), dir.path().join(name)).expect("copy fixture");
+    }
+    let native = write(
+        dir.path(),
+        "events/order-placed.yaml",
+        "event: OrderPlaced\ntopic: shop.orders\n",
+    );
+    let loaded = load(&[dir.path().to_path_buf()]);
+    let event = loaded.catalog.event("OrderPlaced").expect("event");
+    assert_eq!(event.location.file, native, "{}", dump(&loaded));
+    let conflict = with_code(&loaded, "CONFLICTING_EVENT");
+    assert_eq!(conflict.len(), 1, "{}", dump(&loaded));
+    assert_eq!(conflict[0].related[0].location.file, native);
+}

@@ -1,9 +1,11 @@
 //! AsyncAPI 2.x and 3.x documents as services of the catalog.
 //!
-//! One AsyncAPI document describes one application. [`load`] turns it into one [`Service`] and
-//! turns every message its operations send or receive into an [`Event`]. The events go to
-//! `LoadCtx::asyncapi_events`; `load/mod.rs` merges them by name with the rest of the catalog
-//! (the same name is the same event).
+//! One AsyncAPI document describes one application. [`load`] turns it into one
+//! [`Service`](crate::model::Service) and turns every message its operations send or receive
+//! into an [`Event`]. The events go to `LoadCtx::asyncapi_events`; once every file is read,
+//! [`merge_events`] merges them by name with the rest of the catalog: the same name is the same
+//! event, and its home (where findings about it point) is its native contract, else the
+//! producer's document (see `merge.rs`).
 //!
 //! # Versions
 //!
@@ -123,9 +125,11 @@
 //! `service` (the document, `info`, the perspective), `v2` (channels with `publish`/
 //! `subscribe`), `v3` (`operations`, replies, channel addresses), `operation` (bindings and
 //! `x-contrail-consumer`), `messages` (naming and produces/consumes), `event` (the event's
-//! fields), `payloads` (schemas), `references` (`$ref`s) and `read` (typed values, traits).
+//! fields), `payloads` (schemas), `references` (`$ref`s), `read` (typed values, traits) and
+//! `merge` (the events of all documents into the catalog).
 
 mod event;
+mod merge;
 mod messages;
 mod operation;
 mod payloads;
@@ -144,6 +148,7 @@ use crate::codes;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Consumes, Event, Produces};
 use crate::yaml::{Document, Node, Value};
+pub(super) use merge::{EventCopy, merge_events};
 use messages::Known;
 use payloads::SCHEMA_WALK_BUDGET;
 use references::At;

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::Loader;
 use super::references::At;
+use super::{EventCopy, Loader};
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::load::native;
@@ -121,9 +121,15 @@ impl Loader<'_> {
             location,
             origin: Origin::AsyncApi,
         };
+        let copies = std::mem::take(&mut self.events).into_iter().map(|event| {
+            let produced = service
+                .produces
+                .iter()
+                .any(|p| p.event.value == event.name.value);
+            EventCopy { event, produced }
+        });
+        self.ctx.asyncapi_events.extend(copies);
         self.ctx.catalog.services.push(service);
-        let events = std::mem::take(&mut self.events);
-        self.ctx.asyncapi_events.extend(events);
     }
 
     fn service_name(&mut self, root: &At, info: Option<&At>) -> (Spanned<String>, Location) {
