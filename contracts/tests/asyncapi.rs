@@ -1,12 +1,16 @@
 //! The AsyncAPI loader: small documents written for each rule, the public corpus of real
 //! documents, and the social-media example of the spec read in its 2.6 and 3.1 versions.
+//!
+//! The small documents are fixtures, `tests/fixtures/asyncapi/<case>/`. A snapshot pins what
+//! the loader makes of each case (its services, events and findings, see [`render`]); the tests
+//! assert the facts each case is there for.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use contrail_contracts::model::{Correlation, Service};
 use contrail_contracts::schema::SchemaFormat;
-use contrail_contracts::{Diagnostic, LoadOptions, Loaded, load_paths};
+use contrail_contracts::{Diagnostic, LoadOptions, Loaded, Location, Severity, load_paths};
 use proptest::prelude::*;
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -22,11 +26,152 @@ fn load(paths: &[PathBuf]) -> Loaded {
     load_paths(paths, LoadOptions::default()).expect("loads")
 }
 
-fn load_one(text: &str) -> (tempfile::TempDir, Loaded) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = write(dir.path(), "asyncapi.yaml", text);
-    let loaded = load(&[path]);
-    (dir, loaded)
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/asyncapi")
+}
+
+/// Loads a fixture: one document, or a catalog directory.
+fn load_case(case: &str) -> Loaded {
+    load(&[fixtures().join(case)])
+}
+
+/// Loads every document of a fixture directory on its own, by file name.
+fn load_each(dir: &str) -> Vec<(String, Loaded)> {
+    let mut names: Vec<String> = std::fs::read_dir(fixtures().join(dir))
+        .expect("fixture directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let loaded = load_case(&format!("{dir}/{name}"));
+            (name, loaded)
+        })
+        .collect()
+}
+
+/// What the loader made of a fixture, compactly: each service with what it produces and
+/// consumes, each event with its topic, key, correlation, schema and examples, and the findings.
+/// Paths are relative to the fixtures directory; positions are `line:column`.
+fn render(loaded: &Loaded) -> String {
+    let root = fixtures();
+    let prefix = format!("{}/", root.display());
+    let at = |l: &Location| {
+        let file = l.file.strip_prefix(&root).unwrap_or(&l.file);
+        format!("{}:{}:{}", file.display(), l.start.line, l.start.column)
+    };
+    let on = |topic: Option<&String>, channel_key: bool| match topic {
+        Some(t) if channel_key => format!(" on {t} (the channel key)"),
+        Some(t) => format!(" on {t}"),
+        None => String::new(),
+    };
+    let mut lines = Vec::new();
+    for s in &loaded.catalog.services {
+        lines.push(format!("service {} @ {}", s.name.value, at(&s.location)));
+        if let Some(owner) = &s.owner {
+            lines.push(format!("  owner {}", owner.value));
+        }
+        for p in &s.produces {
+            let topic = on(p.topic.as_ref().map(|t| &t.value), p.topic_is_channel_key);
+            let place = at(&p.event.location);
+            lines.push(format!("  produces {}{topic} @ {place}", p.event.value));
+        }
+        for c in &s.consumes {
+            let topic = on(c.topic.as_ref().map(|t| &t.value), c.topic_is_channel_key);
+            let group = c
+                .group
+                .as_ref()
+                .map_or_else(String::new, |g| format!(" as {}", g.value));
+            let place = at(&c.event.location);
+            lines.push(format!(
+                "  consumes {}{topic}{group} @ {place}",
+                c.event.value
+            ));
+        }
+    }
+    for e in &loaded.catalog.events {
+        lines.push(format!("event {} @ {}", e.name.value, at(&e.location)));
+        if let Some(topic) = &e.topic {
+            let key = if e.topic_is_channel_key {
+                " (the channel key)"
+            } else {
+                ""
+            };
+            lines.push(format!(
+                "  topic {}{key} @ {}",
+                topic.value,
+                at(&topic.location)
+            ));
+        }
+        if let Some(key) = &e.key {
+            lines.push(format!("  key {}", key.value));
+        }
+        if let Some(correlation) = &e.correlation {
+            lines.push(format!("  correlation {:?}", correlation.value));
+        }
+        if let Some(schema) = &e.schema {
+            lines.push(match schema.id {
+                Some(id) => {
+                    let s = loaded.catalog.schemas.get(id);
+                    let file = s.file.strip_prefix(&root).unwrap_or(&s.file);
+                    let valid = if s.valid { "valid" } else { "not valid" };
+                    format!(
+                        "  schema {:?} at {}#{} ({valid})",
+                        s.format,
+                        file.display(),
+                        s.pointer
+                    )
+                }
+                None => format!("  schema not loaded: {}", schema.written.value),
+            });
+        }
+        if !e.examples.is_empty() {
+            lines.push(format!("  examples {}", e.examples.len()));
+        }
+    }
+    for d in &loaded.diagnostics {
+        let place = d.location.as_ref().map_or_else(|| "-".to_owned(), at);
+        let pointer = d
+            .pointer
+            .as_deref()
+            .map_or_else(String::new, |p| format!(" {p}"));
+        lines.push(format!(
+            "{} {} {} @ {place}{pointer}",
+            d.code.code, d.code.name, d.severity
+        ));
+        lines.push(format!("  {}", d.message.replace(&prefix, "")));
+        for r in &d.related {
+            lines.push(format!("  related {}: {}", at(&r.location), r.message));
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
+/// Loads a fixture and pins what the loader made of it.
+fn snapshot_case(name: &str, case: &str) -> Loaded {
+    let loaded = load_case(case);
+    insta::assert_snapshot!(name, render(&loaded));
+    loaded
+}
+
+/// Loads every document of a fixture directory on its own and pins what the loader made of
+/// each.
+fn snapshot_each(dir: &str) -> Vec<(String, Loaded)> {
+    let all = load_each(dir);
+    let text: String = all
+        .iter()
+        .map(|(file, loaded)| format!("== {file}\n{}", render(loaded)))
+        .collect();
+    insta::assert_snapshot!(dir, text);
+    all
+}
+
+/// The one finding of `code`; fails when there is none or more than one.
+fn only<'a>(loaded: &'a Loaded, code: &str) -> &'a Diagnostic {
+    let found = with_code(loaded, code);
+    assert_eq!(found.len(), 1, "one {code} expected:\n{}", dump(loaded));
+    found[0]
 }
 
 fn with_code<'a>(loaded: &'a Loaded, code: &str) -> Vec<&'a Diagnostic> {
@@ -102,35 +247,23 @@ fn directions(s: &Service) -> (Vec<String>, Vec<String>) {
     )
 }
 
-const V26: &str = r#"asyncapi: '2.6.0'
-info:
-  title: Orders
-  version: '1.0.0'
-  x-owner: team-orders
-  description: Takes orders.
-channels:
-  orders.placed:
-    subscribe:
-      message:
-        $ref: '#/components/messages/OrderPlaced'
-  payments.done:
-    publish:
-      operationId: onPayment
-      message:
-        payload:
-          type: object
-components:
-  messages:
-    OrderPlaced:
-      payload:
-        type: object
-        properties:
-          id: {type: string}
-"#;
+/// The schema an event's payload was loaded as.
+fn schema_of<'a>(loaded: &'a Loaded, event: &str) -> &'a contrail_contracts::schema::LoadedSchema {
+    let event = loaded.catalog.event(event).expect("event");
+    let id = event.schema.as_ref().and_then(|s| s.id).expect("schema");
+    loaded.catalog.schemas.get(id)
+}
+
+// ----- perspective --------------------------------------------------------------------------
+
+#[test]
+fn v2_perspective() {
+    snapshot_each("v2-perspective");
+}
 
 #[test]
 fn v2_spec_perspective_subscribe_is_produce() {
-    let (_dir, loaded) = load_one(V26);
+    let loaded = load_case("v2-perspective/spec.yaml");
     assert_clean(&loaded);
     let s = service(&loaded, "Orders");
     assert_eq!(
@@ -155,27 +288,13 @@ fn v2_spec_perspective_subscribe_is_produce() {
         Some("orders.placed")
     );
     // The service is located at its title.
-    assert_eq!(s.name.location.start.line, 3);
     assert_eq!(s.name.pointer, "/info/title");
 }
 
 #[test]
 fn v2_client_perspective_by_extension() {
-    for (place, text) in [
-        (
-            "root",
-            V26.replacen("info:", "x-contrail-perspective: client\ninfo:", 1),
-        ),
-        (
-            "info",
-            V26.replacen(
-                "  x-owner:",
-                "  x-contrail-perspective: client\n  x-owner:",
-                1,
-            ),
-        ),
-    ] {
-        let (_dir, loaded) = load_one(&text);
+    for place in ["client-at-root", "client-in-info"] {
+        let loaded = load_case(&format!("v2-perspective/{place}.yaml"));
         assert_clean(&loaded);
         assert_eq!(
             directions(service(&loaded, "Orders")),
@@ -183,32 +302,18 @@ fn v2_client_perspective_by_extension() {
                 vec!["onPayment-message".to_owned()],
                 vec!["OrderPlaced".to_owned()]
             ),
-            "extension at the {place}"
+            "{place}"
         );
     }
-    let (_dir, loaded) =
-        load_one(&V26.replacen("info:", "x-contrail-perspective: sideways\ninfo:", 1));
-    let bad = with_code(&loaded, "CV005");
-    assert_eq!(bad.len(), 1, "{}", dump(&loaded));
-    assert_eq!(bad[0].pointer.as_deref(), Some("/x-contrail-perspective"));
-    assert!(bad[0].help.is_some());
+    let loaded = load_case("v2-perspective/invalid.yaml");
+    let bad = only(&loaded, "CV005");
+    assert_eq!(bad.pointer.as_deref(), Some("/x-contrail-perspective"));
+    assert!(bad.help.is_some());
 }
 
 #[test]
 fn v2_client_perspective_by_catalog_config() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write(
-        dir.path(),
-        "contrail.yaml",
-        "catalog: t\nasyncapi:\n  client-perspective: [apis/orders.yaml]\n",
-    );
-    write(dir.path(), "apis/orders.yaml", V26);
-    write(
-        dir.path(),
-        "apis/other.yaml",
-        &V26.replace("title: Orders", "title: Other"),
-    );
-    let loaded = load(&[dir.path().to_path_buf()]);
+    let loaded = snapshot_case("v2-perspective-config", "v2-perspective-config");
     assert_clean(&loaded);
     assert_eq!(
         directions(service(&loaded, "Orders")),
@@ -227,58 +332,15 @@ fn v2_client_perspective_by_catalog_config() {
     );
 }
 
-const V30: &str = r#"asyncapi: 3.0.0
-info:
-  title: Pricing
-  version: 1.0.0
-channels:
-  requests:
-    address: pricing.requests
-    messages:
-      PriceRequested:
-        $ref: '#/components/messages/PriceRequested'
-  replies:
-    address: null
-    messages:
-      PriceQuoted:
-        name: PriceQuoted
-        payload: {type: object}
-  ticks:
-    address: pricing.ticks
-    messages:
-      tick: {payload: {type: object}}
-      tock: {title: Tock, payload: {type: object}}
-operations:
-  askForPrice:
-    action: send
-    channel: {$ref: '#/channels/requests'}
-    reply:
-      channel: {$ref: '#/channels/replies'}
-  answerPrices:
-    action: receive
-    channel: {$ref: '#/channels/requests'}
-    messages:
-      - $ref: '#/channels/requests/messages/PriceRequested'
-    reply:
-      channel: {$ref: '#/channels/replies'}
-      messages:
-        - $ref: '#/channels/replies/messages/PriceQuoted'
-  readTicks:
-    action: receive
-    channel: {$ref: '#/channels/ticks'}
-    messages:
-      - $ref: '#/channels/ticks/messages/tock'
-components:
-  messages:
-    PriceRequested:
-      payload: {type: object}
-"#;
+// ----- operations ---------------------------------------------------------------------------
 
 #[test]
 fn v3_send_receive_and_reply() {
-    let (_dir, loaded) = load_one(V30);
+    let loaded = snapshot_case(
+        "v3-send-receive-reply",
+        "v3-operations/send-receive-reply.yaml",
+    );
     assert_clean(&loaded);
-    let got = flows(&loaded);
     let want: BTreeSet<_> = [
         ("produces", "pricing.requests", "PriceRequested"),
         ("consumes", "replies", "PriceQuoted"),
@@ -289,7 +351,7 @@ fn v3_send_receive_and_reply() {
     .into_iter()
     .map(|(d, t, e)| ("Pricing".to_owned(), d, t.to_owned(), e.to_owned()))
     .collect();
-    assert_eq!(got, want);
+    assert_eq!(flows(&loaded), want);
     // `tick` is on the channel but no operation names it; `tock` is named by its key, not title.
     assert!(loaded.catalog.event("tick").is_none());
     assert!(loaded.catalog.event("Tock").is_none());
@@ -297,304 +359,19 @@ fn v3_send_receive_and_reply() {
 
 #[test]
 fn v3_invalid_action_and_missing_channel() {
-    let text = V30
-        .replace("    action: send\n", "    action: publish\n")
-        .replace(
-            "    action: receive\n    channel: {$ref: '#/channels/ticks'}\n",
-            "    action: receive\n",
-        );
-    let (_dir, loaded) = load_one(&text);
-    let invalid = with_code(&loaded, "CV005");
-    assert_eq!(invalid.len(), 1, "{}", dump(&loaded));
+    let loaded = snapshot_case("v3-invalid-action", "v3-operations/invalid-action.yaml");
+    let invalid = only(&loaded, "CV005");
     assert_eq!(
-        invalid[0].pointer.as_deref(),
+        invalid.pointer.as_deref(),
         Some("/operations/askForPrice/action")
     );
-    let missing = with_code(&loaded, "CV006");
-    assert_eq!(missing.len(), 1, "{}", dump(&loaded));
-    assert!(
-        missing[0].message.contains("channel"),
-        "{}",
-        missing[0].message
-    );
-}
-
-#[test]
-fn ref_to_a_sibling_file_resolves_against_that_file() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let api = write(
-        dir.path(),
-        "svc/asyncapi.yaml",
-        r#"asyncapi: 2.6.0
-info: {title: Shop, version: '1'}
-channels:
-  shop.orders:
-    subscribe:
-      message:
-        $ref: '../common/messages.yaml#/orderPlaced'
-"#,
-    );
-    let messages = write(
-        dir.path(),
-        "common/messages.yaml",
-        "orderPlaced:\n  payload:\n    $ref: './schemas.yaml#/order'\n  examples:\n    - payload: {id: 7}\n",
-    );
-    let schemas = write(
-        dir.path(),
-        "common/schemas.yaml",
-        "order:\n  type: object\n  properties:\n    id:\n      $ref: '#/id'\nid:\n  type: string\n",
-    );
-    let loaded = load(&[api]);
-    let event = loaded
-        .catalog
-        .event("orderPlaced")
-        .expect("event named by its key");
-    let schema_ref = event.schema.as_ref().expect("schema");
-    assert_eq!(schema_ref.written.value, "./schemas.yaml#/order");
-    assert_eq!(schema_ref.written.location.file, messages);
-    let schema = loaded.catalog.schemas.get(schema_ref.id.expect("loaded"));
-    assert_eq!(schema.format, SchemaFormat::JsonSchema);
-    assert_eq!(schema.file, schemas);
-    assert_eq!(schema.pointer, "/order");
-    assert!(schema.valid);
-    // The example (id: 7) is checked against the schema in its file, through its local $ref.
-    let mismatch = with_code(&loaded, "CV030");
-    assert_eq!(mismatch.len(), 1, "{}", dump(&loaded));
-    let location = mismatch[0].location.as_ref().expect("location");
-    assert_eq!(location.file, messages);
-    assert_eq!(location.start.line, 5);
-    assert_eq!(
-        mismatch[0].pointer.as_deref(),
-        Some("/orderPlaced/examples/0/payload/id")
-    );
-}
-
-#[test]
-fn remote_ref_is_a_warning_and_is_skipped() {
-    let (_dir, loaded) = load_one(
-        r#"asyncapi: 3.0.0
-info: {title: Costing, version: '1'}
-channels:
-  requests:
-    address: costing.requests
-    messages:
-      CostingRequest:
-        name: CostingRequest
-        payload:
-          schemaFormat: application/vnd.apache.avro;version=1.9.0
-          schema:
-            $ref: https://example.com/schemas/CostingRequest.avsc
-operations:
-  receive:
-    action: receive
-    channel: {$ref: '#/channels/requests'}
-"#,
-    );
-    let remote = with_code(&loaded, "CV012");
-    assert_eq!(remote.len(), 1, "{}", dump(&loaded));
-    assert_eq!(remote[0].severity, contrail_contracts::Severity::Warning);
-    assert_eq!(
-        remote[0].pointer.as_deref(),
-        Some("/channels/requests/messages/CostingRequest/payload/schema/$ref")
-    );
-    assert_eq!(remote[0].location.as_ref().map(|l| l.start.line), Some(12));
-    assert!(remote[0].help.is_some());
-    assert_eq!(loaded.diagnostics.len(), 1, "{}", dump(&loaded));
-    let event = loaded.catalog.event("CostingRequest").expect("event");
-    let schema = event.schema.as_ref().expect("schema ref");
-    assert_eq!(schema.id, None);
-    assert_eq!(
-        schema.written.value,
-        "https://example.com/schemas/CostingRequest.avsc"
-    );
-}
-
-#[test]
-fn unresolved_refs_point_at_the_ref() {
-    let (_dir, loaded) = load_one(
-        r#"asyncapi: 2.6.0
-info: {title: Broken, version: '1'}
-channels:
-  a:
-    subscribe:
-      message:
-        $ref: '#/components/messages/Nope'
-  b:
-    subscribe:
-      message:
-        $ref: 'missing.yaml#/Thing'
-  c:
-    subscribe:
-      message:
-        $ref: '#/components/messages/loop'
-  d:
-    subscribe:
-      message:
-        $ref: '#/components/messages/a/b'
-components:
-  messages:
-    Nop: {payload: {type: object}}
-    loop:
-      $ref: '#/components/messages/loop'
-    a/b:
-      name: Slashed
-"#,
-    );
-    let unresolved = with_code(&loaded, "CV011");
-    let lines: Vec<u32> = unresolved
-        .iter()
-        .filter_map(|d| d.location.as_ref().map(|l| l.start.line))
-        .collect();
-    assert_eq!(lines, vec![7, 11, 19, 24], "{}", dump(&loaded));
-    assert!(unresolved.iter().all(|d| d.help.is_some()));
-    assert!(
-        unresolved[0]
-            .help
-            .as_deref()
-            .unwrap_or("")
-            .contains("`Nop`"),
-        "{}",
-        dump(&loaded)
-    );
-    assert!(
-        unresolved[2].help.as_deref().unwrap_or("").contains("~1"),
-        "{}",
-        dump(&loaded)
-    );
-    assert_eq!(
-        unresolved[0].pointer.as_deref(),
-        Some("/channels/a/subscribe/message/$ref")
-    );
-    // The unescaped `/` is reported and read as meant.
-    assert!(loaded.catalog.event("Slashed").is_some());
-    assert_eq!(service(&loaded, "Broken").produces.len(), 1);
-}
-
-#[test]
-fn unsupported_versions_stop_loading() {
-    for (version, line_col) in [
-        ("'1.2.0'", (1, 11)),
-        ("'3.2.0'", (1, 11)),
-        ("2.6", (1, 11)),
-        ("latest", (1, 11)),
-    ] {
-        let (_dir, loaded) = load_one(&format!(
-            "asyncapi: {version}\ninfo: {{title: X, version: '1'}}\nchannels:\n  a:\n    subscribe:\n      message: {{name: M}}\n"
-        ));
-        let found = with_code(&loaded, "CV040");
-        assert_eq!(found.len(), 1, "{version}: {}", dump(&loaded));
-        assert_eq!(loaded.diagnostics.len(), 1, "{}", dump(&loaded));
-        let location = found[0].location.as_ref().expect("location");
-        assert_eq!((location.start.line, location.start.column), line_col);
-        assert_eq!(found[0].pointer.as_deref(), Some("/asyncapi"));
-        assert!(found[0].help.is_some());
-        assert!(loaded.catalog.services.is_empty());
-        assert!(loaded.catalog.events.is_empty());
-    }
-}
-
-#[test]
-fn correlation_ids_map_to_headers_and_payload_fields() {
-    let (_dir, loaded) = load_one(
-        r#"asyncapi: 3.0.0
-info: {title: Corr, version: '1'}
-channels:
-  c:
-    address: c
-    messages:
-      ByHeader:
-        correlationId: {$ref: '#/components/correlationIds/header'}
-      ByPayload:
-        correlationId:
-          location: $message.payload#/meta/correlationId
-      Wrong:
-        correlationId:
-          location: $message.body#/id
-      NoLocation:
-        correlationId:
-          description: forgot
-operations:
-  o:
-    action: send
-    channel: {$ref: '#/channels/c'}
-components:
-  correlationIds:
-    header:
-      location: $message.header#/correlation-id
-"#,
-    );
-    let correlation = |name: &str| {
-        loaded
-            .catalog
-            .event(name)
-            .and_then(|e| e.correlation.as_ref())
-            .map(|c| c.value.clone())
-    };
-    assert_eq!(
-        correlation("ByHeader"),
-        Some(Correlation::Header("correlation-id".to_owned()))
-    );
-    assert_eq!(
-        correlation("ByPayload"),
-        Some(Correlation::Payload("/meta/correlationId".to_owned()))
-    );
-    assert_eq!(correlation("Wrong"), None);
-    let header = loaded
-        .catalog
-        .event("ByHeader")
-        .and_then(|e| e.correlation.as_ref())
-        .expect("set");
-    assert_eq!(header.pointer, "/components/correlationIds/header/location");
-    assert_eq!(header.location.start.line, 25);
-    let invalid = with_code(&loaded, "CV005");
-    assert_eq!(invalid.len(), 1, "{}", dump(&loaded));
-    assert_eq!(
-        invalid[0].pointer.as_deref(),
-        Some("/channels/c/messages/Wrong/correlationId/location")
-    );
-    assert_eq!(with_code(&loaded, "CV006").len(), 1, "{}", dump(&loaded));
+    let missing = only(&loaded, "CV006");
+    assert!(missing.message.contains("channel"), "{}", missing.message);
 }
 
 #[test]
 fn kafka_topic_and_group_bindings() {
-    let (_dir, loaded) = load_one(
-        r#"asyncapi: 2.6.0
-info: {title: Billing, version: '1'}
-channels:
-  orders:
-    bindings:
-      kafka:
-        topic: shop.orders.v1
-    publish:
-      bindings:
-        kafka:
-          groupId: {type: string, enum: [billing]}
-      message: {name: OrderPlaced}
-  refunds:
-    publish:
-      traits:
-        - $ref: '#/components/operationTraits/kafka'
-      message: {name: RefundIssued}
-  audit:
-    publish:
-      bindings:
-        kafka:
-          groupId: {type: string, description: choose your own}
-      message: {name: Audited}
-  fees:
-    publish:
-      bindings:
-        kafka:
-          groupId: {type: string, examples: [fee-reader, other]}
-      message: {name: FeeCharged}
-components:
-  operationTraits:
-    kafka:
-      bindings:
-        kafka:
-          groupId: {type: string, const: billing-refunds}
-"#,
-    );
+    let loaded = snapshot_case("kafka-bindings", "kafka-bindings/asyncapi.yaml");
     assert_clean(&loaded);
     let s = service(&loaded, "Billing");
     let consumed: BTreeMap<&str, (Option<&str>, Option<&str>)> = s
@@ -623,207 +400,143 @@ components:
     let event = loaded.catalog.event("OrderPlaced").expect("event");
     let topic = event.topic.as_ref().expect("topic");
     assert_eq!(topic.pointer, "/channels/orders/bindings/kafka/topic");
-    assert_eq!(topic.location.start.line, 7);
 }
 
-const AVRO_DOC: &str = r#"asyncapi: 2.6.0
-info: {title: Avro, version: '1'}
-channels:
-  t:
-    subscribe:
-      message:
-        name: Placed
-        schemaFormat: application/vnd.apache.avro;version=1.9.0
-        payload:
-          type: record
-          name: Placed
-          namespace: shop
-          fields:
-            - {name: id, type: string}
-            - {name: total, type: shop.Money}
-        examples:
-          - payload: {id: a, total: {cents: 1}}
-"#;
+#[test]
+fn consumer_extension_fills_what_native_consumes_entries_say() {
+    let loaded = snapshot_case("consumer-extension", "consumer-extension/asyncapi.yaml");
+    let service = loaded.catalog.service("billing").expect("service");
+    let consume = &service.consumes[0];
+    assert_eq!(
+        consume.group.as_ref().map(|g| g.value.as_str()),
+        Some("billing")
+    );
+    assert_eq!(
+        consume
+            .reads
+            .iter()
+            .map(|r| r.value.as_str())
+            .collect::<Vec<_>>(),
+        ["orderId", "total"]
+    );
+    assert_eq!(
+        consume
+            .idempotency
+            .as_ref()
+            .map(|i| i.value.key.value.as_str()),
+        Some("eventId")
+    );
+    assert_eq!(
+        consume
+            .retry
+            .as_ref()
+            .and_then(|r| r.value.max_attempts.as_ref())
+            .map(|m| m.value),
+        Some(4)
+    );
+    assert_eq!(
+        consume.dead_letter.as_ref().map(|d| d.value.as_str()),
+        Some("shop.orders.billing.dlq")
+    );
+    assert_eq!(
+        only(&loaded, "CV004").pointer.as_deref(),
+        Some("/channels/shop.orders/publish/x-contrail-consumer/colour")
+    );
+}
+
+// ----- references ---------------------------------------------------------------------------
 
 #[test]
-fn avro_payloads_with_catalog_types() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "contrail.yaml", "catalog: t\n");
-    write(
-        dir.path(),
-        "schemas/money.avsc",
-        r#"{"type": "record", "name": "Money", "namespace": "shop", "fields": [{"name": "cents", "type": "long"}]}"#,
-    );
-    write(dir.path(), "asyncapi.yaml", AVRO_DOC);
-    let loaded = load(&[dir.path().to_path_buf()]);
-    assert_clean(&loaded);
-    let event = loaded.catalog.event("Placed").expect("event");
-    let schema = loaded
+fn ref_to_a_sibling_file_resolves_against_that_file() {
+    let loaded = snapshot_case("ref-sibling-file", "ref-sibling-file/svc/asyncapi.yaml");
+    let messages = fixtures().join("ref-sibling-file/common/messages.yaml");
+    let event = loaded
         .catalog
-        .schemas
-        .get(event.schema.as_ref().and_then(|s| s.id).expect("id"));
-    assert_eq!(schema.format, SchemaFormat::Avro);
-    assert!(schema.valid && schema.avro.is_some());
-    assert_eq!(schema.pointer, "/channels/t/subscribe/message/payload");
-    assert_eq!(schema.references.len(), 1);
+        .event("orderPlaced")
+        .expect("event named by its key");
+    let schema_ref = event.schema.as_ref().expect("schema");
+    assert_eq!(schema_ref.written.value, "./schemas.yaml#/order");
+    assert_eq!(schema_ref.written.location.file, messages);
+    let schema = schema_of(&loaded, "orderPlaced");
+    assert_eq!(schema.format, SchemaFormat::JsonSchema);
     assert_eq!(
-        event.schema.as_ref().map(|s| s.written.value.as_str()),
-        Some("#/channels/t/subscribe/message/payload")
+        schema.file,
+        fixtures().join("ref-sibling-file/common/schemas.yaml")
+    );
+    assert_eq!(schema.pointer, "/order");
+    assert!(schema.valid);
+    // The example (id: 7) is checked against the schema in its file, through its local $ref.
+    let mismatch = only(&loaded, "CV030");
+    let location = mismatch.location.as_ref().expect("location");
+    assert_eq!(location.file, messages);
+    assert_eq!(
+        mismatch.pointer.as_deref(),
+        Some("/orderPlaced/examples/0/payload/id")
     );
 }
 
 #[test]
-fn invalid_avro_payload() {
-    let (_dir, loaded) = load_one(&AVRO_DOC.replace("type: shop.Money", "type: {type: map}"));
-    let invalid = with_code(&loaded, "CV010");
-    assert_eq!(invalid.len(), 1, "{}", dump(&loaded));
+fn remote_ref_is_a_warning_and_is_skipped() {
+    let loaded = snapshot_case("ref-remote", "ref-remote/asyncapi.yaml");
+    let remote = only(&loaded, "CV012");
+    assert_eq!(remote.severity, Severity::Warning);
     assert_eq!(
-        invalid[0].pointer.as_deref(),
-        Some("/channels/t/subscribe/message/payload")
+        remote.pointer.as_deref(),
+        Some("/channels/requests/messages/CostingRequest/payload/schema/$ref")
     );
-    assert_eq!(invalid[0].location.as_ref().map(|l| l.start.line), Some(10));
-    let event = loaded.catalog.event("Placed").expect("event");
-    let schema = loaded
-        .catalog
-        .schemas
-        .get(event.schema.as_ref().and_then(|s| s.id).expect("id"));
-    assert!(!schema.valid);
-    // Alone, the named type is not defined.
-    let (_dir, loaded) = load_one(AVRO_DOC);
-    let unresolved = with_code(&loaded, "CV011");
-    assert_eq!(unresolved.len(), 1, "{}", dump(&loaded));
-    assert_eq!(
-        unresolved[0].pointer.as_deref(),
-        Some("/channels/t/subscribe/message/payload/fields/1/type")
-    );
-}
-
-#[test]
-fn unknown_schema_format_is_noted() {
-    let (_dir, loaded) = load_one(&AVRO_DOC.replace(
-        "application/vnd.apache.avro;version=1.9.0",
-        "application/raml+yaml;version=1.0",
-    ));
-    let noted = with_code(&loaded, "CV041");
-    assert_eq!(noted.len(), 1, "{}", dump(&loaded));
-    assert_eq!(noted[0].severity, contrail_contracts::Severity::Info);
-    assert_eq!(noted[0].location.as_ref().map(|l| l.start.line), Some(8));
-    assert!(
-        loaded
-            .catalog
-            .event("Placed")
-            .expect("event")
-            .schema
-            .is_none()
-    );
-}
-
-#[test]
-fn example_mismatch_points_inside_the_example() {
-    let (_dir, loaded) = load_one(
-        r#"asyncapi: 3.0.0
-info: {title: Ex, version: '1'}
-channels:
-  c:
-    address: c
-    messages:
-      Placed:
-        $ref: '#/components/messages/Placed'
-operations:
-  o: {action: send, channel: {$ref: '#/channels/c'}}
-components:
-  messages:
-    Placed:
-      payload:
-        $ref: '#/components/schemas/Placed'
-      examples:
-        - name: good
-          payload: {id: a, count: 1}
-        - name: bad
-          payload:
-            id: b
-            count: many
-  schemas:
-    Placed:
-      type: object
-      required: [id]
-      properties:
-        id: {type: string}
-        count: {$ref: '#/components/schemas/Count'}
-    Count: {type: integer}
-"#,
-    );
-    let mismatch = with_code(&loaded, "CV030");
-    assert_eq!(mismatch.len(), 1, "{}", dump(&loaded));
-    let location = mismatch[0].location.as_ref().expect("location");
-    assert_eq!((location.start.line, location.start.column), (22, 20));
-    assert_eq!(
-        mismatch[0].pointer.as_deref(),
-        Some("/components/messages/Placed/examples/1/payload/count")
-    );
-    assert!(
-        mismatch[0].message.contains("`bad`"),
-        "{}",
-        mismatch[0].message
-    );
+    assert!(remote.help.is_some());
     assert_eq!(loaded.diagnostics.len(), 1, "{}", dump(&loaded));
-    let schema = loaded.catalog.schemas.get(
-        loaded
-            .catalog
-            .event("Placed")
-            .and_then(|e| e.schema.as_ref())
-            .and_then(|s| s.id)
-            .expect("id"),
+    let event = loaded.catalog.event("CostingRequest").expect("event");
+    let schema = event.schema.as_ref().expect("schema ref");
+    assert_eq!(schema.id, None);
+    assert_eq!(
+        schema.written.value,
+        "https://example.com/schemas/CostingRequest.avsc"
     );
-    assert_eq!(schema.pointer, "/components/schemas/Placed");
 }
 
-/// AsyncAPI payload schemas live at a pointer inside a document. `validate.rs` compiles them as
-/// `{"$ref": "file://<doc>#<pointer>"}`; that wrapper must not be given the document's own URI
-/// as its base URI (it would shadow the document, so every pointer "does not exist"), and the
-/// pointer must be percent-encoded in the URI (channel names hold `{` and `}`).
 #[test]
-fn payload_schemas_at_a_pointer_compile() {
-    let (_dir, loaded) = load_one(
-        "asyncapi: 2.6.0\ninfo: {title: P, version: '1'}\nchannels:\n  '{queue}':\n    subscribe:\n      message:\n        name: M\n        payload: {type: object}\n        examples: [{payload: {a: 1}}]\n",
-    );
-    assert!(
-        loaded.diagnostics.is_empty(),
-        "validate.rs compile_json_schema must build the `{{\"$ref\": uri#pointer}}` wrapper without `with_base_uri(uri)` and with the pointer percent-encoded:\n{}",
+fn unresolved_refs_point_at_the_ref() {
+    let loaded = snapshot_case("ref-unresolved", "ref-unresolved/asyncapi.yaml");
+    let unresolved = with_code(&loaded, "CV011");
+    let pointers: Vec<&str> = unresolved
+        .iter()
+        .filter_map(|d| d.pointer.as_deref())
+        .collect();
+    assert_eq!(
+        pointers,
+        [
+            "/channels/a/subscribe/message/$ref",
+            "/channels/b/subscribe/message/$ref",
+            "/channels/d/subscribe/message/$ref",
+            "/components/messages/loop/$ref",
+        ],
+        "{}",
         dump(&loaded)
     );
+    assert!(unresolved.iter().all(|d| d.help.is_some()));
+    // A near miss is named; an unescaped `/` in a key is explained.
+    let help = |i: usize| unresolved[i].help.as_deref().unwrap_or("");
+    assert!(help(0).contains("`Nop`"), "{}", dump(&loaded));
+    assert!(help(2).contains("~1"), "{}", dump(&loaded));
+    // The unescaped `/` is reported and read as meant.
+    assert!(loaded.catalog.event("Slashed").is_some());
+    assert_eq!(service(&loaded, "Broken").produces.len(), 1);
 }
+
+#[test]
+fn json_documents_and_shared_components_documents() {
+    let loaded = snapshot_case("json-and-shared-components", "json-and-shared-components");
+    assert_clean(&loaded);
+    assert_eq!(loaded.catalog.services.len(), 1);
+    assert_eq!(directions(service(&loaded, "Json")).0, ["M"]);
+}
+
+// ----- messages -----------------------------------------------------------------------------
 
 #[test]
 fn naming_order() {
-    let (_dir, loaded) = load_one(
-        r#"asyncapi: 2.6.0
-info: {title: Names, version: '1'}
-channels:
-  c1:
-    subscribe:
-      message:
-        oneOf:
-          - {x-contrail-event: FromExtension, messageId: id1, name: n1, title: t1}
-          - {messageId: FromMessageId, name: n2, title: t2}
-          - {name: FromName, title: t3}
-          - $ref: '#/components/messages/FromKey'
-          - {title: FromTitle}
-          - {payload: {type: string}}
-  c2:
-    publish:
-      operationId: readIt
-      message: {payload: {type: string}}
-  c3:
-    publish:
-      message:
-        traits:
-          - {name: FromTrait}
-components:
-  messages:
-    FromKey: {title: NotThis}
-"#,
-    );
+    let loaded = snapshot_case("naming-order", "naming-order/asyncapi.yaml");
     assert_clean(&loaded);
     let (produced, consumed) = directions(service(&loaded, "Names"));
     assert_eq!(
@@ -841,64 +554,257 @@ components:
 }
 
 #[test]
-fn malformed_shapes_never_panic() {
-    let documents = [
-        "asyncapi: 2.6.0\ninfo: {title: A, version: '1'}\nchannels: [a, b]\n",
-        "asyncapi: 2.6.0\ninfo: {title: A, version: '1'}\nchannels:\n  a: just a string\n",
-        "asyncapi: 2.6.0\ninfo: {title: A, version: '1'}\nchannels:\n  a:\n    subscribe: [1]\n    publish:\n      message: 5\n",
-        "asyncapi: 2.6.0\ninfo: {title: A, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message:\n        oneOf: {a: 1}\n",
-        "asyncapi: 2.6.0\ninfo: {title: A, version: '1'}\nchannels:\n  a:\n    subscribe:\n      message:\n        $ref: 5\n",
-        "asyncapi: 3.0.0\ninfo: {title: A, version: '1'}\noperations: [send, receive]\n",
-        "asyncapi: 3.0.0\ninfo: {title: A, version: '1'}\noperations:\n  o: 5\n  p: {action: send, channel: 7}\n  q: {action: send, channel: {$ref: '#/channels/x'}, messages: {a: 1}}\nchannels:\n  x: {address: 5, messages: [1, 2]}\n",
-        "asyncapi: 3.0.0\ninfo: 5\noperations:\n  o: {action: receive, channel: {$ref: '#/channels/x'}, reply: 5}\nchannels:\n  x: {messages: {m: {payload: {schemaFormat: 5}}}}\n",
-        "asyncapi: 3.0.0\ninfo: {title: A}\noperations:\n  o: {action: receive, channel: {$ref: '#/channels/x'}, reply: {channel: 5, messages: 6}}\nchannels:\n  x: {messages: {m: {payload: {schemaFormat: application/vnd.apache.avro, schema: 5}, examples: 5, correlationId: 5}}}\n",
-        "asyncapi: 3.0.0\ninfo: {title: A}\noperations:\n  o: {action: receive, channel: {$ref: '#'}}\n",
-        "asyncapi: 3.0.0\ninfo: {title: A}\noperations:\n  o: {action: receive, channel: {$ref: '#/operations/o'}}\n",
-        "asyncapi: 2.6.0\ninfo: {title: A}\nchannels:\n  a:\n    subscribe:\n      message:\n        payload:\n          $ref: '#/channels/a/subscribe/message/payload'\n",
-        "asyncapi: 2.6.0\ninfo: {title: A}\nchannels:\n  a:\n    subscribe:\n      message:\n        payload:\n          type: object\n          properties:\n            self: {$ref: '#/channels/a/subscribe/message/payload'}\n",
-        "asyncapi: 2.6.0\ninfo: {title: A}\nchannels:\n  a:\n    subscribe:\n      message:\n        $ref: '#/channels/a/subscribe/message'\n",
-        "asyncapi: 2.6.0\nchannels:\n  a:\n    subscribe:\n      message: {traits: 5, examples: [5, {payload: 1}]}\n",
-        "asyncapi: 2.6.0\ninfo: {title: A}\nchannels:\n  a:\n    subscribe:\n      message:\n        $ref: '#/components/messages/M'\ncomponents:\n  messages:\n    M:\n      oneOf:\n        - $ref: '#/components/messages/M'\n        - $ref: '#/components/messages/M'\n        - {name: Leaf}\n",
-        "asyncapi: {a: 1}\n",
-        "asyncapi: 2.6.0\n",
-        "[1, 2]\n",
-    ];
-    for text in documents {
-        let (_dir, loaded) = load_one(text);
-        for d in &loaded.diagnostics {
-            assert!(d.location.is_some(), "{text}\n{}", dump(&loaded));
-            assert!(d.help.is_some(), "no help: {text}\n{}", dump(&loaded));
-        }
-    }
-    // Shapes that are wrong are reported, not skipped silently.
-    let (_dir, loaded) = load_one(documents[0]);
-    assert_eq!(with_code(&loaded, "CV005").len(), 1, "{}", dump(&loaded));
-    let (_dir, loaded) = load_one(documents[1]);
-    assert_eq!(with_code(&loaded, "CV005").len(), 1, "{}", dump(&loaded));
-    let (_dir, loaded) = load_one(documents[5]);
-    assert_eq!(with_code(&loaded, "CV005").len(), 1, "{}", dump(&loaded));
+fn correlation_ids_map_to_headers_and_payload_fields() {
+    let loaded = snapshot_case("correlation-ids", "correlation-ids/asyncapi.yaml");
+    let correlation = |name: &str| {
+        loaded
+            .catalog
+            .event(name)
+            .and_then(|e| e.correlation.as_ref())
+            .map(|c| c.value.clone())
+    };
+    assert_eq!(
+        correlation("ByHeader"),
+        Some(Correlation::Header("correlation-id".to_owned()))
+    );
+    assert_eq!(
+        correlation("ByPayload"),
+        Some(Correlation::Payload("/meta/correlationId".to_owned()))
+    );
+    assert_eq!(correlation("Wrong"), None);
+    // Located where the `$ref` leads.
+    let header = loaded
+        .catalog
+        .event("ByHeader")
+        .and_then(|e| e.correlation.as_ref())
+        .expect("set");
+    assert_eq!(header.pointer, "/components/correlationIds/header/location");
+    let invalid = only(&loaded, "CV005");
+    assert_eq!(
+        invalid.pointer.as_deref(),
+        Some("/channels/c/messages/Wrong/correlationId/location")
+    );
+    only(&loaded, "CV006");
+}
+
+// ----- payloads -----------------------------------------------------------------------------
+
+#[test]
+fn avro_payloads_with_catalog_types() {
+    let loaded = snapshot_case("avro-catalog", "avro-catalog");
+    assert_clean(&loaded);
+    let schema = schema_of(&loaded, "Placed");
+    assert_eq!(schema.format, SchemaFormat::Avro);
+    assert!(schema.valid && schema.avro.is_some());
+    assert_eq!(schema.pointer, "/channels/t/subscribe/message/payload");
+    assert_eq!(schema.references.len(), 1);
+    let event = loaded.catalog.event("Placed").expect("event");
+    assert_eq!(
+        event.schema.as_ref().map(|s| s.written.value.as_str()),
+        Some("#/channels/t/subscribe/message/payload")
+    );
 }
 
 #[test]
-fn json_documents_and_shared_components_documents() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "contrail.yaml", "catalog: t\n");
-    write(
-        dir.path(),
-        "api.json",
-        r##"{"asyncapi": "3.0.0", "info": {"title": "Json", "version": "1"},
-            "channels": {"c": {"address": "c", "messages": {"M": {"$ref": "shared.yaml#/components/messages/M"}}}},
-            "operations": {"o": {"action": "send", "channel": {"$ref": "#/channels/c"}}}}"##,
+fn avro_payloads() {
+    snapshot_each("avro-payloads");
+}
+
+#[test]
+fn invalid_avro_payload() {
+    let loaded = load_case("avro-payloads/invalid.yaml");
+    let invalid = only(&loaded, "CV010");
+    assert_eq!(
+        invalid.pointer.as_deref(),
+        Some("/channels/t/subscribe/message/payload")
     );
-    write(
-        dir.path(),
-        "shared.yaml",
-        "asyncapi: 3.0.0\ninfo: {title: Shared, version: '1'}\ncomponents:\n  messages:\n    M: {payload: {type: string}}\n",
+    assert!(!schema_of(&loaded, "Placed").valid);
+    // Alone, the named type is not defined.
+    let loaded = load_case("avro-payloads/alone.yaml");
+    assert_eq!(
+        only(&loaded, "CV011").pointer.as_deref(),
+        Some("/channels/t/subscribe/message/payload/fields/1/type")
     );
-    let loaded = load(&[dir.path().to_path_buf()]);
-    assert_clean(&loaded);
-    assert_eq!(loaded.catalog.services.len(), 1);
-    assert_eq!(directions(service(&loaded, "Json")).0, ["M"]);
+}
+
+#[test]
+fn unknown_schema_format_is_noted() {
+    let loaded = load_case("avro-payloads/unknown-format.yaml");
+    let noted = only(&loaded, "CV041");
+    assert_eq!(noted.severity, Severity::Info);
+    assert_eq!(
+        noted.pointer.as_deref(),
+        Some("/channels/t/subscribe/message/schemaFormat")
+    );
+    let event = loaded.catalog.event("Placed").expect("event");
+    assert!(event.schema.is_none());
+}
+
+#[test]
+fn example_mismatch_points_inside_the_example() {
+    let loaded = snapshot_case("example-mismatch", "example-mismatch/asyncapi.yaml");
+    let mismatch = only(&loaded, "CV030");
+    assert_eq!(
+        mismatch.pointer.as_deref(),
+        Some("/components/messages/Placed/examples/1/payload/count")
+    );
+    assert!(mismatch.message.contains("`bad`"), "{}", mismatch.message);
+    assert_eq!(loaded.diagnostics.len(), 1, "{}", dump(&loaded));
+    assert_eq!(
+        schema_of(&loaded, "Placed").pointer,
+        "/components/schemas/Placed"
+    );
+}
+
+/// AsyncAPI payload schemas live at a pointer inside a document. `validate.rs` compiles them as
+/// `{"$ref": "file://<doc>#<pointer>"}`; that wrapper must not be given the document's own URI
+/// as its base URI (it would shadow the document, so every pointer "does not exist"), and the
+/// pointer must be percent-encoded in the URI (channel names hold `{` and `}`).
+#[test]
+fn payload_schemas_at_a_pointer_compile() {
+    let loaded = snapshot_case("payload-at-pointer", "payload-at-pointer/asyncapi.yaml");
+    assert!(
+        loaded.diagnostics.is_empty(),
+        "validate.rs compile_json_schema must build the `{{\"$ref\": uri#pointer}}` wrapper without `with_base_uri(uri)` and with the pointer percent-encoded:\n{}",
+        dump(&loaded)
+    );
+}
+
+// ----- documents contrail does not read -----------------------------------------------------
+
+#[test]
+fn unsupported_versions_stop_loading() {
+    let all = snapshot_each("unsupported-versions");
+    assert_eq!(all.len(), 4);
+    for (file, loaded) in &all {
+        let found = only(loaded, "CV040");
+        assert_eq!(loaded.diagnostics.len(), 1, "{file}: {}", dump(loaded));
+        // At the version itself.
+        let location = found.location.as_ref().expect("location");
+        assert_eq!((location.start.line, location.start.column), (1, 11));
+        assert_eq!(found.pointer.as_deref(), Some("/asyncapi"));
+        assert!(found.help.is_some());
+        assert!(loaded.catalog.services.is_empty());
+        assert!(loaded.catalog.events.is_empty());
+    }
+}
+
+#[test]
+fn malformed_shapes_never_panic() {
+    let all = snapshot_each("malformed-shapes");
+    assert_eq!(all.len(), 19);
+    for (file, loaded) in &all {
+        for d in &loaded.diagnostics {
+            assert!(d.location.is_some(), "{file}\n{}", dump(loaded));
+            assert!(d.help.is_some(), "no help: {file}\n{}", dump(loaded));
+        }
+    }
+    // Shapes that are wrong are reported, not skipped silently.
+    for file in [
+        "channels-list.yaml",
+        "channel-string.yaml",
+        "operations-list.yaml",
+    ] {
+        let loaded = load_case(&format!("malformed-shapes/{file}"));
+        only(&loaded, "CV005");
+    }
+}
+
+// ----- an event declared in several documents ----------------------------------------------
+
+/// The same message in three documents: its producer's (`orders`) and two consumers' copies
+/// (`billing`, `shipping`). Whatever order the walk reads them in, the event's home is the
+/// producer's document: findings about the event point there, findings about a consumer's use
+/// of it at that consumer's document.
+#[test]
+fn an_event_in_several_documents_lives_in_its_producers_document() {
+    let fixture = fixtures().join("event-home");
+    let documents = ["orders.yaml", "billing.yaml", "shipping.yaml"];
+    for order in [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ] {
+        // The prefixes make the walk read the documents in `order`.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let copy = |from: &str, to: &str| {
+            std::fs::copy(fixture.join(from), dir.path().join(to)).expect("copy fixture");
+            dir.path().join(to)
+        };
+        copy("contrail.yaml", "contrail.yaml");
+        let mut file: BTreeMap<&str, PathBuf> = BTreeMap::new();
+        for (prefix, &i) in ["a", "m", "z"].iter().zip(&order) {
+            let path = copy(documents[i], &format!("{prefix}-{}", documents[i]));
+            file.insert(documents[i].trim_end_matches(".yaml"), path);
+        }
+        let loaded = load(&[dir.path().to_path_buf()]);
+        let context = format!("documents read in the order {order:?}:\n{}", dump(&loaded));
+        // The event, its topic, payload schema and examples: the producer's copy.
+        let event = loaded.catalog.event("OrderPlaced").expect("event");
+        assert_eq!(event.location.file, file["orders"], "{context}");
+        let topic = event.topic.as_ref().expect("topic");
+        assert_eq!(
+            (topic.value.as_str(), &topic.location.file),
+            ("shop.orders", &file["orders"]),
+            "{context}"
+        );
+        let schema = event.schema.as_ref().and_then(|s| s.id).expect("schema");
+        assert_eq!(loaded.catalog.schemas.get(schema).file, file["orders"]);
+        assert_eq!(event.examples[0].location.file, file["orders"]);
+        // Each service's use of the event: its own document.
+        for (name, produces) in [("orders", true), ("billing", false), ("shipping", false)] {
+            let s = service(&loaded, name);
+            let entry = if produces {
+                &s.produces[0].event
+            } else {
+                &s.consumes[0].event
+            };
+            assert_eq!(entry.location.file, file[name], "{context}");
+        }
+        // Findings: the event's example in the producer's copy, the consumer's unknown key in
+        // its document, the topic conflict at the consumer's copy against the producer's.
+        let file_of = |code: &str| -> Vec<PathBuf> {
+            with_code(&loaded, code)
+                .iter()
+                .filter_map(|d| d.location.as_ref().map(|l| l.file.clone()))
+                .collect()
+        };
+        assert_eq!(
+            file_of("EXAMPLE_MISMATCH"),
+            [file["orders"].clone()],
+            "{context}"
+        );
+        assert_eq!(
+            file_of("UNKNOWN_KEY"),
+            [file["billing"].clone()],
+            "{context}"
+        );
+        assert_eq!(
+            file_of("CONFLICTING_EVENT"),
+            [file["shipping"].clone()],
+            "{context}"
+        );
+        let conflict = only(&loaded, "CONFLICTING_EVENT");
+        assert_eq!(
+            conflict.related[0].location.file, file["orders"],
+            "{context}"
+        );
+        assert_eq!(loaded.diagnostics.len(), 3, "{context}");
+    }
+}
+
+/// A native contract stays the event's home, even when a producer's document declares it too.
+#[test]
+fn a_native_contract_stays_the_events_home() {
+    let loaded = snapshot_case("event-home", "event-home");
+    let native = fixtures().join("event-home/events/order-placed.yaml");
+    let event = loaded.catalog.event("OrderPlaced").expect("event");
+    assert_eq!(event.location.file, native, "{}", dump(&loaded));
+    let conflict = only(&loaded, "CONFLICTING_EVENT");
+    assert_eq!(conflict.related[0].location.file, native);
 }
 
 // ----- corpus -------------------------------------------------------------------------------
@@ -1417,66 +1323,4 @@ proptest! {
             prop_assert!(d.help.is_some(), "{}", dump(&loaded));
         }
     }
-}
-
-#[test]
-fn consumer_extension_fills_what_native_consumes_entries_say() {
-    let (_dir, loaded) = load_one(
-        r#"asyncapi: 2.6.0
-info: {title: billing, version: '1'}
-channels:
-  shop.orders:
-    publish:
-      operationId: onOrderPlaced
-      x-contrail-consumer:
-        group: billing
-        reads: [orderId, total]
-        idempotency: {key: eventId}
-        retry: {max: 4, backoff: exponential}
-        dead-letter: shop.orders.billing.dlq
-        colour: red
-      message:
-        name: OrderPlaced
-        payload: {type: object}
-"#,
-    );
-    let service = loaded.catalog.service("billing").expect("service");
-    let consume = &service.consumes[0];
-    assert_eq!(
-        consume.group.as_ref().map(|g| g.value.as_str()),
-        Some("billing")
-    );
-    assert_eq!(
-        consume
-            .reads
-            .iter()
-            .map(|r| r.value.as_str())
-            .collect::<Vec<_>>(),
-        ["orderId", "total"]
-    );
-    assert_eq!(
-        consume
-            .idempotency
-            .as_ref()
-            .map(|i| i.value.key.value.as_str()),
-        Some("eventId")
-    );
-    assert_eq!(
-        consume
-            .retry
-            .as_ref()
-            .and_then(|r| r.value.max_attempts.as_ref())
-            .map(|m| m.value),
-        Some(4)
-    );
-    assert_eq!(
-        consume.dead_letter.as_ref().map(|d| d.value.as_str()),
-        Some("shop.orders.billing.dlq")
-    );
-    let unknown = with_code(&loaded, "CV004");
-    assert_eq!(unknown.len(), 1, "{}", dump(&loaded));
-    assert_eq!(
-        unknown[0].pointer.as_deref(),
-        Some("/channels/shop.orders/publish/x-contrail-consumer/colour")
-    );
 }

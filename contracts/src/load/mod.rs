@@ -202,8 +202,9 @@ pub(crate) struct LoadCtx {
     standalone: Vec<PathBuf>,
     pub catalog: Catalog,
     pub avro_pool: schemas::AvroPool,
-    /// Events read from AsyncAPI documents, merged into the catalog after all files are read.
-    pub asyncapi_events: Vec<crate::model::Event>,
+    /// Events read from AsyncAPI documents, merged into the catalog after all files are read
+    /// (see [`asyncapi::merge_events`]).
+    asyncapi_events: Vec<asyncapi::EventCopy>,
     /// Files read and parsed ahead, in parallel, and not asked for yet (see [`prefetch`]).
     prefetched: HashMap<PathBuf, prefetch::Prefetched>,
     /// What the Avro files read ahead turn into, taken by the schema loader.
@@ -489,7 +490,7 @@ impl LoadCtx {
                 _ => {}
             }
         }
-        self.merge_asyncapi_events();
+        asyncapi::merge_events(&mut self);
         // Files read ahead but never asked for (a JSON file that is neither AsyncAPI nor a
         // referenced schema) are dropped; they were never part of the load.
         self.prefetched = HashMap::new();
@@ -517,41 +518,6 @@ impl LoadCtx {
         };
         drop_in_background(self);
         loaded
-    }
-
-    /// Adds the events AsyncAPI documents describe. A name already declared (natively or by an
-    /// earlier document) is the same event; a different topic for it is reported.
-    fn merge_asyncapi_events(&mut self) {
-        for event in std::mem::take(&mut self.asyncapi_events) {
-            match self
-                .catalog
-                .events
-                .iter()
-                .find(|e| e.name.value == event.name.value)
-            {
-                Some(existing) => {
-                    let conflict = match (&existing.topic, &event.topic) {
-                        (Some(a), Some(b)) if a.value != b.value => Some((a.clone(), b.clone())),
-                        _ => None,
-                    };
-                    if let Some((first, second)) = conflict {
-                        let d = Diagnostic::new(
-                            codes::CONFLICTING_EVENT,
-                            format!(
-                                "event `{}` is on topic `{}` here but on `{}` where it was first declared",
-                                event.name.value, second.value, first.value
-                            ),
-                        )
-                        .at(second.location.clone())
-                        .pointer(second.pointer.clone())
-                        .related(first.location.clone(), "first declared here")
-                        .help("an event has one topic; give the messages different names if they are different events");
-                        self.push(d);
-                    }
-                }
-                None => self.catalog.events.push(event),
-            }
-        }
     }
 
     /// Every parsed document as JSON, keyed by `file://` URI, for resolving JSON Schema `$ref`s.
