@@ -9,17 +9,13 @@ use anyhow::{Context, bail};
 use contrail_contracts::schema::{LoadedSchema, SchemaFormat};
 use contrail_contracts::{Catalog, LoadOptions, load_catalog};
 use contrail_registry::client::{Client, ClientError, RegisteredSchema, SchemaRequest};
+use contrail_registry::codes;
 use contrail_registry::model::{
     Reference, ResolvedReference, SchemaType, StoredSchema, VersionSelector,
 };
 use serde::Serialize;
 
 use super::{OutputFormat, PullArgs, PushArgs};
-
-/// Confluent's "subject not found".
-const SUBJECT_NOT_FOUND: u32 = 40401;
-/// Confluent's "incompatible schema" (classic and late-2025 codes).
-const INCOMPATIBLE: [u32; 2] = [409, 40901];
 
 /// What push did (or would do) with one subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -511,7 +507,7 @@ fn push_subject(
     };
     let latest = match client.version(subject, VersionSelector::Latest) {
         Ok(latest) => Some(latest),
-        Err(e) if e.error_code() == Some(SUBJECT_NOT_FOUND) => None,
+        Err(e) if e.is_subject_not_found() => None,
         Err(e) => return Err(e).with_context(|| format!("reading subject {subject}")),
     };
     let fresh = if latest.is_some() {
@@ -587,7 +583,7 @@ fn push_subject(
             message,
             ..
         }) => {
-            let action = if INCOMPATIBLE.contains(&error_code) {
+            let action = if codes::is_incompatible_schema(error_code) {
                 Action::Incompatible
             } else {
                 Action::Failed
@@ -676,7 +672,7 @@ pub fn pull(args: PullArgs) -> anyhow::Result<ExitCode> {
         let latest = match client.version(&subject, VersionSelector::Latest) {
             Ok(latest) => latest,
             // Deleted since it was listed.
-            Err(e) if e.error_code() == Some(SUBJECT_NOT_FOUND) => continue,
+            Err(e) if e.is_subject_not_found() => continue,
             Err(e) => return Err(e).with_context(|| format!("reading subject {subject}")),
         };
         let (extension, content) = match latest.schema_type {

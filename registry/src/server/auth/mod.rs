@@ -43,6 +43,7 @@ pub use credentials::{DEFAULT_ITERATIONS, MIN_ITERATIONS, SLOW_CHECKS, hash_pass
 pub use policy::{Access, Role, required_access};
 
 use super::ApiError;
+use crate::codes;
 use credentials::{Credentials, Failure};
 
 /// The realm named in `WWW-Authenticate`.
@@ -114,7 +115,7 @@ pub(crate) async fn require(
                 }
                 Failure::Rejected => "Unauthorized: unknown user, wrong password or unknown token",
             };
-            let mut response = ApiError::new(40101, message).into_response();
+            let mut response = ApiError::new(codes::UNAUTHORIZED, message).into_response();
             let headers = response.headers_mut();
             for challenge in [
                 format!("Basic realm=\"{REALM}\", charset=\"UTF-8\""),
@@ -129,7 +130,7 @@ pub(crate) async fn require(
     };
     let mut response = if !role.allows(access) {
         ApiError::new(
-            40301,
+            codes::FORBIDDEN,
             format!(
                 "Forbidden: '{name}' has the role {} and may not {} {}",
                 role.as_str(),

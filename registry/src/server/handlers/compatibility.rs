@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::shared::{SchemaBody, ok, parse_version, prepare};
 use crate::canonical::Parsed;
+use crate::codes;
 use crate::model::{SubjectVersion, VersionSelector, effective_compatibility};
 use crate::server::AppState;
 use crate::server::compat::evaluate;
@@ -55,7 +56,12 @@ async fn verdict_response(
         )
     })
     .await
-    .map_err(|e| ApiError::new(50001, format!("the compatibility check failed: {e}")))?;
+    .map_err(|e| {
+        ApiError::new(
+            codes::STORE_ERROR,
+            format!("the compatibility check failed: {e}"),
+        )
+    })?;
     Ok(if verbose {
         ok(&json!({"is_compatible": verdict.compatible, "messages": verdict.messages}))
     } else {

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::shared::{check_subject, ok};
+use crate::codes;
 use crate::error::Refusal;
 use crate::model::{Config, DEFAULT_COMPATIBILITY};
 use crate::server::AppState;
@@ -24,7 +25,7 @@ pub struct ConfigBody {
 
 fn invalid_compatibility(found: &str) -> ApiError {
     ApiError::new(
-        42203,
+        codes::INVALID_COMPATIBILITY_LEVEL,
         format!(
             "Invalid compatibility level '{found}'. Valid values are {}",
             CompatibilityMode::keywords().join(", ")

@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::shared::ok;
+use crate::codes;
 use crate::server::{AppState, respond};
 
 pub async fn health(State(state): State<AppState>) -> Response {
@@ -36,7 +37,7 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         Ok(()) => ok(&json!({"status": "UP", "ready": true})),
         Err(error) => respond(
             StatusCode::SERVICE_UNAVAILABLE,
-            &json!({"status": "DOWN", "ready": false, "error_code": 50001, "message": error.to_string()}),
+            &json!({"status": "DOWN", "ready": false, "error_code": codes::STORE_ERROR, "message": error.to_string()}),
         ),
     }
 }

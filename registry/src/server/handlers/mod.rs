@@ -12,6 +12,7 @@ mod shared;
 pub mod subjects;
 
 use super::error::ApiError;
+use crate::codes;
 
 /// The answer to a path that matches no route.
 pub async fn not_found() -> ApiError {
@@ -20,5 +21,5 @@ pub async fn not_found() -> ApiError {
 
 /// The answer to a method the path's route does not have.
 pub async fn method_not_allowed() -> ApiError {
-    ApiError::new(405, "HTTP 405 Method Not Allowed")
+    ApiError::new(codes::METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed")
 }

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::shared::{check_subject, ok};
+use crate::codes;
 use crate::error::Refusal;
 use crate::model::Mode;
 use crate::server::AppState;
@@ -22,7 +23,7 @@ fn mode_update(body: ModeBody) -> ApiResult<Mode> {
     let text = body.mode.unwrap_or_default();
     text.parse().map_err(|_: String| {
         ApiError::new(
-            42204,
+            codes::INVALID_MODE,
             format!(
                 "Invalid mode '{text}'. Valid values are {}",
                 Mode::ALL.map(Mode::as_str).join(", ")

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::canonical::{self, Parsed};
+use crate::codes;
 use crate::error::Refusal;
 use crate::model::{
     Reference, SchemaType, StoredSchema, SubjectVersion, VersionSelector, effective_normalize,
@@ -37,7 +38,7 @@ pub struct SchemaBody {
 pub fn check_subject(subject: &str) -> ApiResult<()> {
     if subject.is_empty() || subject.chars().any(char::is_control) {
         return Err(ApiError::new(
-            42208,
+            codes::INVALID_SUBJECT,
             format!(
                 "The specified subject '{}' is not valid.",
                 subject.escape_debug()
