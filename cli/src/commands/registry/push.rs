@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use contrail_contracts::schema::{LoadedSchema, SchemaFormat};
+use contrail_contracts::schema::LoadedSchema;
 use contrail_contracts::{Catalog, LoadOptions, load_catalog};
 use contrail_registry::client::{Client, ClientError, RegisteredSchema, SchemaRequest};
 use contrail_registry::codes;
@@ -343,11 +343,7 @@ fn human_line(entry: &Entry, dry_run: bool) -> String {
 
 /// The schema type and the text to register.
 fn schema_text(schema: &LoadedSchema) -> Result<(SchemaType, String), String> {
-    let schema_type = match schema.format {
-        SchemaFormat::Avro => SchemaType::Avro,
-        SchemaFormat::JsonSchema => SchemaType::Json,
-        SchemaFormat::Protobuf => SchemaType::Protobuf,
-    };
+    let schema_type = SchemaType::from(schema.format);
     if let Some(text) = &schema.text {
         return Ok((schema_type, text.clone()));
     }
