@@ -19,15 +19,6 @@ pub enum SchemaFormat {
 }
 
 impl SchemaFormat {
-    /// The name Confluent Schema Registry uses (`schemaType`).
-    pub fn registry_name(self) -> &'static str {
-        match self {
-            SchemaFormat::Avro => "AVRO",
-            SchemaFormat::JsonSchema => "JSON",
-            SchemaFormat::Protobuf => "PROTOBUF",
-        }
-    }
-
     /// Tells the format from a file name: `.avsc`, `.json`, `.proto`.
     pub fn from_path(path: &Path) -> Option<SchemaFormat> {
         match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::codes;
 use crate::model::{Reference, SchemaType, VersionSelector};
 
 const MEDIA_TYPE: &str = "application/vnd.schemaregistry.v1+json";
@@ -39,6 +40,11 @@ impl ClientError {
             ClientError::Api { error_code, .. } => Some(*error_code),
             _ => None,
         }
+    }
+
+    /// Whether the registry answered that the subject does not exist (or has no live version).
+    pub fn is_subject_not_found(&self) -> bool {
+        self.error_code() == Some(codes::SUBJECT_NOT_FOUND)
     }
 }
 

@@ -6,14 +6,18 @@
 //! - [`canonical`]: what makes two schema texts the same schema (one global id each).
 //! - [`server`]: the HTTP API (axum), with Confluent's error codes and content types.
 //! - [`client`]: a small blocking client the CLI uses.
+//! - [`push`]: what pushing a catalog registers, planned without the registry.
+//! - [`codes`]: Confluent's error codes, which the server sends and the client reads.
 //!
 //! Architecture invariant: only this crate and the CLI know HTTP. Compatibility verdicts come
 //! from `contrail_contracts::compat`, the same engine `contrail compat` uses.
 
 pub mod canonical;
 pub mod client;
+pub mod codes;
 pub mod error;
 pub mod model;
+pub mod push;
 pub mod server;
 pub mod store;
 

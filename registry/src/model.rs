@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use contrail_contracts::compat::CompatibilityMode;
+use contrail_contracts::schema::SchemaFormat;
 use serde::{Deserialize, Serialize};
 
 /// The compatibility level of a registry without any configuration (Confluent's default).
@@ -26,6 +27,17 @@ impl SchemaType {
             SchemaType::Avro => "AVRO",
             SchemaType::Json => "JSON",
             SchemaType::Protobuf => "PROTOBUF",
+        }
+    }
+}
+
+/// The registry's name for each language the catalog reads: the one mapping between the two.
+impl From<SchemaFormat> for SchemaType {
+    fn from(format: SchemaFormat) -> SchemaType {
+        match format {
+            SchemaFormat::Avro => SchemaType::Avro,
+            SchemaFormat::JsonSchema => SchemaType::Json,
+            SchemaFormat::Protobuf => SchemaType::Protobuf,
         }
     }
 }
@@ -279,6 +291,17 @@ mod tests {
         for bad in ["0", "-2", "abc", "2147483648", ""] {
             assert!(bad.parse::<VersionSelector>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn catalog_formats_have_their_confluent_names() {
+        let names = [
+            SchemaFormat::Avro,
+            SchemaFormat::JsonSchema,
+            SchemaFormat::Protobuf,
+        ]
+        .map(|format| SchemaType::from(format).as_str());
+        assert_eq!(names, ["AVRO", "JSON", "PROTOBUF"]);
     }
 
     #[test]

@@ -377,7 +377,7 @@ fn registry_versions(
         let versions = match client.versions(&subject) {
             Ok(versions) => versions,
             // A subject the registry does not have yet: the event is new.
-            Err(e) if e.error_code() == Some(40401) => continue,
+            Err(e) if e.is_subject_not_found() => continue,
             Err(e) => return Err(e).with_context(|| format!("reading subject {subject}")),
         };
         for number in versions {

@@ -1,5 +1,6 @@
 //! `contrail registry`: the Confluent-compatible schema registry.
 
+mod pull;
 mod push;
 
 use std::io::IsTerminal;
@@ -139,7 +140,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         RegistryCommand::Serve(args) => serve(args),
         RegistryCommand::Push(args) => push::run(args),
-        RegistryCommand::Pull(args) => push::pull(args),
+        RegistryCommand::Pull(args) => pull::run(args),
         RegistryCommand::HashPassword(args) => hash_password(&args),
     }
 }

@@ -5,6 +5,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::respond;
+use crate::codes;
 use crate::error::{Error, Refusal};
 
 /// An HTTP error with Confluent's code. The HTTP status is the code's first three digits
@@ -47,29 +48,31 @@ impl ApiError {
 
     /// Jersey's answer to a path that matches no resource.
     pub fn not_found() -> ApiError {
-        ApiError::new(404, "HTTP 404 Not Found")
+        ApiError::new(codes::NOT_FOUND, "HTTP 404 Not Found")
     }
 }
 
 impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> ApiError {
         let code = match &refusal {
-            Refusal::SubjectNotFound(_) => 40401,
-            Refusal::VersionNotFound { .. } => 40402,
-            Refusal::SchemaNotFound(_) => 40403,
-            Refusal::SubjectSoftDeleted(_) => 40404,
-            Refusal::SubjectNotSoftDeleted(_) => 40405,
-            Refusal::VersionSoftDeleted { .. } => 40406,
-            Refusal::VersionNotSoftDeleted { .. } => 40407,
-            Refusal::SubjectCompatibilityNotConfigured(_) => 40408,
-            Refusal::SubjectModeNotConfigured(_) => 40409,
-            // The classic code; Confluent moved to 40901 in late 2025 and clients accept both.
-            Refusal::Incompatible { .. } => 409,
-            Refusal::InvalidSchema(_) => 42201,
-            Refusal::InvalidVersion(_) => 42202,
-            Refusal::NotPermitted(_) => 42205,
-            Refusal::Referenced { .. } => 42206,
-            Refusal::IdConflict(_) => 42207,
+            Refusal::SubjectNotFound(_) => codes::SUBJECT_NOT_FOUND,
+            Refusal::VersionNotFound { .. } => codes::VERSION_NOT_FOUND,
+            Refusal::SchemaNotFound(_) => codes::SCHEMA_NOT_FOUND,
+            Refusal::SubjectSoftDeleted(_) => codes::SUBJECT_SOFT_DELETED,
+            Refusal::SubjectNotSoftDeleted(_) => codes::SUBJECT_NOT_SOFT_DELETED,
+            Refusal::VersionSoftDeleted { .. } => codes::VERSION_SOFT_DELETED,
+            Refusal::VersionNotSoftDeleted { .. } => codes::VERSION_NOT_SOFT_DELETED,
+            Refusal::SubjectCompatibilityNotConfigured(_) => {
+                codes::SUBJECT_COMPATIBILITY_NOT_CONFIGURED
+            }
+            Refusal::SubjectModeNotConfigured(_) => codes::SUBJECT_MODE_NOT_CONFIGURED,
+            // The classic code; clients accept it and the late-2025 one alike.
+            Refusal::Incompatible { .. } => codes::INCOMPATIBLE_SCHEMA,
+            Refusal::InvalidSchema(_) => codes::INVALID_SCHEMA,
+            Refusal::InvalidVersion(_) => codes::INVALID_VERSION,
+            Refusal::NotPermitted(_) => codes::OPERATION_NOT_PERMITTED,
+            Refusal::Referenced { .. } => codes::REFERENCE_EXISTS,
+            Refusal::IdConflict(_) => codes::ID_CONFLICT,
         };
         ApiError::new(code, refusal.to_string())
     }
@@ -79,10 +82,11 @@ impl From<Error> for ApiError {
     fn from(error: Error) -> ApiError {
         match error {
             Error::Refused(refusal) => refusal.into(),
-            Error::Unsupported(message) => ApiError::new(50001, message),
-            Error::Store(message) => {
-                ApiError::new(50001, format!("Error in the backend data store: {message}"))
-            }
+            Error::Unsupported(message) => ApiError::new(codes::STORE_ERROR, message),
+            Error::Store(message) => ApiError::new(
+                codes::STORE_ERROR,
+                format!("Error in the backend data store: {message}"),
+            ),
         }
     }
 }
@@ -104,10 +108,28 @@ mod tests {
 
     #[test]
     fn statuses_are_the_first_three_digits() {
-        assert_eq!(ApiError::new(40401, "x").status, StatusCode::NOT_FOUND);
-        assert_eq!(ApiError::new(42201, "x").status.as_u16(), 422);
-        assert_eq!(ApiError::new(409, "x").status, StatusCode::CONFLICT);
-        assert_eq!(ApiError::new(50001, "x").status.as_u16(), 500);
-        assert_eq!(ApiError::new(405, "x").status.as_u16(), 405);
+        assert_eq!(
+            ApiError::new(codes::SUBJECT_NOT_FOUND, "x").status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            ApiError::new(codes::INVALID_SCHEMA, "x").status.as_u16(),
+            422
+        );
+        assert_eq!(
+            ApiError::new(codes::INCOMPATIBLE_SCHEMA, "x").status,
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            ApiError::new(codes::INCOMPATIBLE_SCHEMA_40901, "x").status,
+            StatusCode::CONFLICT
+        );
+        assert_eq!(ApiError::new(codes::STORE_ERROR, "x").status.as_u16(), 500);
+        assert_eq!(
+            ApiError::new(codes::METHOD_NOT_ALLOWED, "x")
+                .status
+                .as_u16(),
+            405
+        );
     }
 }

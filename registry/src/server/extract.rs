@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use crate::codes;
 
 /// The media types a request body may have; a missing Content-Type is read as JSON too.
 const ACCEPTED_MEDIA_TYPES: &[&str] = &[
@@ -41,7 +42,7 @@ where
                 .to_ascii_lowercase();
             if !ACCEPTED_MEDIA_TYPES.contains(&media_type.as_str()) {
                 return Err(ApiError::new(
-                    415,
+                    codes::UNSUPPORTED_MEDIA_TYPE,
                     format!(
                         "HTTP 415 Unsupported Media Type: expected one of {}",
                         ACCEPTED_MEDIA_TYPES.join(", ")
@@ -53,26 +54,35 @@ where
         let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
             if rejection.status().as_u16() == 413 {
                 ApiError::new(
-                    42209,
+                    codes::SCHEMA_TOO_LARGE,
                     format!(
                         "Request body is larger than the registry's limit of {limit} bytes (set with --max-body-size)"
                     ),
                 )
             } else {
-                ApiError::new(400, format!("Could not read the request body: {rejection}"))
+                ApiError::new(
+                    codes::BAD_REQUEST,
+                    format!("Could not read the request body: {rejection}"),
+                )
             }
         })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::new(
-                400,
+                codes::BAD_REQUEST,
                 "The request body is empty; expected JSON",
             ));
         }
         serde_json::from_slice(&bytes).map(Body).map_err(|e| {
             use serde_json::error::Category;
             match e.classify() {
-                Category::Data => ApiError::new(422, format!("Unprocessable request body: {e}")),
-                _ => ApiError::new(400, format!("Malformed JSON in the request body: {e}")),
+                Category::Data => ApiError::new(
+                    codes::UNPROCESSABLE_ENTITY,
+                    format!("Unprocessable request body: {e}"),
+                ),
+                _ => ApiError::new(
+                    codes::BAD_REQUEST,
+                    format!("Malformed JSON in the request body: {e}"),
+                ),
             }
         })
     }
@@ -92,7 +102,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
         let Query(pairs) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
             .await
-            .map_err(|e| ApiError::new(400, format!("Malformed query string: {e}")))?;
+            .map_err(|e| {
+                ApiError::new(codes::BAD_REQUEST, format!("Malformed query string: {e}"))
+            })?;
         Ok(Params(pairs.into_iter().collect()))
     }
 }
@@ -117,7 +129,7 @@ impl Params {
                 .map(|n| Some(n.max(0) as usize))
                 .map_err(|_| {
                     ApiError::new(
-                        400,
+                        codes::BAD_REQUEST,
                         format!("Query parameter {name} must be an integer, found '{text}'"),
                     )
                 }),

@@ -195,7 +195,8 @@ pub(crate) async fn exposition(State(metrics): State<Arc<Metrics>>) -> Response 
             );
             response
         }
-        Err(_) => super::ApiError::new(50001, "encoding the metrics failed").into_response(),
+        Err(_) => super::ApiError::new(crate::codes::STORE_ERROR, "encoding the metrics failed")
+            .into_response(),
     }
 }
 

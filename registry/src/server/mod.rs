@@ -81,9 +81,12 @@ pub(crate) fn text_response(status: StatusCode, text: String) -> Response {
     response
 }
 
-/// The router with every endpoint.
+/// The router with every endpoint: the one route table of the API.
 pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
-    use handlers::*;
+    use handlers::{
+        compatibility, config, health, metadata, method_not_allowed, mode, not_found, schemas,
+        subjects,
+    };
     let metrics = Arc::new(metrics::Metrics::new());
     // Every store call the handlers make is timed.
     let store: Arc<dyn Store> = Arc::new(metrics::MeteredStore::new(store, metrics.clone()));
@@ -93,73 +96,76 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
         schema_bodies: Arc::new(cache::SchemaBodies::default()),
     };
     let router = Router::new()
-        .route("/", get(root))
-        .route("/health", get(health))
-        .route("/health/live", get(live))
-        .route("/health/ready", get(ready))
+        .route("/", get(metadata::root))
+        .route("/health", get(health::health))
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
         .route(
             "/metrics",
             get(metrics::exposition).with_state(metrics.clone()),
         )
-        .route("/schemas", get(list_schemas))
-        .route("/schemas/types", get(schema_types))
-        .route("/schemas/ids/{id}", get(schema_by_id))
-        .route("/schemas/ids/{id}/schema", get(schema_text_by_id))
-        .route("/schemas/ids/{id}/subjects", get(schema_subjects))
-        .route("/schemas/ids/{id}/versions", get(schema_versions))
-        .route("/subjects", get(list_subjects))
-        .route("/subjects/{subject}", post(lookup).delete(delete_subject))
+        .route("/schemas", get(schemas::list))
+        .route("/schemas/types", get(schemas::types))
+        .route("/schemas/ids/{id}", get(schemas::by_id))
+        .route("/schemas/ids/{id}/schema", get(schemas::text_by_id))
+        .route("/schemas/ids/{id}/subjects", get(schemas::subjects))
+        .route("/schemas/ids/{id}/versions", get(schemas::versions))
+        .route("/subjects", get(subjects::list))
+        .route(
+            "/subjects/{subject}",
+            post(subjects::lookup).delete(subjects::delete),
+        )
         .route(
             "/subjects/{subject}/versions",
-            get(list_versions).post(register),
+            get(subjects::list_versions).post(subjects::register),
         )
         .route(
             "/subjects/{subject}/versions/{version}",
-            get(get_version).delete(delete_version),
+            get(subjects::get_version).delete(subjects::delete_version),
         )
         .route(
             "/subjects/{subject}/versions/{version}/schema",
-            get(get_version_schema),
+            get(subjects::get_version_schema),
         )
         .route(
             "/subjects/{subject}/versions/{version}/referencedby",
-            get(referenced_by),
+            get(subjects::referenced_by),
         )
         .route(
             "/compatibility/subjects/{subject}/versions",
-            post(check_compatibility_all),
+            post(compatibility::check_all),
         )
         .route(
             "/compatibility/subjects/{subject}/versions/{version}",
-            post(check_compatibility_version),
+            post(compatibility::check_version),
         )
         .route(
             "/config",
-            get(get_global_config)
-                .put(put_global_config)
-                .delete(delete_global_config),
+            get(config::get_global)
+                .put(config::put_global)
+                .delete(config::delete_global),
         )
         .route(
             "/config/{subject}",
-            get(get_subject_config)
-                .put(put_subject_config)
-                .delete(delete_subject_config),
+            get(config::get_subject)
+                .put(config::put_subject)
+                .delete(config::delete_subject),
         )
         .route(
             "/mode",
-            get(get_global_mode)
-                .put(put_global_mode)
-                .delete(delete_global_mode),
+            get(mode::get_global)
+                .put(mode::put_global)
+                .delete(mode::delete_global),
         )
         .route(
             "/mode/{subject}",
-            get(get_subject_mode)
-                .put(put_subject_mode)
-                .delete(delete_subject_mode),
+            get(mode::get_subject)
+                .put(mode::put_subject)
+                .delete(mode::delete_subject),
         )
-        .route("/contexts", get(contexts))
-        .route("/v1/metadata/id", get(metadata_id))
-        .route("/v1/metadata/version", get(metadata_version))
+        .route("/contexts", get(metadata::contexts))
+        .route("/v1/metadata/id", get(metadata::id))
+        .route("/v1/metadata/version", get(metadata::version))
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -1,25 +1,21 @@
-//! `contrail registry push` and `contrail registry pull`.
+//! `contrail registry push`: carries out the plan of [`contrail_registry::push`] with the
+//! registry client, and reports what happened to each subject.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use contrail_contracts::schema::{LoadedSchema, SchemaFormat};
-use contrail_contracts::{Catalog, LoadOptions, load_catalog};
+use contrail_contracts::{LoadOptions, load_catalog};
 use contrail_registry::client::{Client, ClientError, RegisteredSchema, SchemaRequest};
+use contrail_registry::codes;
 use contrail_registry::model::{
     Reference, ResolvedReference, SchemaType, StoredSchema, VersionSelector,
 };
+use contrail_registry::push::{self, Source, Step};
 use serde::Serialize;
 
-use super::{OutputFormat, PullArgs, PushArgs};
-
-/// Confluent's "subject not found".
-const SUBJECT_NOT_FOUND: u32 = 40401;
-/// Confluent's "incompatible schema" (classic and late-2025 codes).
-const INCOMPATIBLE: [u32; 2] = [409, 40901];
+use super::{OutputFormat, PushArgs};
 
 /// What push did (or would do) with one subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,16 +66,6 @@ struct Entry {
     referenced_by: Vec<String>,
 }
 
-/// An Avro file whose named types other schemas of the catalog use.
-struct RefFile {
-    /// Its subject: the full name of the type the catalog uses (RecordNameStrategy).
-    subject: String,
-    text: String,
-    /// Files whose types it uses.
-    deps: Vec<PathBuf>,
-    referenced_by: BTreeSet<String>,
-}
-
 /// The outcome of pushing one subject: the entry, and the version to reference.
 struct Pushed {
     entry: Entry,
@@ -100,176 +86,52 @@ pub fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
         ),
     };
     let client = super::client(&url)?;
+    let plan = push::plan(catalog);
     let mut entries = Vec::new();
-
-    // The events to push, and the referenced files they need.
-    let mut events: Vec<(String, String, &LoadedSchema)> = Vec::new();
-    let mut ref_files: BTreeMap<PathBuf, RefFile> = BTreeMap::new();
-    for event in &catalog.events {
-        let name = event.name.value.clone();
-        let skip = |reason: &str, subject: Option<String>| Entry {
-            event: Some(name.clone()),
-            subject,
-            action: Action::Skipped,
-            id: None,
-            version: None,
-            messages: vec![reason.to_owned()],
-            referenced_by: Vec::new(),
-        };
-        let Some(schema_ref) = &event.schema else {
-            entries.push(skip("the event declares no schema", None));
-            continue;
-        };
-        if event.origin == contrail_contracts::model::Origin::AsyncApi && event.subject.is_none() {
-            entries.push(skip(
-                "AsyncAPI event without `subject:` (AsyncAPI documents describe many protocols; declare the subject to push it)",
-                None,
-            ));
-            continue;
-        }
-        let Some(subject) = contrail_contracts::validate::subject_of(catalog, event) else {
-            entries.push(skip(
-                "no subject: the event has no `subject:` and the naming strategy cannot derive one (no topic or record name)",
-                None,
-            ));
-            continue;
-        };
-        let Some(id) = schema_ref.id else {
-            entries.push(Entry {
-                action: Action::Failed,
-                ..skip(
-                    &format!("schema `{}` was not loaded", schema_ref.written.value),
-                    Some(subject),
-                )
-            });
-            continue;
-        };
-        let schema = catalog.schemas.get(id);
-        if !schema.valid {
-            entries.push(Entry {
-                action: Action::Failed,
-                ..skip(
-                    &format!(
-                        "{} is not a valid schema (run `contrail validate`)",
-                        schema.display_name()
-                    ),
-                    Some(subject),
-                )
-            });
-            continue;
-        }
-        for (fullname, file) in &schema.references {
-            if !ref_files.contains_key(file) {
-                let text = std::fs::read_to_string(file)
-                    .with_context(|| format!("reading {}", file.display()))?;
-                ref_files.insert(
-                    file.clone(),
-                    RefFile {
-                        subject: fullname.clone(),
-                        text,
-                        deps: Vec::new(),
-                        referenced_by: BTreeSet::new(),
-                    },
-                );
-            }
-            if let Some(node) = ref_files.get_mut(file) {
-                node.referenced_by.insert(name.clone());
-            }
-        }
-        events.push((name, subject, schema));
-    }
-
-    // Which file defines each named type, to find each file's direct dependencies.
-    let mut defined: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for (file, node) in &ref_files {
-        if let Ok(json) = serde_json::from_str(&node.text) {
-            for named in contrail_contracts::avro::scan(&json).defined {
-                defined
-                    .entry(named.fullname)
-                    .or_insert_with(|| file.clone());
-            }
-        }
-    }
-    let files: Vec<PathBuf> = ref_files.keys().cloned().collect();
-    for file in &files {
-        let deps = match ref_files.get(file) {
-            Some(node) => direct_deps(&node.text, file, &defined),
-            None => Vec::new(),
-        };
-        if let Some(node) = ref_files.get_mut(file) {
-            node.deps = deps;
-        }
-    }
-    let order = topological(&ref_files);
-
-    // Referenced types first, then the events.
-    let mut ref_versions: BTreeMap<PathBuf, Option<i64>> = BTreeMap::new();
-    for file in &order {
-        let Some(node) = ref_files.get(file) else {
-            continue;
-        };
-        let (entry_refs, blocked) = references_to(&node.deps, &ref_versions, &ref_files);
-        let request = SchemaRequest {
-            schema: node.text.clone(),
-            schema_type: SchemaType::Avro,
-            references: entry_refs,
-        };
-        let closure = closure_texts(file, &ref_files, &order);
-        let mut pushed = push_subject(
-            &client,
-            &node.subject,
-            &request,
-            &closure,
-            &blocked,
-            args.dry_run,
-        )?;
-        pushed.entry.referenced_by = node.referenced_by.iter().cloned().collect();
-        ref_versions.insert(file.clone(), pushed.version);
-        entries.push(pushed.entry);
-    }
-    for (name, subject, schema) in events {
-        let (schema_type, text) = match schema_text(schema) {
-            Ok(found) => found,
-            Err(reason) => {
+    // The version each referenced type's push left live (`None`: unknown), for the schemas
+    // that reference it.
+    let mut type_versions: BTreeMap<&str, Option<i64>> = BTreeMap::new();
+    for step in &plan.steps {
+        let planned = match step {
+            Step::Skip(skip) => {
                 entries.push(Entry {
-                    event: Some(name),
-                    subject: Some(subject),
-                    action: Action::Failed,
+                    event: Some(skip.event.clone()),
+                    subject: skip.subject.clone(),
+                    action: if skip.reason.is_failure() {
+                        Action::Failed
+                    } else {
+                        Action::Skipped
+                    },
                     id: None,
                     version: None,
-                    messages: vec![reason],
+                    messages: vec![skip.reason.to_string()],
                     referenced_by: Vec::new(),
                 });
                 continue;
             }
+            Step::Push(planned) => planned,
         };
-        let mut references = Vec::new();
-        let mut blocked = Vec::new();
-        let mut closure = Vec::new();
-        if schema_type == SchemaType::Avro {
-            let deps = direct_deps(&text, &schema.file, &defined);
-            (references, blocked) = references_to(&deps, &ref_versions, &ref_files);
-            let used: BTreeSet<&PathBuf> = schema.references.iter().map(|(_, f)| f).collect();
-            closure = order
-                .iter()
-                .filter(|f| used.contains(f))
-                .filter_map(|f| ref_files.get(f).map(|n| n.text.clone()))
-                .collect();
-        }
+        let (references, blocked) = references_to(&planned.references, &type_versions);
         let request = SchemaRequest {
-            schema: text,
-            schema_type,
+            schema: planned.schema.clone(),
+            schema_type: planned.schema_type,
             references,
         };
         let mut pushed = push_subject(
             &client,
-            &subject,
+            &planned.subject,
             &request,
-            &closure,
+            &plan.resolved_schemas(planned),
             &blocked,
             args.dry_run,
         )?;
-        pushed.entry.event = Some(name);
+        match &planned.source {
+            Source::Event(event) => pushed.entry.event = Some(event.clone()),
+            Source::ReferencedType { referenced_by } => {
+                pushed.entry.referenced_by = referenced_by.clone();
+                type_versions.insert(&planned.subject, pushed.version);
+            }
+        }
         entries.push(pushed.entry);
     }
 
@@ -345,118 +207,30 @@ fn human_line(entry: &Entry, dry_run: bool) -> String {
     line
 }
 
-/// The schema type and the text to register.
-fn schema_text(schema: &LoadedSchema) -> Result<(SchemaType, String), String> {
-    let schema_type = match schema.format {
-        SchemaFormat::Avro => SchemaType::Avro,
-        SchemaFormat::JsonSchema => SchemaType::Json,
-        SchemaFormat::Protobuf => SchemaType::Protobuf,
-    };
-    if let Some(text) = &schema.text {
-        return Ok((schema_type, text.clone()));
-    }
-    match &schema.json {
-        // An inline AsyncAPI payload: its JSON is the schema.
-        Some(json) if schema_type != SchemaType::Protobuf => Ok((schema_type, json.to_string())),
-        _ => Err(format!("no schema text for {}", schema.display_name())),
-    }
-}
-
-/// References to the files `deps`, each pushed earlier as its own subject, and the names of
-/// those that have no version to reference (not pushed, or their push failed).
+/// References to the referenced types `subjects`, each pushed earlier as its own subject, and
+/// those that have no version to reference (their push failed, or --dry-run did not register
+/// them).
 fn references_to(
-    deps: &[PathBuf],
-    ref_versions: &BTreeMap<PathBuf, Option<i64>>,
-    ref_files: &BTreeMap<PathBuf, RefFile>,
+    subjects: &[String],
+    versions: &BTreeMap<&str, Option<i64>>,
 ) -> (Vec<Reference>, Vec<String>) {
     let mut references = Vec::new();
     let mut blocked = Vec::new();
-    for dep in deps {
-        match (ref_versions.get(dep).copied().flatten(), ref_files.get(dep)) {
-            (Some(version), Some(node)) => references.push(Reference {
-                name: node.subject.clone(),
-                subject: node.subject.clone(),
+    for subject in subjects {
+        match versions.get(subject.as_str()).copied().flatten() {
+            Some(version) => references.push(Reference {
+                name: subject.clone(),
+                subject: subject.clone(),
                 version,
             }),
-            (_, node) => {
-                blocked.push(node.map_or_else(|| dep.display().to_string(), |n| n.subject.clone()))
-            }
+            None => blocked.push(subject.clone()),
         }
     }
     (references, blocked)
 }
 
-/// The files defining the types an Avro schema uses directly (in the order first used).
-fn direct_deps(text: &str, own: &Path, defined: &BTreeMap<String, PathBuf>) -> Vec<PathBuf> {
-    let Ok(json) = serde_json::from_str(text) else {
-        return Vec::new();
-    };
-    let mut deps: Vec<PathBuf> = Vec::new();
-    for used in contrail_contracts::avro::scan(&json).external_uses() {
-        let file = used.candidates.iter().find_map(|c| defined.get(c));
-        if let Some(file) = file
-            && file != own
-            && !deps.contains(file)
-        {
-            deps.push(file.clone());
-        }
-    }
-    deps
-}
-
-/// The referenced files, each after the files it depends on.
-fn topological(files: &BTreeMap<PathBuf, RefFile>) -> Vec<PathBuf> {
-    fn visit(
-        file: &PathBuf,
-        files: &BTreeMap<PathBuf, RefFile>,
-        seen: &mut BTreeSet<PathBuf>,
-        out: &mut Vec<PathBuf>,
-    ) {
-        if !seen.insert(file.clone()) {
-            return;
-        }
-        if let Some(node) = files.get(file) {
-            for dep in &node.deps {
-                visit(dep, files, seen, out);
-            }
-        }
-        out.push(file.clone());
-    }
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for file in files.keys() {
-        visit(file, files, &mut seen, &mut out);
-    }
-    out
-}
-
-/// The texts of every file `file` depends on, transitively, in dependency order.
-fn closure_texts(
-    file: &PathBuf,
-    files: &BTreeMap<PathBuf, RefFile>,
-    order: &[PathBuf],
-) -> Vec<String> {
-    let mut needed = BTreeSet::new();
-    let mut pending: Vec<&PathBuf> = files
-        .get(file)
-        .map(|n| n.deps.iter().collect())
-        .unwrap_or_default();
-    while let Some(dep) = pending.pop() {
-        if needed.insert(dep.clone())
-            && let Some(node) = files.get(dep)
-        {
-            pending.extend(node.deps.iter());
-        }
-    }
-    order
-        .iter()
-        .filter(|f| needed.contains(*f))
-        .filter_map(|f| files.get(f).map(|n| n.text.clone()))
-        .collect()
-}
-
 /// Whether `latest` holds the schema of `request`, as the registry would store it.
-fn same_schema(request: &SchemaRequest, closure: &[String], latest: &RegisteredSchema) -> bool {
+fn same_schema(request: &SchemaRequest, closure: &[&str], latest: &RegisteredSchema) -> bool {
     if request.schema_type != latest.schema_type || request.references != latest.references {
         return false;
     }
@@ -473,7 +247,7 @@ fn same_schema(request: &SchemaRequest, closure: &[String], latest: &RegisteredS
             schema: StoredSchema {
                 id: 0,
                 schema_type: SchemaType::Avro,
-                schema: text.clone(),
+                schema: (*text).to_owned(),
                 references: Vec::new(),
             },
         })
@@ -496,7 +270,7 @@ fn push_subject(
     client: &Client,
     subject: &str,
     request: &SchemaRequest,
-    closure: &[String],
+    closure: &[&str],
     blocked: &[String],
     dry_run: bool,
 ) -> anyhow::Result<Pushed> {
@@ -511,7 +285,7 @@ fn push_subject(
     };
     let latest = match client.version(subject, VersionSelector::Latest) {
         Ok(latest) => Some(latest),
-        Err(e) if e.error_code() == Some(SUBJECT_NOT_FOUND) => None,
+        Err(e) if e.is_subject_not_found() => None,
         Err(e) => return Err(e).with_context(|| format!("reading subject {subject}")),
     };
     let fresh = if latest.is_some() {
@@ -587,7 +361,7 @@ fn push_subject(
             message,
             ..
         }) => {
-            let action = if INCOMPATIBLE.contains(&error_code) {
+            let action = if codes::is_incompatible_schema(error_code) {
                 Action::Incompatible
             } else {
                 Action::Failed
@@ -611,150 +385,4 @@ fn push_subject(
         entry: entry(action, Some(id), Some(now.version), Vec::new()),
         version: Some(now.version),
     })
-}
-
-/// The registry URL for pull: `--registry`, else the `registry:` of the catalog in the
-/// working directory.
-fn pull_url(args: &PullArgs) -> anyhow::Result<String> {
-    if let Some(url) = &args.registry {
-        return Ok(url.clone());
-    }
-    if Path::new("contrail.yaml").is_file() {
-        let loaded = load_catalog(Path::new("."), LoadOptions::default())?;
-        if let Some(url) = catalog_registry(&loaded.catalog) {
-            return Ok(url);
-        }
-    }
-    bail!(
-        "no registry: pass --registry URL (or run in a catalog whose contrail.yaml has `registry:`)"
-    )
-}
-
-fn catalog_registry(catalog: &Catalog) -> Option<String> {
-    catalog.config.registry.as_ref().map(|u| u.value.clone())
-}
-
-/// A subject as a file name: characters that are not safe in paths become `_`.
-fn file_stem(subject: &str) -> String {
-    let stem: String = subject
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if stem.starts_with('.') {
-        format!("_{stem}")
-    } else {
-        stem
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct Pulled {
-    subject: String,
-    version: i64,
-    id: i64,
-    file: String,
-    action: &'static str,
-}
-
-pub fn pull(args: PullArgs) -> anyhow::Result<ExitCode> {
-    let url = pull_url(&args)?;
-    let client = super::client(&url)?;
-    let subjects = client.subjects().context("listing subjects")?;
-    let mut planned: Vec<(RegisteredSchema, PathBuf, String, bool)> = Vec::new();
-    let mut names = BTreeMap::new();
-    let mut conflicts = Vec::new();
-    for subject in subjects {
-        if !args.subject.is_empty() && !args.subject.iter().any(|p| subject.starts_with(p)) {
-            continue;
-        }
-        let latest = match client.version(&subject, VersionSelector::Latest) {
-            Ok(latest) => latest,
-            // Deleted since it was listed.
-            Err(e) if e.error_code() == Some(SUBJECT_NOT_FOUND) => continue,
-            Err(e) => return Err(e).with_context(|| format!("reading subject {subject}")),
-        };
-        let (extension, content) = match latest.schema_type {
-            SchemaType::Avro | SchemaType::Json => {
-                let json: serde_json::Value = serde_json::from_str(&latest.schema)
-                    .with_context(|| format!("{subject}: the registry's schema is not JSON"))?;
-                let ext = if latest.schema_type == SchemaType::Avro {
-                    "avsc"
-                } else {
-                    "json"
-                };
-                (ext, format!("{}\n", serde_json::to_string_pretty(&json)?))
-            }
-            SchemaType::Protobuf => {
-                let mut text = latest.schema.clone();
-                if !text.ends_with('\n') {
-                    text.push('\n');
-                }
-                ("proto", text)
-            }
-        };
-        let name = format!("{}.{extension}", file_stem(&subject));
-        if let Some(other) = names.insert(name.clone(), subject.clone()) {
-            bail!("subjects `{other}` and `{subject}` would both be written to {name}");
-        }
-        let path = args.out.join(&name);
-        let existing = std::fs::read_to_string(&path).ok();
-        let same = existing.as_deref() == Some(content.as_str());
-        if existing.is_some() && !same && !args.force {
-            conflicts.push(path.display().to_string());
-        }
-        planned.push((latest, path, content, same));
-    }
-    if !conflicts.is_empty() {
-        bail!(
-            "not overwriting files that differ from the registry (pass --force): {}",
-            conflicts.join(", ")
-        );
-    }
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
-    let mut pulled = Vec::new();
-    for (latest, path, content, same) in planned {
-        if !same {
-            std::fs::write(&path, &content)
-                .with_context(|| format!("writing {}", path.display()))?;
-        }
-        pulled.push(Pulled {
-            subject: latest.subject,
-            version: latest.version,
-            id: latest.id,
-            file: path.display().to_string(),
-            action: if same { "unchanged" } else { "written" },
-        });
-    }
-    let mut stdout = std::io::stdout().lock();
-    match args.format {
-        OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut stdout, &pulled)?;
-            writeln!(stdout)?;
-        }
-        OutputFormat::Human => {
-            for p in &pulled {
-                writeln!(
-                    stdout,
-                    "{:<9} {} ({} version {}, id {})",
-                    p.action, p.file, p.subject, p.version, p.id
-                )?;
-            }
-            writeln!(
-                stdout,
-                "pull: {} subject{} from {url} into {}",
-                pulled.len(),
-                if pulled.len() == 1 { "" } else { "s" },
-                args.out.display()
-            )?;
-        }
-    }
-    stdout.flush()?;
-    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,147 @@
+//! `/config`: the compatibility level (and `normalize`) of the registry and of each subject.
+
+use axum::extract::State;
+use axum::response::Response;
+use contrail_contracts::compat::CompatibilityMode;
+use contrail_contracts::model::Keyword;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::shared::{check_subject, ok};
+use crate::codes;
+use crate::error::Refusal;
+use crate::model::{Config, DEFAULT_COMPATIBILITY};
+use crate::server::AppState;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::extract::{Body, Params, PathParams};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigBody {
+    #[serde(alias = "compatibilityLevel")]
+    compatibility: Option<String>,
+    normalize: Option<bool>,
+}
+
+fn invalid_compatibility(found: &str) -> ApiError {
+    ApiError::new(
+        codes::INVALID_COMPATIBILITY_LEVEL,
+        format!(
+            "Invalid compatibility level '{found}'. Valid values are {}",
+            CompatibilityMode::keywords().join(", ")
+        ),
+    )
+}
+
+fn config_update(body: ConfigBody) -> ApiResult<Config> {
+    let compatibility = match body.compatibility.as_deref() {
+        Some(text) => Some(
+            CompatibilityMode::parse_keyword(text).ok_or_else(|| invalid_compatibility(text))?,
+        ),
+        None => None,
+    };
+    if compatibility.is_none() && body.normalize.is_none() {
+        return Err(invalid_compatibility(""));
+    }
+    Ok(Config {
+        compatibility,
+        normalize: body.normalize,
+    })
+}
+
+/// GET's shape: `{"compatibilityLevel": L, "normalize": b?}`.
+fn config_json(config: Config) -> Value {
+    let mut map = Map::new();
+    map.insert(
+        "compatibilityLevel".into(),
+        json!(
+            config
+                .compatibility
+                .unwrap_or(DEFAULT_COMPATIBILITY)
+                .keyword()
+        ),
+    );
+    if let Some(normalize) = config.normalize {
+        map.insert("normalize".into(), json!(normalize));
+    }
+    Value::Object(map)
+}
+
+/// PUT's echo: `{"compatibility": L?, "normalize": b?}` as given.
+fn config_echo(update: Config) -> Value {
+    let mut map = Map::new();
+    if let Some(level) = update.compatibility {
+        map.insert("compatibility".into(), json!(level.keyword()));
+    }
+    if let Some(normalize) = update.normalize {
+        map.insert("normalize".into(), json!(normalize));
+    }
+    Value::Object(map)
+}
+
+pub async fn get_global(State(state): State<AppState>) -> ApiResult<Response> {
+    let config = state.store.config(None).await?.unwrap_or_default();
+    Ok(ok(&config_json(config)))
+}
+
+pub async fn put_global(
+    State(state): State<AppState>,
+    Body(body): Body<ConfigBody>,
+) -> ApiResult<Response> {
+    let update = config_update(body)?;
+    let current = state.store.config(None).await?.unwrap_or_default();
+    state.store.set_config(None, current.merged(update)).await?;
+    Ok(ok(&config_echo(update)))
+}
+
+pub async fn delete_global(State(state): State<AppState>) -> ApiResult<Response> {
+    let old = state.store.delete_config(None).await?.unwrap_or_default();
+    Ok(ok(&config_json(old)))
+}
+
+pub async fn get_subject(
+    State(state): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    match state.store.config(Some(&subject)).await? {
+        Some(config) if config.compatibility.is_some() || config.normalize.is_some() => {
+            Ok(ok(&config_json(config)))
+        }
+        _ if params.flag("defaultToGlobal") => {
+            let global = state.store.config(None).await?.unwrap_or_default();
+            Ok(ok(&config_json(global)))
+        }
+        _ => Err(Refusal::SubjectCompatibilityNotConfigured(subject).into()),
+    }
+}
+
+pub async fn put_subject(
+    State(state): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    Body(body): Body<ConfigBody>,
+) -> ApiResult<Response> {
+    check_subject(&subject)?;
+    let update = config_update(body)?;
+    let current = state
+        .store
+        .config(Some(&subject))
+        .await?
+        .unwrap_or_default();
+    state
+        .store
+        .set_config(Some(&subject), current.merged(update))
+        .await?;
+    Ok(ok(&config_echo(update)))
+}
+
+pub async fn delete_subject(
+    State(state): State<AppState>,
+    PathParams(subject): PathParams<String>,
+) -> ApiResult<Response> {
+    // Confluent answers 40401 when the subject has no configuration to delete.
+    match state.store.delete_config(Some(&subject)).await? {
+        Some(old) => Ok(ok(&config_json(old))),
+        None => Err(ApiError::subject_not_found(&subject)),
+    }
+}

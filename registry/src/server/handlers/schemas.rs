@@ -1,0 +1,133 @@
+//! `/schemas`: schemas by their global id, and which subject versions use them.
+
+use std::collections::BTreeSet;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+use super::shared::{ok, prefix_of, put_schema, schema_text, version_json};
+use crate::model::{SchemaType, SubjectVersion, Usage};
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::extract::{Params, PathParams};
+use crate::server::{AppState, MEDIA_TYPE};
+
+/// An id in a path; one that is not a number names no schema.
+fn parse_id(text: &str) -> ApiResult<i64> {
+    text.parse().map_err(|_| ApiError::not_found())
+}
+
+pub async fn types() -> Response {
+    ok(&SchemaType::ALL.map(SchemaType::as_str))
+}
+
+pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Response> {
+    let prefix = prefix_of(&params);
+    let deleted = params.flag("deleted");
+    let mut versions: Vec<SubjectVersion> = state
+        .store
+        .versions_with_schemas(None)
+        .await?
+        .into_iter()
+        .filter(|v| v.subject.starts_with(&prefix) && (deleted || !v.deleted))
+        .collect();
+    if params.flag("latestOnly") {
+        // Sorted by subject then version: keep the last of each subject.
+        let mut latest: Vec<SubjectVersion> = Vec::new();
+        for version in versions {
+            match latest.last_mut() {
+                Some(last) if last.subject == version.subject => *last = version,
+                _ => latest.push(version),
+            }
+        }
+        versions = latest;
+    }
+    let listed: Vec<Value> = versions.iter().map(version_json).collect();
+    Ok(ok(&params.page(listed)?))
+}
+
+pub async fn by_id(
+    State(state): State<AppState>,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Response> {
+    let id = parse_id(&id)?;
+    if let Some(body) = state.schema_bodies.get(id) {
+        return Ok(bytes_response(body));
+    }
+    let schema = state
+        .store
+        .schema(id)
+        .await?
+        .ok_or_else(|| ApiError::schema_not_found(id))?;
+    let mut map = Map::new();
+    put_schema(&mut map, &schema);
+    let body = Bytes::from(Value::Object(map).to_string());
+    state.schema_bodies.insert(id, body.clone());
+    Ok(bytes_response(body))
+}
+
+/// A 200 answer whose JSON body is ready.
+fn bytes_response(body: Bytes) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
+    response
+}
+
+pub async fn text_by_id(
+    State(state): State<AppState>,
+    PathParams(id): PathParams<String>,
+) -> ApiResult<Response> {
+    let id = parse_id(&id)?;
+    let schema = state
+        .store
+        .schema(id)
+        .await?
+        .ok_or_else(|| ApiError::schema_not_found(id))?;
+    Ok(schema_text(schema))
+}
+
+/// Where the schema `id` is used, filtered by the `deleted` and `subject` parameters.
+async fn usages(state: &AppState, id: &str, params: &Params) -> ApiResult<Vec<Usage>> {
+    let id = parse_id(id)?;
+    let usages = state.store.usages(id).await?;
+    if usages.is_empty() {
+        return Err(ApiError::schema_not_found(id));
+    }
+    let deleted = params.flag("deleted");
+    let subject = params.get("subject");
+    Ok(usages
+        .into_iter()
+        .filter(|u| (deleted || !u.deleted) && subject.is_none_or(|s| s == u.subject))
+        .collect())
+}
+
+pub async fn subjects(
+    State(state): State<AppState>,
+    PathParams(id): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let subjects: BTreeSet<String> = usages(&state, &id, &params)
+        .await?
+        .into_iter()
+        .map(|u| u.subject)
+        .collect();
+    Ok(ok(&params.page(subjects.into_iter().collect())?))
+}
+
+pub async fn versions(
+    State(state): State<AppState>,
+    PathParams(id): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let listed: Vec<Value> = usages(&state, &id, &params)
+        .await?
+        .into_iter()
+        .map(|u| json!({"subject": u.subject, "version": u.version}))
+        .collect();
+    Ok(ok(&params.page(listed)?))
+}

@@ -1,0 +1,146 @@
+//! What the handlers of several resources share: reading a client's schema, naming subjects
+//! and versions, and writing schemas the way Confluent does.
+
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::canonical::{self, Parsed};
+use crate::codes;
+use crate::error::Refusal;
+use crate::model::{
+    Reference, SchemaType, StoredSchema, SubjectVersion, VersionSelector, effective_normalize,
+};
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::extract::Params;
+use crate::server::{AppState, respond, text_response};
+
+/// A 200 answer with a JSON body.
+pub fn ok(body: &impl serde::Serialize) -> Response {
+    respond(StatusCode::OK, body)
+}
+
+/// A schema as clients send it (register, lookup, compatibility). Unknown fields
+/// (`metadata`, `ruleSet`) are accepted and ignored.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaBody {
+    schema: Option<String>,
+    schema_type: Option<String>,
+    references: Option<Vec<Reference>>,
+    pub id: Option<i64>,
+    pub version: Option<i64>,
+}
+
+/// Subject names Confluent refuses (42208): empty, or with control characters.
+pub fn check_subject(subject: &str) -> ApiResult<()> {
+    if subject.is_empty() || subject.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            codes::INVALID_SUBJECT,
+            format!(
+                "The specified subject '{}' is not valid.",
+                subject.escape_debug()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub fn parse_version(text: &str) -> ApiResult<VersionSelector> {
+    text.parse()
+        .map_err(|message| ApiError::from(Refusal::InvalidVersion(message)))
+}
+
+/// `subjectPrefix`: `:*:` (Confluent's default, all contexts) matches everything; `:.:` is
+/// the default context, the only one contrail has.
+pub fn prefix_of(params: &Params) -> String {
+    match params.get("subjectPrefix") {
+        None | Some(":*:") => String::new(),
+        Some(prefix) => prefix.strip_prefix(":.:").unwrap_or(prefix).to_owned(),
+    }
+}
+
+/// `schemaType`, `references` and `schema` of a stored schema into `map`, as Confluent
+/// writes them: `schemaType` only when not AVRO, `references` only when there are some.
+pub fn put_schema(map: &mut Map<String, Value>, schema: &StoredSchema) {
+    if schema.schema_type != SchemaType::Avro {
+        map.insert("schemaType".into(), json!(schema.schema_type.as_str()));
+    }
+    if !schema.references.is_empty() {
+        map.insert("references".into(), json!(schema.references));
+    }
+    map.insert("schema".into(), json!(schema.schema));
+}
+
+pub fn version_json(version: &SubjectVersion) -> Value {
+    let mut map = Map::new();
+    map.insert("subject".into(), json!(version.subject));
+    map.insert("version".into(), json!(version.version));
+    map.insert("id".into(), json!(version.schema.id));
+    put_schema(&mut map, &version.schema);
+    Value::Object(map)
+}
+
+/// The bare schema text of the `*/schema` endpoints. Avro and JSON Schema texts are JSON and go
+/// out with the registry's JSON media type; Protobuf text is not JSON, so it goes out as
+/// `text/plain` rather than under a JSON type its body would contradict (clients read the body
+/// as text either way).
+pub fn schema_text(schema: StoredSchema) -> Response {
+    if schema.schema_type != SchemaType::Protobuf {
+        return text_response(StatusCode::OK, schema.schema);
+    }
+    let mut response = (StatusCode::OK, schema.schema).into_response();
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// Parses a client's schema for `subject`: type, references (resolved), canonical form.
+pub async fn prepare(
+    state: &AppState,
+    subject: &str,
+    body: SchemaBody,
+    normalize: bool,
+) -> ApiResult<Parsed> {
+    let Some(text) = body.schema.filter(|s| !s.trim().is_empty()) else {
+        return Err(Refusal::InvalidSchema("Empty schema".to_owned()).into());
+    };
+    let schema_type = match body.schema_type.as_deref() {
+        None | Some("") => SchemaType::Avro,
+        Some(name) => name
+            .parse()
+            .map_err(|message: String| ApiError::from(Refusal::InvalidSchema(message)))?,
+    };
+    let mut references = body.references.unwrap_or_default();
+    // `-1` (latest) is stored as the version it names, so the schema's identity is stable.
+    for reference in &mut references {
+        if reference.version == -1
+            && let Some(latest) = state
+                .store
+                .versions(&reference.subject)
+                .await?
+                .iter()
+                .rev()
+                .find(|v| !v.deleted)
+        {
+            reference.version = latest.version;
+        }
+    }
+    let resolved = state.store.resolve_references(&references).await?;
+    let normalize = normalize
+        || effective_normalize(
+            state.store.config(Some(subject)).await?,
+            state.store.config(None).await?,
+        );
+    Ok(canonical::parse(
+        schema_type,
+        &text,
+        references,
+        &resolved,
+        normalize,
+    )?)
+}

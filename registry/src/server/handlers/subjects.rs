@@ -1,0 +1,231 @@
+//! `/subjects`: subjects and their versions, registering, looking up, listing what references
+//! a version, and deleting.
+
+use axum::extract::State;
+use axum::response::Response;
+use serde_json::json;
+
+use super::shared::{
+    SchemaBody, check_subject, ok, parse_version, prefix_of, prepare, schema_text, version_json,
+};
+use crate::model::{SubjectVersion, VersionSelector};
+use crate::server::AppState;
+use crate::server::compat;
+use crate::server::error::{ApiError, ApiResult};
+use crate::server::extract::{Body, Params, PathParams};
+use crate::store::RegisterRequest;
+
+/// The version a GET names: `latest` is the latest live one (or of all with `deleted`).
+async fn find_version(
+    state: &AppState,
+    subject: &str,
+    version: &str,
+    include_deleted: bool,
+) -> ApiResult<SubjectVersion> {
+    let selector = parse_version(version)?;
+    let all = state.store.versions(subject).await?;
+    let candidates: Vec<_> = all
+        .iter()
+        .filter(|v| include_deleted || !v.deleted)
+        .collect();
+    if candidates.is_empty() {
+        return Err(ApiError::subject_not_found(subject));
+    }
+    let entry = match selector {
+        VersionSelector::Latest => candidates.last().copied(),
+        VersionSelector::Number(n) => candidates.iter().find(|v| v.version == n).copied(),
+    };
+    let Some(entry) = entry else {
+        return Err(ApiError::version_not_found(subject, version));
+    };
+    state
+        .store
+        .version(subject, entry.version)
+        .await?
+        .ok_or_else(|| ApiError::version_not_found(subject, version))
+}
+
+pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Response> {
+    let prefix = prefix_of(&params);
+    let deleted = params.flag("deleted");
+    let deleted_only = params.flag("deletedOnly");
+    let subjects: Vec<String> = state
+        .store
+        .subjects()
+        .await?
+        .into_iter()
+        .filter(|s| s.subject.starts_with(&prefix))
+        .filter(|s| {
+            if deleted_only {
+                s.live == 0 && s.deleted > 0
+            } else if deleted {
+                true
+            } else {
+                s.live > 0
+            }
+        })
+        .map(|s| s.subject)
+        .collect();
+    Ok(ok(&params.page(subjects)?))
+}
+
+pub async fn lookup(
+    State(state): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    params: Params,
+    Body(body): Body<SchemaBody>,
+) -> ApiResult<Response> {
+    let include_deleted = params.flag("deleted");
+    let versions = state.store.versions(&subject).await?;
+    if !versions.iter().any(|v| include_deleted || !v.deleted) {
+        return Err(ApiError::subject_not_found(&subject));
+    }
+    let parsed = prepare(&state, &subject, body, params.flag("normalize")).await?;
+    let not_found = || ApiError::schema_not_found("not found");
+    let id = state
+        .store
+        .find_schema(&parsed.schema)
+        .await?
+        .ok_or_else(not_found)?;
+    let entry = versions
+        .iter()
+        .rev()
+        .find(|v| v.id == id && (include_deleted || !v.deleted))
+        .ok_or_else(not_found)?;
+    let version = state
+        .store
+        .version(&subject, entry.version)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(ok(&version_json(&version)))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let deleted = state
+        .store
+        .delete_subject(&subject, params.flag("permanent"))
+        .await?;
+    if params.flag("permanent") {
+        state.schema_bodies.clear();
+    }
+    Ok(ok(&deleted))
+}
+
+pub async fn list_versions(
+    State(state): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    params: Params,
+) -> ApiResult<Response> {
+    let all = state.store.versions(&subject).await?;
+    let deleted = params.flag("deleted");
+    let deleted_only = params.flag("deletedOnly");
+    if all.is_empty() || (!deleted && !deleted_only && all.iter().all(|v| v.deleted)) {
+        return Err(ApiError::subject_not_found(&subject));
+    }
+    let negative = params.flag("deletedAsNegative");
+    let listed: Vec<i64> = all
+        .iter()
+        .filter(|v| {
+            if deleted_only {
+                v.deleted
+            } else {
+                deleted || !v.deleted
+            }
+        })
+        .map(|v| {
+            if negative && v.deleted {
+                -v.version
+            } else {
+                v.version
+            }
+        })
+        .collect();
+    Ok(ok(&params.page(listed)?))
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    PathParams(subject): PathParams<String>,
+    params: Params,
+    Body(body): Body<SchemaBody>,
+) -> ApiResult<Response> {
+    check_subject(&subject)?;
+    // Clients that send no id may send 0 or -1.
+    let id = body.id.filter(|&id| id > 0);
+    let version = body.version.filter(|&v| v > 0);
+    let parsed = prepare(&state, &subject, body, params.flag("normalize")).await?;
+    let checker = compat::register_checker(
+        state.parsed.clone(),
+        parsed.schema.schema_type,
+        parsed.comparable,
+    );
+    let registered = state
+        .store
+        .register(
+            RegisterRequest {
+                subject,
+                schema: parsed.schema,
+                id,
+                version,
+            },
+            checker,
+        )
+        .await?;
+    Ok(ok(&json!({"id": registered.id})))
+}
+
+pub async fn get_version(
+    State(state): State<AppState>,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    params: Params,
+) -> ApiResult<Response> {
+    let found = find_version(&state, &subject, &version, params.flag("deleted")).await?;
+    Ok(ok(&version_json(&found)))
+}
+
+pub async fn get_version_schema(
+    State(state): State<AppState>,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    params: Params,
+) -> ApiResult<Response> {
+    let found = find_version(&state, &subject, &version, params.flag("deleted")).await?;
+    Ok(schema_text(found.schema))
+}
+
+pub async fn referenced_by(
+    State(state): State<AppState>,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    params: Params,
+) -> ApiResult<Response> {
+    let deleted = params.flag("deleted");
+    let found = find_version(&state, &subject, &version, deleted).await?;
+    let ids: Vec<i64> = state
+        .store
+        .referenced_by(&subject, found.version)
+        .await?
+        .into_iter()
+        .filter(|r| deleted || r.live)
+        .map(|r| r.id)
+        .collect();
+    Ok(ok(&params.page(ids)?))
+}
+
+pub async fn delete_version(
+    State(state): State<AppState>,
+    PathParams((subject, version)): PathParams<(String, String)>,
+    params: Params,
+) -> ApiResult<Response> {
+    let selector = parse_version(&version)?;
+    let deleted = state
+        .store
+        .delete_version(&subject, selector, params.flag("permanent"))
+        .await?;
+    if params.flag("permanent") {
+        state.schema_bodies.clear();
+    }
+    Ok(ok(&deleted))
+}

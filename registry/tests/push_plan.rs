@@ -1,0 +1,86 @@
+//! The plans of `contrail registry push`, pinned as snapshots: which subjects, in which order,
+//! with which references, and which events are skipped and why.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use contrail_contracts::{Catalog, LoadOptions, load_catalog};
+use contrail_registry::push::{PushPlan, Source, Step, SubjectPush, plan};
+
+/// Loads a catalog by a path relative to the crate, so that the paths in messages are stable.
+fn catalog(path: &str) -> Catalog {
+    load_catalog(Path::new(path), LoadOptions::default())
+        .expect("the catalog loads")
+        .catalog
+}
+
+/// One line per step, with the references and the schema text of each push below it.
+fn render(plan: &PushPlan) -> String {
+    let mut out = String::new();
+    for step in &plan.steps {
+        match step {
+            Step::Skip(skip) => {
+                let verb = if skip.reason.is_failure() {
+                    "fail"
+                } else {
+                    "skip"
+                };
+                let subject = skip.subject.as_deref().unwrap_or("-");
+                let _ = writeln!(out, "{verb} {subject} ({}): {}", skip.event, skip.reason);
+            }
+            Step::Push(push) => {
+                let source = match &push.source {
+                    Source::Event(event) => format!("event {event}"),
+                    Source::ReferencedType { referenced_by } => {
+                        format!("type referenced by {}", referenced_by.join(", "))
+                    }
+                };
+                let _ = writeln!(
+                    out,
+                    "push {} ({}, {source})",
+                    push.subject, push.schema_type
+                );
+                if !push.references.is_empty() {
+                    let _ = writeln!(out, "  references: {}", push.references.join(", "));
+                }
+                if !push.resolves.is_empty() {
+                    let _ = writeln!(out, "  resolves: {}", push.resolves.join(", "));
+                }
+                for line in push.schema.lines() {
+                    let _ = writeln!(out, "  | {line}");
+                }
+            }
+        }
+    }
+    out
+}
+
+fn pushed<'p>(plan: &'p PushPlan, subject: &str) -> &'p SubjectPush {
+    plan.steps
+        .iter()
+        .find_map(|step| match step {
+            Step::Push(push) if push.subject == subject => Some(push),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no push of {subject}"))
+}
+
+#[test]
+fn the_shop_pushes_its_shared_type_first() {
+    insta::assert_snapshot!(render(&plan(&catalog("../examples/shop"))));
+}
+
+#[test]
+fn chained_types_are_pushed_after_the_types_they_use() {
+    let plan = plan(&catalog("tests/fixtures/push/chain"));
+    insta::assert_snapshot!(render(&plan));
+    // The texts a push resolves to come in the order they are pushed.
+    let texts = plan.resolved_schemas(pushed(&plan, "t.shipped-value"));
+    assert_eq!(texts.len(), 2);
+    assert!(texts[0].contains("\"Country\"") && texts[1].contains("\"Address\""));
+}
+
+#[test]
+fn events_that_cannot_be_pushed_say_why() {
+    insta::assert_snapshot!(render(&plan(&catalog("tests/fixtures/push/skips"))));
+}
