@@ -1,6 +1,7 @@
 //! One fixture catalog per rule under `tests/fixtures/<RULE_NAME>/`: each holds files where the
-//! rule must fire and files where it must stay quiet. The rule's findings are pinned with
-//! insta snapshots (`snapshots/rules__<RULE_NAME>.snap`).
+//! rule must fire and files where it must stay quiet. Each rule has its own test, named after
+//! it (`cargo test -p contrail-lint --test rules TOPIC_NAMING`), and its findings are pinned
+//! with an insta snapshot (`snapshots/rules__<RULE_NAME>.snap`).
 
 use std::path::{Path, PathBuf};
 
@@ -8,229 +9,209 @@ use contrail_contracts::diagnostic::{Diagnostic, Severity};
 use contrail_contracts::{LoadOptions, load_catalog};
 use contrail_lint::registry::RULES;
 
-struct Case {
-    rule: &'static str,
-    /// Files (relative to the fixture) the rule must report in.
-    fires: &'static [&'static str],
-    /// Files it must not report in.
-    quiet: &'static [&'static str],
+/// One `#[test]` per rule, named after the rule so that a failing test says which rule broke
+/// and one broken rule does not hide the others. Each entry lists the files (relative to the
+/// rule's fixture) the rule must report in (`fires`) and must not report in (`quiet`).
+macro_rules! rule_tests {
+    ($($rule:ident {
+        fires: [$($fires:literal),* $(,)?],
+        quiet: [$($quiet:literal),* $(,)?] $(,)?
+    })*) => {
+        $(
+            #[test]
+            #[expect(non_snake_case, reason = "the test is named exactly as the rule it checks")]
+            fn $rule() {
+                check(stringify!($rule), &[$($fires),*], &[$($quiet),*]);
+            }
+        )*
+
+        /// The rules with a test above, for `every_rule_has_a_test`.
+        const TESTED: &[&str] = &[$(stringify!($rule)),*];
+    };
 }
 
-const CASES: &[Case] = &[
-    Case {
-        rule: "EVENT_NAME_PAST_TENSE",
-        fires: &["events/fires.yaml"],
-        quiet: &["events/quiet.yaml", "events/command.yaml"],
-    },
-    Case {
-        rule: "COMMAND_NAME_IMPERATIVE",
-        fires: &["events/fires.yaml"],
-        quiet: &["events/quiet.yaml"],
-    },
-    Case {
-        rule: "TOPIC_NAMING",
-        fires: &["events/fires.yaml", "events/unversioned.yaml"],
-        quiet: &[
+rule_tests! {
+    EVENT_NAME_PAST_TENSE {
+        fires: ["events/fires.yaml"],
+        quiet: ["events/quiet.yaml", "events/command.yaml"],
+    }
+    COMMAND_NAME_IMPERATIVE {
+        fires: ["events/fires.yaml"],
+        quiet: ["events/quiet.yaml"],
+    }
+    TOPIC_NAMING {
+        fires: ["events/fires.yaml", "events/unversioned.yaml"],
+        quiet: [
             "events/quiet.yaml",
             "events/versioned-1.yaml",
             "events/versioned-2.yaml",
             "asyncapi/quiet.yaml",
             "asyncapi/channel-key.yaml",
         ],
-    },
-    Case {
-        rule: "FIELD_NAMING_CONSISTENT",
-        fires: &["schemas/fires.avsc"],
-        quiet: &["schemas/quiet.avsc"],
-    },
-    Case {
-        rule: "EVENT_ID_PRESENT",
-        fires: &["schemas/fires.avsc", "asyncapi/fires.yaml"],
-        quiet: &["schemas/quiet.avsc"],
-    },
-    Case {
-        rule: "EVENT_TIME_PRESENT",
-        fires: &["schemas/fires.avsc"],
-        quiet: &["schemas/quiet.avsc"],
-    },
-    Case {
-        rule: "CORRELATION_ID_DECLARED",
-        fires: &[
+    }
+    FIELD_NAMING_CONSISTENT {
+        fires: ["schemas/fires.avsc"],
+        quiet: ["schemas/quiet.avsc"],
+    }
+    EVENT_ID_PRESENT {
+        fires: ["schemas/fires.avsc", "asyncapi/fires.yaml"],
+        quiet: ["schemas/quiet.avsc"],
+    }
+    EVENT_TIME_PRESENT {
+        fires: ["schemas/fires.avsc"],
+        quiet: ["schemas/quiet.avsc"],
+    }
+    CORRELATION_ID_DECLARED {
+        fires: [
             "events/fires.yaml",
             "events/fires-pointer.yaml",
             "events/fires-header.yaml",
         ],
-        quiet: &[
+        quiet: [
             "events/quiet.yaml",
             "events/quiet-pointer.yaml",
             "events/quiet-header.yaml",
         ],
-    },
-    Case {
-        rule: "CAUSATION_ID_DECLARED",
-        fires: &["schemas/fires.avsc"],
-        quiet: &["schemas/quiet.avsc", "schemas/started.avsc"],
-    },
-    Case {
-        rule: "TRACEPARENT_ALLOWED",
-        fires: &[
+    }
+    CAUSATION_ID_DECLARED {
+        fires: ["schemas/fires.avsc"],
+        quiet: ["schemas/quiet.avsc", "schemas/started.avsc"],
+    }
+    TRACEPARENT_ALLOWED {
+        fires: [
             "events/fires.yaml",
             "events/fires-tracestate.yaml",
             "asyncapi/fires.yaml",
         ],
-        quiet: &[
+        quiet: [
             "events/quiet.yaml",
             "events/quiet-open.yaml",
             "asyncapi/quiet.yaml",
         ],
-    },
-    Case {
-        rule: "CLOUDEVENTS_ATTRIBUTES",
-        fires: &[
+    }
+    CLOUDEVENTS_ATTRIBUTES {
+        fires: [
             "events/fires.yaml",
             "events/fires-spelling.yaml",
             "asyncapi/fires.yaml",
         ],
-        quiet: &[
+        quiet: [
             "events/quiet.yaml",
             "events/quiet-structured.yaml",
             "events/quiet-opted-out.yaml",
             "asyncapi/quiet.yaml",
         ],
-    },
-    Case {
-        rule: "RECORD_DOC_PRESENT",
-        fires: &["schemas/fires.avsc", "schemas/fires.json"],
-        quiet: &["schemas/quiet.avsc", "schemas/quiet.json"],
-    },
-    Case {
-        rule: "OPTIONAL_FIELD_HAS_DEFAULT",
-        fires: &["schemas/fires.avsc"],
-        quiet: &["schemas/quiet.avsc"],
-    },
-    Case {
-        rule: "UNION_NULL_FIRST_WITH_DEFAULT",
-        fires: &["schemas/fires.avsc"],
-        quiet: &["schemas/quiet.avsc"],
-    },
-    Case {
-        rule: "ENUM_HAS_DEFAULT",
-        fires: &["schemas/fires.avsc"],
-        quiet: &["schemas/quiet.avsc"],
-    },
-    Case {
-        rule: "NO_CLOSED_CONTENT_MODEL",
-        fires: &["schemas/fires.json", "asyncapi/fires.yaml"],
-        quiet: &["schemas/quiet.json"],
-    },
-    Case {
-        rule: "PAYLOAD_SIZE_BUDGET",
-        fires: &["schemas/fires.avsc", "schemas/fires.json"],
-        quiet: &["schemas/quiet.avsc", "schemas/quiet.json"],
-    },
-    Case {
-        rule: "PII_CLASSIFIED",
-        fires: &["schemas/fires.avsc", "schemas/fires.json"],
-        quiet: &["schemas/quiet.avsc", "schemas/quiet.json"],
-    },
-    Case {
-        rule: "COMPATIBILITY_DECLARED",
-        fires: &["events/fires.yaml"],
-        quiet: &["events/quiet.yaml"],
-    },
-    Case {
-        rule: "REPLAYABLE_NEEDS_TRANSITIVE",
-        fires: &["events/fires.yaml"],
-        quiet: &["events/quiet.yaml", "events/ephemeral.yaml"],
-    },
+    }
+    RECORD_DOC_PRESENT {
+        fires: ["schemas/fires.avsc", "schemas/fires.json"],
+        quiet: ["schemas/quiet.avsc", "schemas/quiet.json"],
+    }
+    OPTIONAL_FIELD_HAS_DEFAULT {
+        fires: ["schemas/fires.avsc"],
+        quiet: ["schemas/quiet.avsc"],
+    }
+    UNION_NULL_FIRST_WITH_DEFAULT {
+        fires: ["schemas/fires.avsc"],
+        quiet: ["schemas/quiet.avsc"],
+    }
+    ENUM_HAS_DEFAULT {
+        fires: ["schemas/fires.avsc"],
+        quiet: ["schemas/quiet.avsc"],
+    }
+    NO_CLOSED_CONTENT_MODEL {
+        fires: ["schemas/fires.json", "asyncapi/fires.yaml"],
+        quiet: ["schemas/quiet.json"],
+    }
+    PAYLOAD_SIZE_BUDGET {
+        fires: ["schemas/fires.avsc", "schemas/fires.json"],
+        quiet: ["schemas/quiet.avsc", "schemas/quiet.json"],
+    }
+    PII_CLASSIFIED {
+        fires: ["schemas/fires.avsc", "schemas/fires.json"],
+        quiet: ["schemas/quiet.avsc", "schemas/quiet.json"],
+    }
+    COMPATIBILITY_DECLARED {
+        fires: ["events/fires.yaml"],
+        quiet: ["events/quiet.yaml"],
+    }
+    REPLAYABLE_NEEDS_TRANSITIVE {
+        fires: ["events/fires.yaml"],
+        quiet: ["events/quiet.yaml", "events/ephemeral.yaml"],
+    }
     // Plain `contrail lint` has no baseline: the rule stays silent. With one, see
     // `breaking_changes_need_a_new_topic_or_major` below.
-    Case {
-        rule: "BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR",
-        fires: &[],
-        quiet: &[
+    BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR {
+        fires: [],
+        quiet: [
             "events/fires.yaml",
             "events/fires-version.yaml",
             "events/quiet-topic.yaml",
             "events/quiet-version.yaml",
             "events/quiet-schema.yaml",
         ],
-    },
-    Case {
-        rule: "CONSUMER_IDEMPOTENT",
-        fires: &["services/fires.yaml"],
-        quiet: &["services/quiet.yaml"],
-    },
-    Case {
-        rule: "CONSUMER_DEAD_LETTER",
-        fires: &["services/fires.yaml"],
-        quiet: &["services/quiet.yaml"],
-    },
-    Case {
-        rule: "CONSUMER_RETRY_BACKOFF",
-        fires: &["services/fires.yaml", "services/fires-none.yaml"],
-        quiet: &["services/quiet.yaml"],
-    },
-    Case {
-        rule: "CONSUMER_GROUP_DECLARED",
-        fires: &["services/fires.yaml", "asyncapi/fires.yaml"],
-        quiet: &["services/quiet.yaml", "asyncapi/quiet.yaml"],
-    },
-    Case {
-        rule: "ORDERED_EVENT_HAS_KEY",
-        fires: &["events/fires.yaml", "events/fires-nullable.yaml"],
-        quiet: &["events/quiet.yaml"],
-    },
-    Case {
-        rule: "CONSUMED_EVENT_HAS_PRODUCER",
-        fires: &["services/fires.yaml"],
-        quiet: &["services/quiet.yaml"],
-    },
-    Case {
-        rule: "PRODUCED_EVENT_HAS_CONSUMER",
-        fires: &["events/fires.yaml"],
-        quiet: &["events/quiet.yaml", "events/public.yaml"],
-    },
-    Case {
-        rule: "CONSUMER_READS_EXISTING_FIELDS",
-        fires: &["services/fires.yaml"],
-        quiet: &["services/quiet.yaml"],
-    },
-    Case {
-        rule: "SINGLE_PRODUCER_PER_EVENT",
-        fires: &["services/fires.yaml"],
-        quiet: &["services/quiet.yaml", "services/earlier.yaml"],
-    },
-    Case {
-        rule: "OWNER_DECLARED",
-        fires: &[
+    }
+    CONSUMER_IDEMPOTENT {
+        fires: ["services/fires.yaml"],
+        quiet: ["services/quiet.yaml"],
+    }
+    CONSUMER_DEAD_LETTER {
+        fires: ["services/fires.yaml"],
+        quiet: ["services/quiet.yaml"],
+    }
+    CONSUMER_RETRY_BACKOFF {
+        fires: ["services/fires.yaml", "services/fires-none.yaml"],
+        quiet: ["services/quiet.yaml"],
+    }
+    CONSUMER_GROUP_DECLARED {
+        fires: ["services/fires.yaml", "asyncapi/fires.yaml"],
+        quiet: ["services/quiet.yaml", "asyncapi/quiet.yaml"],
+    }
+    ORDERED_EVENT_HAS_KEY {
+        fires: ["events/fires.yaml", "events/fires-nullable.yaml"],
+        quiet: ["events/quiet.yaml"],
+    }
+    CONSUMED_EVENT_HAS_PRODUCER {
+        fires: ["services/fires.yaml"],
+        quiet: ["services/quiet.yaml"],
+    }
+    PRODUCED_EVENT_HAS_CONSUMER {
+        fires: ["events/fires.yaml"],
+        quiet: ["events/quiet.yaml", "events/public.yaml"],
+    }
+    CONSUMER_READS_EXISTING_FIELDS {
+        fires: ["services/fires.yaml"],
+        quiet: ["services/quiet.yaml"],
+    }
+    SINGLE_PRODUCER_PER_EVENT {
+        fires: ["services/fires.yaml"],
+        quiet: ["services/quiet.yaml", "services/earlier.yaml"],
+    }
+    OWNER_DECLARED {
+        fires: [
             "events/fires.yaml",
             "services/fires.yaml",
             "asyncapi/fires.yaml",
         ],
-        quiet: &[
+        quiet: [
             "events/quiet.yaml",
             "events/inherited.yaml",
             "services/quiet.yaml",
             "asyncapi/quiet.yaml",
         ],
-    },
-    Case {
-        rule: "CONSUMER_SCHEMA_CAN_READ_PRODUCER",
-        fires: &["services/fires.yaml"],
-        quiet: &["services/quiet.yaml"],
-    },
-    Case {
-        rule: "EVENT_CYCLE",
-        fires: &["events/fires.yaml"],
-        quiet: &["events/quiet.yaml"],
-    },
-    Case {
-        rule: "FAN_OUT_BUDGET",
-        fires: &["events/fires.yaml"],
-        quiet: &["events/quiet.yaml"],
-    },
-];
+    }
+    CONSUMER_SCHEMA_CAN_READ_PRODUCER {
+        fires: ["services/fires.yaml"],
+        quiet: ["services/quiet.yaml"],
+    }
+    EVENT_CYCLE {
+        fires: ["events/fires.yaml"],
+        quiet: ["events/quiet.yaml"],
+    }
+    FAN_OUT_BUDGET {
+        fires: ["events/fires.yaml"],
+        quiet: ["events/quiet.yaml"],
+    }
+}
 
 fn fixture(rule: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -282,63 +263,60 @@ fn render(diagnostics: &[&Diagnostic], root: &Path) -> String {
     out
 }
 
-fn check(case: &Case) -> Result<(), String> {
-    let root = fixture(case.rule);
+/// Lints the rule's fixture and checks that the rule reports in every file of `fires`, in no
+/// file of `quiet`, and exactly what its snapshot says.
+fn check(rule: &str, fires: &[&str], quiet: &[&str]) {
+    let root = fixture(rule);
     let loaded = load_catalog(&root, LoadOptions::default())
-        .map_err(|e| format!("{}: cannot load: {e}", case.rule))?;
+        .unwrap_or_else(|e| panic!("{rule}: cannot load: {e}"));
     let broken: Vec<_> = loaded
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .map(|d| format!("{} {}", d.code.code, d.message))
         .collect();
-    if !broken.is_empty() {
-        return Err(format!(
-            "{}: the fixture does not load cleanly: {broken:#?}",
-            case.rule
-        ));
-    }
+    assert!(
+        broken.is_empty(),
+        "{rule}: the fixture does not load cleanly: {broken:#?}"
+    );
     let all = contrail_lint::lint(&loaded.catalog);
-    let found: Vec<&Diagnostic> = all.iter().filter(|d| d.code.name == case.rule).collect();
+    let found: Vec<&Diagnostic> = all.iter().filter(|d| d.code.name == rule).collect();
     let files: Vec<String> = found
         .iter()
         .filter_map(|d| d.location.as_ref())
         .map(|l| relative(&l.file, &root))
         .collect();
-    for file in case.fires {
-        if !files.iter().any(|f| f == file) {
-            return Err(format!(
-                "{}: expected a finding in {file}, found in {files:?}",
-                case.rule
-            ));
-        }
-    }
-    for file in case.quiet {
-        if files.iter().any(|f| f == file) {
-            return Err(format!(
-                "{}: expected no finding in {file}:\n{}",
-                case.rule,
-                render(&found, &root)
-            ));
-        }
-    }
-    insta::assert_snapshot!(case.rule, render(&found, &root));
-    Ok(())
-}
-
-#[test]
-fn every_rule_fires_and_stays_quiet_as_its_fixture_says() {
-    let failures: Vec<String> = CASES.iter().filter_map(|c| check(c).err()).collect();
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-#[test]
-fn every_rule_has_a_case() {
-    for rule in RULES {
-        let name = rule.info().name();
+    for file in fires {
         assert!(
-            CASES.iter().any(|c| c.rule == name),
-            "{name} has no fixture case in tests/rules.rs"
+            files.iter().any(|f| f == file),
+            "{rule}: expected a finding in {file}, found in {files:?}"
+        );
+    }
+    for file in quiet {
+        assert!(
+            !files.iter().any(|f| f == file),
+            "{rule}: expected no finding in {file}:\n{}",
+            render(&found, &root)
+        );
+    }
+    insta::assert_snapshot!(rule, render(&found, &root));
+}
+
+/// A new rule without a test would go unchecked; a test named after no rule would check
+/// nothing (its rule was renamed or removed).
+#[test]
+fn every_rule_has_a_test() {
+    let names: Vec<&str> = RULES.iter().map(|r| r.info().name()).collect();
+    for name in &names {
+        assert!(
+            TESTED.contains(name),
+            "{name} has no test: add it to `rule_tests!` in tests/rules.rs with a fixture under tests/fixtures/{name}/"
+        );
+    }
+    for name in TESTED {
+        assert!(
+            names.contains(name),
+            "tests/rules.rs tests {name}, which is not in contrail_lint::registry::RULES"
         );
     }
 }

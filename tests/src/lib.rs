@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 pub mod http;
 pub mod postgres;
+pub mod stores;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use contrail_e2e::RegistryProcess;
 use contrail_e2e::http::{self, MEDIA_TYPE, Reply};
+use contrail_e2e::on_both_stores;
+use contrail_e2e::stores::Backend;
 use serde_json::{Value, json};
 
 /// A running registry, killed when dropped.
@@ -17,30 +19,6 @@ struct Registry {
     process: RegistryProcess,
     /// Keeps a SQLite store's temporary directory alive.
     _store: Option<tempfile::TempDir>,
-}
-
-/// The store a test runs against: the API must behave the same on both.
-#[derive(Debug, Clone, Copy)]
-enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// Runs a test taking a [`Backend`] once per store, as `NAME::sqlite` and `NAME::postgres`.
-macro_rules! both_stores {
-    ($name:ident) => {
-        mod $name {
-            #[test]
-            fn sqlite() {
-                super::$name(super::Backend::Sqlite);
-            }
-
-            #[test]
-            fn postgres() {
-                super::$name(super::Backend::Postgres);
-            }
-        }
-    };
 }
 
 impl Registry {
@@ -287,7 +265,7 @@ fn registration_lookup_and_canonical_ids(backend: Backend) {
         json!(["a-value"])
     );
 }
-both_stores!(registration_lookup_and_canonical_ids);
+on_both_stores!(registration_lookup_and_canonical_ids);
 
 fn versions_latest_and_invalid_versions(backend: Backend) {
     let registry = Registry::on(backend, &[]);
@@ -334,7 +312,7 @@ fn versions_latest_and_invalid_versions(backend: Backend) {
         .get("/schemas/ids/9999/subjects")
         .assert_error(404, 40403);
 }
-both_stores!(versions_latest_and_invalid_versions);
+on_both_stores!(versions_latest_and_invalid_versions);
 
 fn delete_error_codes(backend: Backend) {
     let registry = Registry::on(backend, &[]);
@@ -408,7 +386,7 @@ fn delete_error_codes(backend: Backend) {
     let again = registry.register("s", &avro(&json!("string")));
     assert!(again > v1, "{again} after {v1}");
 }
-both_stores!(delete_error_codes);
+on_both_stores!(delete_error_codes);
 
 fn compatibility_with_verbose_messages(backend: Backend) {
     let registry = Registry::on(backend, &[]);
@@ -555,7 +533,7 @@ fn compatibility_with_verbose_messages(backend: Backend) {
         .ok();
     registry.register("orders", &avro(&json!("int")));
 }
-both_stores!(compatibility_with_verbose_messages);
+on_both_stores!(compatibility_with_verbose_messages);
 
 fn config_and_mode(backend: Backend) {
     let registry = Registry::on(backend, &[]);
@@ -652,7 +630,7 @@ fn config_and_mode(backend: Backend) {
         json!({"mode": "IMPORT"})
     );
 }
-both_stores!(config_and_mode);
+on_both_stores!(config_and_mode);
 
 fn import_mode_keeps_ids(backend: Backend) {
     let registry = Registry::on(backend, &[]);
@@ -692,7 +670,7 @@ fn import_mode_keeps_ids(backend: Backend) {
     let next = registry.register("fresh", &avro(&json!("int")));
     assert!(next > 500, "{next}");
 }
-both_stores!(import_mode_keeps_ids);
+on_both_stores!(import_mode_keeps_ids);
 
 fn references_and_referencedby(backend: Backend) {
     let registry = Registry::on(backend, &[]);
@@ -774,7 +752,7 @@ fn references_and_referencedby(backend: Backend) {
     assert_eq!(registry.delete("/subjects/money/versions/1").ok(), json!(1));
     assert!(money_id > 0);
 }
-both_stores!(references_and_referencedby);
+on_both_stores!(references_and_referencedby);
 
 fn every_error_is_confluent_shaped(backend: Backend) {
     let registry = Registry::on(backend, &["--max-body-size", "2048"]);
@@ -842,7 +820,7 @@ fn every_error_is_confluent_shaped(backend: Backend) {
         .assert_error(422, 42209);
     assert!(message.contains("2048"), "{message}");
 }
-both_stores!(every_error_is_confluent_shaped);
+on_both_stores!(every_error_is_confluent_shaped);
 
 #[test]
 fn restart_keeps_everything() {
@@ -974,7 +952,7 @@ fn kill_9_during_a_burst_loses_no_acknowledged_registration(backend: Backend) {
     // The registry takes registrations again after the crash.
     registry.register("after-crash", &avro(&json!("string")));
 }
-both_stores!(kill_9_during_a_burst_loses_no_acknowledged_registration);
+on_both_stores!(kill_9_during_a_burst_loses_no_acknowledged_registration);
 
 #[test]
 fn the_typed_client_speaks_to_the_registry() {

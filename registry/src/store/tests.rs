@@ -1,7 +1,8 @@
 //! Store behaviour tests, run against every backend: each `async fn NAME(backend)` below runs
 //! once on a SQLite file in a temporary directory and once on a fresh database of a throwaway
-//! PostgreSQL server (the end-to-end crate's fixture, included by path so both crates start
-//! PostgreSQL the same way without depending on each other).
+//! PostgreSQL server, as the tests `NAME::sqlite` and `NAME::postgres`. The PostgreSQL server
+//! and `on_both_stores!` are the end-to-end crate's, included by path so both crates run on
+//! both stores the same way without depending on each other.
 
 use std::sync::Arc;
 
@@ -14,13 +15,11 @@ use crate::model::SchemaType;
 #[allow(dead_code)]
 #[path = "../../../tests/src/postgres.rs"]
 mod pg_fixture;
+#[macro_use]
+#[path = "../../../tests/src/stores.rs"]
+mod stores;
 
-/// The backends every behaviour test runs against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Backend {
-    Sqlite,
-    Postgres,
-}
+use stores::Backend;
 
 /// One empty store of a backend, which tests may open several times.
 struct Fixture {
@@ -51,29 +50,7 @@ impl Fixture {
     }
 }
 
-/// Runs each listed `async fn(Backend)` as one test per backend.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::Backend::Sqlite).await;
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(super::Backend::Postgres).await;
-                }
-            )*
-        }
-    };
-}
-
-on_every_backend!(
+on_both_stores!(async
     every_statement_prepares,
     same_schema_same_id_across_subjects_and_repeats,
     data_survives_reopening,
