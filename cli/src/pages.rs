@@ -10,7 +10,7 @@ use contrail_lint::registry::RULES;
 use contrail_lint::{Group, RuleInfo};
 
 /// A rule's group as listings show it.
-pub fn group(info: &RuleInfo) -> String {
+pub(crate) fn group(info: &RuleInfo) -> String {
     match info.group {
         Group::Stable => "stable".to_owned(),
         Group::Preview => "preview".to_owned(),
@@ -19,7 +19,7 @@ pub fn group(info: &RuleInfo) -> String {
 }
 
 /// A rule's documentation page, generated from its doc comment.
-pub fn rule_page(info: &RuleInfo) -> String {
+pub(crate) fn rule_page(info: &RuleInfo) -> String {
     format!(
         "# {name} ({code})\n\n{summary}.\n\n| | |\n|---|---|\n| code | `{code}` |\n| category | {category} |\n| default severity | {severity} |\n| group | {group} |\n\n{doc}\n\nConfigure it in `contrail.yaml`:\n\n```yaml\nlint:\n  rules:\n    {name}: error   # error | warning | info | off\n```\n",
         name = info.name(),
@@ -66,7 +66,7 @@ fn rule_docs() -> Vec<(String, String)> {
 
 /// A code's documentation page: a lint rule's from its doc comment, any other code's from its
 /// line in the table of codes.
-pub fn code_page(code: &Code) -> String {
+pub(crate) fn code_page(code: &Code) -> String {
     if code.family == Family::Lint
         && let Some(info) = contrail_lint::registry::find(code.code)
     {
@@ -95,7 +95,7 @@ fn documentation(doc: &str) -> String {
 
 /// Every generated page, by its path under docs/: one page per code, the rule index, and the
 /// index of every code (docs/diagnostics.md).
-pub fn generated_docs() -> Vec<(PathBuf, String)> {
+pub(crate) fn generated_docs() -> Vec<(PathBuf, String)> {
     let mut pages: Vec<(PathBuf, String)> = ALL
         .iter()
         .filter(|c| c.family != Family::Lint)

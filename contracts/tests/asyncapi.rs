@@ -1261,7 +1261,7 @@ mod shapes {
         "domain",
     ];
 
-    pub fn value() -> impl Strategy<Value = Value> {
+    pub(crate) fn value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
             any::<i64>().prop_map(|i| json!(i)),
@@ -1283,7 +1283,7 @@ mod shapes {
         })
     }
 
-    pub fn document() -> impl Strategy<Value = (Value, Value)> {
+    pub(crate) fn document() -> impl Strategy<Value = (Value, Value)> {
         (
             prop::sample::select(&["2.0.0", "2.6.0", "3.0.0", "3.1.0"][..]),
             value(),

@@ -16,7 +16,10 @@
 //! checks the whole list of differences (compatible ones included) and the verdict. Where we
 //! intentionally disagree, the case says so in `why` and gives our expectation in `ours`.
 
-#![allow(clippy::unwrap_used)]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly on a broken fixture"
+)]
 
 use contrail_contracts::compat::json_schema::{
     COMPARISON_LIMIT_EXCEEDED, UNRESOLVED_REFERENCE, can_read, changes,

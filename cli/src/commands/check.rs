@@ -32,7 +32,7 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
     let mut sources = loaded.sources.clone();
     let mut diagnostics = loaded.diagnostics.clone();

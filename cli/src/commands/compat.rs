@@ -189,7 +189,7 @@ fn load_versions(
     Ok((versions, sources))
 }
 
-pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     let files: Vec<&PathBuf> = std::iter::once(&args.new).chain(&args.old).collect();
     let (loaded, sources) = load_versions(&files, &args.references)?;
     let mut versions = Vec::new();

@@ -37,7 +37,7 @@ pub struct Args {
     pub write_docs: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &args.write_docs {
         write_docs(dir)?;
         return Ok(ExitCode::SUCCESS);

@@ -63,7 +63,7 @@ pub struct Args {
     pub group_by: GroupByArg,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
     let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
     if errors > 0 {

@@ -18,7 +18,7 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     let loaded = load_paths(&args.paths, LoadOptions::default())?;
     // A catalog that does not load cleanly is linted anyway, but its errors come first: a
     // rule's verdict on a half-read contract is only as good as what was read.

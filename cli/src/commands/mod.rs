@@ -1,13 +1,13 @@
 //! One module per subcommand.
 
-pub mod check;
-pub mod compat;
-pub mod explain;
-pub mod graph;
-pub mod lint;
-pub mod registry;
-pub mod rules;
-pub mod validate;
+pub(crate) mod check;
+pub(crate) mod compat;
+pub(crate) mod explain;
+pub(crate) mod graph;
+pub(crate) mod lint;
+pub(crate) mod registry;
+pub(crate) mod rules;
+pub(crate) mod validate;
 
 use std::process::ExitCode;
 
@@ -17,7 +17,7 @@ use contrail_contracts::{Diagnostic, Sources};
 use crate::render::{self, Format, ReportContext};
 
 /// 1 when any finding is an error, else 0.
-pub fn exit_code(diagnostics: &[Diagnostic]) -> ExitCode {
+pub(crate) fn exit_code(diagnostics: &[Diagnostic]) -> ExitCode {
     if diagnostics.iter().any(Diagnostic::is_error) {
         ExitCode::from(1)
     } else {
@@ -26,7 +26,7 @@ pub fn exit_code(diagnostics: &[Diagnostic]) -> ExitCode {
 }
 
 /// Renders a command's findings to stdout and gives the exit code they call for.
-pub fn report(
+pub(crate) fn report(
     format: Format,
     diagnostics: &[Diagnostic],
     sources: &Sources,

@@ -136,7 +136,7 @@ pub struct ServeArgs {
     pub log_level: Option<String>,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         RegistryCommand::Serve(args) => serve(args),
         RegistryCommand::Push(args) => push::run(args),
@@ -151,7 +151,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// `basic.auth.user.info`) or `CONTRAIL_REGISTRY_TOKEN` (bearer), or user information in the URL.
 /// Secrets come from the environment rather than flags so they stay out of shell history and
 /// process listings.
-pub fn client(url: &str) -> anyhow::Result<contrail_registry::client::Client> {
+pub(crate) fn client(url: &str) -> anyhow::Result<contrail_registry::client::Client> {
     use contrail_registry::client::{Client, Credentials};
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let client = Client::new(url);

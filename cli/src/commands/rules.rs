@@ -27,7 +27,7 @@ pub struct Args {
     pub format: RulesFormat,
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     match (&args.rule, args.format) {
         (Some(name), format) => {

@@ -19,7 +19,7 @@ pub struct Args {
     pub format: Format,
 }
 
-pub fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     let loaded = load_paths(&args.paths, LoadOptions::default())?;
     let context = ReportContext {
         command: "validate",

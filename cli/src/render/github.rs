@@ -6,7 +6,7 @@ use contrail_contracts::{Diagnostic, Severity};
 
 use super::display_path;
 
-pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+pub(super) fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
     for d in diagnostics {
         let command = match d.severity {
             Severity::Error => "error",

@@ -7,7 +7,7 @@ use contrail_contracts::{Diagnostic, Location, Severity, Sources, Summary};
 
 use super::{ReportContext, display_path};
 
-pub fn render(
+pub(super) fn render(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     sources: &Sources,

@@ -86,7 +86,7 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
-pub fn render(
+pub(super) fn render(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     context: ReportContext<'_>,
@@ -104,7 +104,7 @@ pub fn render(
 }
 
 /// One diagnostic as JSON, for commands that embed findings in their own output.
-pub fn diagnostic(d: &Diagnostic) -> Value {
+pub(crate) fn diagnostic(d: &Diagnostic) -> Value {
     // Plain strings and numbers always serialize.
     serde_json::to_value(JsonDiagnostic::new(d)).unwrap_or(Value::Null)
 }

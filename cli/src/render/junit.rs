@@ -8,7 +8,7 @@ use contrail_contracts::{Diagnostic, Severity};
 
 use super::{ReportContext, display_path};
 
-pub fn render(
+pub(super) fn render(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     context: ReportContext<'_>,

@@ -11,7 +11,7 @@ use std::io::Write;
 use clap::ValueEnum;
 use contrail_contracts::{Diagnostic, Sources};
 
-pub use json::diagnostic as json_diagnostic;
+pub(crate) use json::diagnostic as json_diagnostic;
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -30,7 +30,7 @@ pub enum Format {
 
 /// What a report is about, for headers and summaries.
 #[derive(Debug, Clone, Copy)]
-pub struct ReportContext<'a> {
+pub(crate) struct ReportContext<'a> {
     /// The command that produced the findings (`validate`, `check`, ...).
     pub command: &'a str,
     /// How many files were read.
@@ -41,7 +41,7 @@ pub struct ReportContext<'a> {
 }
 
 /// Writes `diagnostics` in `format`.
-pub fn render(
+pub(crate) fn render(
     out: &mut dyn Write,
     format: Format,
     diagnostics: &[Diagnostic],
@@ -62,7 +62,7 @@ pub fn render(
 }
 
 /// The path of a finding's file as users should see it: relative, with `/` separators.
-pub fn display_path(path: &std::path::Path) -> String {
+pub(crate) fn display_path(path: &std::path::Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
     text.strip_prefix("./").map(str::to_owned).unwrap_or(text)
 }

@@ -145,7 +145,7 @@ struct Properties<'a> {
     json_pointer: &'a str,
 }
 
-pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+pub(super) fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
     // Rules: every code that appears, in code order, so `ruleIndex` is stable.
     let rules: BTreeMap<&str, &Diagnostic> = diagnostics.iter().map(|d| (d.code.code, d)).collect();
     let rule_index: BTreeMap<&str, usize> = rules

@@ -69,7 +69,7 @@ impl CatalogGraph {
         flow
     }
 
-    /// Every cycle of the event flow (see [`CatalogGraph::event_flow`]), each strongly
+    /// Every cycle of the event flow (event → event through the services between them), each strongly
     /// connected component once, ordered by their first member; a service consuming and
     /// producing the same event is a cycle of one.
     pub fn cycles(&self) -> Vec<Cycle> {

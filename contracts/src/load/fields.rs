@@ -23,7 +23,7 @@ impl<'a> Fields<'a> {
     /// Starts reading `node` as a mapping with the given keys. Reports (and returns `None` for)
     /// a node that is not a mapping; reports every key not in `allowed`. Keys starting with `x-`
     /// are extensions and always allowed.
-    pub fn new(
+    pub(super) fn new(
         file: &'a Path,
         node: &'a Node,
         pointer: impl Into<String>,
@@ -67,29 +67,35 @@ impl<'a> Fields<'a> {
         })
     }
 
-    pub fn location(&self) -> Location {
+    pub(super) fn location(&self) -> Location {
         location(self.file, self.node)
     }
 
-    pub fn key_location(&self, key: &str) -> Location {
+    pub(super) fn key_location(&self, key: &str) -> Location {
         self.node
             .entry(key)
             .map_or_else(|| self.location(), |e| key_location(self.file, e))
     }
 
-    pub fn pointer_of(&self, key: &str) -> String {
+    pub(super) fn pointer_of(&self, key: &str) -> String {
         pointer_join(&self.pointer, key)
     }
 
-    pub fn get(&self, key: &str) -> Option<&'a Node> {
+    pub(super) fn get(&self, key: &str) -> Option<&'a Node> {
         self.node.get(key).filter(|n| !n.is_null())
     }
 
-    pub fn spanned<T>(&self, key: &str, node: &Node, value: T) -> Spanned<T> {
+    pub(super) fn spanned<T>(&self, key: &str, node: &Node, value: T) -> Spanned<T> {
         Spanned::new(value, location(self.file, node), self.pointer_of(key))
     }
 
-    pub fn invalid(&mut self, key: &str, node: &Node, message: String, help: Option<String>) {
+    pub(super) fn invalid(
+        &mut self,
+        key: &str,
+        node: &Node,
+        message: String,
+        help: Option<String>,
+    ) {
         let mut d = Diagnostic::new(codes::INVALID_VALUE, message)
             .at(location(self.file, node))
             .pointer(self.pointer_of(key));
@@ -99,7 +105,7 @@ impl<'a> Fields<'a> {
         self.diagnostics.push(d);
     }
 
-    pub fn missing(&mut self, key: &str, what: &str, help: &str) {
+    pub(super) fn missing(&mut self, key: &str, what: &str, help: &str) {
         let d = Diagnostic::new(codes::MISSING_KEY, format!("{what} needs `{key}`"))
             .at(self.location())
             .pointer(self.pointer.clone())
@@ -109,7 +115,7 @@ impl<'a> Fields<'a> {
 
     /// A string value. Numbers and booleans are refused rather than silently converted, except
     /// where `lenient` (versions written as `1`).
-    pub fn string(&mut self, key: &str) -> Option<Spanned<String>> {
+    pub(super) fn string(&mut self, key: &str) -> Option<Spanned<String>> {
         let node = self.get(key)?;
         match &node.value {
             Value::String(s) => Some(self.spanned(key, node, s.clone())),
@@ -122,7 +128,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A string, also accepting a number written without quotes (for versions).
-    pub fn string_or_number(&mut self, key: &str) -> Option<Spanned<String>> {
+    pub(super) fn string_or_number(&mut self, key: &str) -> Option<Spanned<String>> {
         let node = self.get(key)?;
         match &node.value {
             Value::Int(i) => Some(self.spanned(key, node, i.to_string())),
@@ -131,7 +137,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn required_string(
+    pub(super) fn required_string(
         &mut self,
         key: &str,
         what: &str,
@@ -150,7 +156,7 @@ impl<'a> Fields<'a> {
         Some(value)
     }
 
-    pub fn bool(&mut self, key: &str) -> Option<bool> {
+    pub(super) fn bool(&mut self, key: &str) -> Option<bool> {
         let node = self.get(key)?;
         match node.as_bool() {
             Some(b) => Some(b),
@@ -162,7 +168,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    pub fn u32(&mut self, key: &str) -> Option<Spanned<u32>> {
+    pub(super) fn u32(&mut self, key: &str) -> Option<Spanned<u32>> {
         let node = self.get(key)?;
         match node.as_i64().and_then(|i| u32::try_from(i).ok()) {
             Some(n) => Some(self.spanned(key, node, n)),
@@ -178,7 +184,7 @@ impl<'a> Fields<'a> {
     }
 
     /// One of a closed set of words. Suggests the closest when the word is misspelled.
-    pub fn keyword<K: Keyword + PartialEq>(&mut self, key: &str) -> Option<Spanned<K>> {
+    pub(super) fn keyword<K: Keyword + PartialEq>(&mut self, key: &str) -> Option<Spanned<K>> {
         let node = self.get(key)?;
         let Some(text) = node.as_str() else {
             let message = format!(
@@ -205,7 +211,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A list of strings; a single string is accepted as a list of one.
-    pub fn string_list(&mut self, key: &str) -> Vec<Spanned<String>> {
+    pub(super) fn string_list(&mut self, key: &str) -> Vec<Spanned<String>> {
         let Some(node) = self.get(key) else {
             return Vec::new();
         };
@@ -249,7 +255,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The items of a sequence, each with its pointer.
-    pub fn seq(&mut self, key: &str) -> Vec<(String, &'a Node)> {
+    pub(super) fn seq(&mut self, key: &str) -> Vec<(String, &'a Node)> {
         let Some(node) = self.get(key) else {
             return Vec::new();
         };
@@ -268,7 +274,12 @@ impl<'a> Fields<'a> {
     }
 
     /// Reads a nested mapping with its own allowed keys.
-    pub fn nested<'b>(&'b mut self, key: &str, what: &str, allowed: &[&str]) -> Option<Fields<'b>>
+    pub(super) fn nested<'b>(
+        &'b mut self,
+        key: &str,
+        what: &str,
+        allowed: &[&str],
+    ) -> Option<Fields<'b>>
     where
         'a: 'b,
     {

@@ -230,12 +230,12 @@ impl LoadCtx {
         }
     }
 
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
 
     /// The location of a span in a file.
-    pub fn loc(&self, file: &Path, span: Span) -> Location {
+    pub(crate) fn loc(&self, file: &Path, span: Span) -> Location {
         Location {
             file: file.to_path_buf(),
             start: span.start,
@@ -341,7 +341,7 @@ impl LoadCtx {
     }
 
     /// Reads a file as UTF-8 text, once. Reports unreadable and non-UTF-8 files.
-    pub fn text(&mut self, path: &Path) -> Option<Arc<str>> {
+    pub(crate) fn text(&mut self, path: &Path) -> Option<Arc<str>> {
         if let Some(text) = self.texts.get(path) {
             return Some(text.clone());
         }
@@ -398,7 +398,7 @@ impl LoadCtx {
 
     /// Reads and parses a YAML or JSON file, once. Syntax errors, limits, empty files and
     /// duplicate keys are reported the first time; later calls return the same result.
-    pub fn yaml(&mut self, path: &Path) -> Option<Arc<Document>> {
+    pub(crate) fn yaml(&mut self, path: &Path) -> Option<Arc<Document>> {
         if let Some(read) = self.files.get(path) {
             return read.clone();
         }

@@ -24,7 +24,7 @@ pub(crate) struct AvroPool {
 
 impl AvroPool {
     /// The schema JSON of a file of the pool.
-    pub fn json<'a>(
+    pub(crate) fn json<'a>(
         &'a self,
         catalog: &'a crate::model::Catalog,
         path: &Path,

@@ -14,19 +14,19 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 
 /// How long an answer is served from the cache.
-pub const TTL: Duration = Duration::from_secs(30);
+pub(super) const TTL: Duration = Duration::from_secs(30);
 
 /// Entries kept at most; when full, the cache starts over (schemas are few and small).
 const CAPACITY: usize = 10_000;
 
 #[derive(Debug, Default)]
-pub struct SchemaBodies {
+pub(crate) struct SchemaBodies {
     entries: RwLock<HashMap<i64, (Bytes, Instant)>>,
 }
 
 impl SchemaBodies {
     /// The cached answer for `id`, if it is fresh.
-    pub fn get(&self, id: i64) -> Option<Bytes> {
+    pub(crate) fn get(&self, id: i64) -> Option<Bytes> {
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
         entries
             .get(&id)
@@ -34,7 +34,7 @@ impl SchemaBodies {
             .map(|(body, _)| body.clone())
     }
 
-    pub fn insert(&self, id: i64, body: Bytes) {
+    pub(crate) fn insert(&self, id: i64, body: Bytes) {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= CAPACITY {
             entries.clear();
@@ -43,7 +43,7 @@ impl SchemaBodies {
     }
 
     /// Forgets everything (after a permanent delete).
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         self.entries
             .write()
             .unwrap_or_else(|p| p.into_inner())

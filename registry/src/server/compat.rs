@@ -70,7 +70,7 @@ impl Verdict {
 
 /// Judges a new schema against `history` (the versions the level compares, oldest first).
 /// Protobuf is stored without a compatibility check (not built yet), so it always passes.
-pub fn evaluate(
+pub(super) fn evaluate(
     cache: &ParsedCache,
     level: CompatibilityMode,
     new_type: SchemaType,
@@ -176,7 +176,7 @@ fn between(text: &str, open: char, close: char) -> Option<&str> {
 /// One incompatibility as Confluent writes it (`Difference.error()` for Avro):
 /// `{errorType:'…', description:'…', additionalInfo:'…'}`. The description follows Confluent's
 /// wording; additionalInfo carries contrail's own message, with reader and writer paths.
-pub fn message(incompatibility: &Incompatibility, direction: Direction) -> String {
+pub(super) fn message(incompatibility: &Incompatibility, direction: Direction) -> String {
     let (reader, writer) = match direction {
         Direction::NewReadsOld => ("new", "old"),
         Direction::OldReadsNew => ("old", "new"),
@@ -225,7 +225,7 @@ pub fn message(incompatibility: &Incompatibility, direction: Direction) -> Strin
 
 /// The checker a registration runs inside the write transaction: the mode rules, then the
 /// compatibility level against the history the store loaded.
-pub fn register_checker(
+pub(super) fn register_checker(
     cache: Arc<ParsedCache>,
     new_type: SchemaType,
     new: Option<SchemaVersion>,

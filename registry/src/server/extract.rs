@@ -21,7 +21,7 @@ const ACCEPTED_MEDIA_TYPES: &[&str] = &[
 
 /// A JSON request body.
 #[derive(Debug)]
-pub struct Body<T>(pub T);
+pub(super) struct Body<T>(pub T);
 
 impl<T, S> FromRequest<S> for Body<T>
 where
@@ -90,11 +90,11 @@ where
 
 /// The body size limit in force, put into request extensions by the router.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimit(pub usize);
+pub(super) struct BodyLimit(pub usize);
 
 /// Query parameters.
 #[derive(Debug, Default)]
-pub struct Params(HashMap<String, String>);
+pub(super) struct Params(HashMap<String, String>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = ApiError;
@@ -110,18 +110,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
 }
 
 impl Params {
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).map(String::as_str)
     }
 
     /// A boolean parameter as Java reads one: `true` in any case, anything else false.
-    pub fn flag(&self, name: &str) -> bool {
+    pub(super) fn flag(&self, name: &str) -> bool {
         self.get(name)
             .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 
     /// A non-negative integer parameter (`offset`, `limit`).
-    pub fn number(&self, name: &str) -> Result<Option<usize>, ApiError> {
+    pub(super) fn number(&self, name: &str) -> Result<Option<usize>, ApiError> {
         match self.get(name) {
             None | Some("") => Ok(None),
             Some(text) => text
@@ -137,7 +137,7 @@ impl Params {
     }
 
     /// Applies `offset` and `limit` (a limit below 1 means no limit).
-    pub fn page<T>(&self, items: Vec<T>) -> Result<Vec<T>, ApiError> {
+    pub(super) fn page<T>(&self, items: Vec<T>) -> Result<Vec<T>, ApiError> {
         let offset = self.number("offset")?.unwrap_or(0);
         let limit = self
             .number("limit")?
@@ -149,7 +149,7 @@ impl Params {
 
 /// Path parameters (percent-decoded).
 #[derive(Debug)]
-pub struct PathParams<T>(pub T);
+pub(super) struct PathParams<T>(pub T);
 
 impl<T, S> FromRequestParts<S> for PathParams<T>
 where

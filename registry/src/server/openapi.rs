@@ -10,11 +10,11 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// The document's text.
-pub const DOCUMENT: &str = include_str!("../../openapi.json");
+pub(super) const DOCUMENT: &str = include_str!("../../openapi.json");
 
 /// Serves [`DOCUMENT`] as `application/json`, the media type OpenAPI tools expect (it is not a
 /// registry entity, so not `application/vnd.schemaregistry.v1+json`).
-pub async fn document() -> Response {
+pub(super) async fn document() -> Response {
     let mut response = (StatusCode::OK, DOCUMENT).into_response();
     response
         .headers_mut()

@@ -11,11 +11,19 @@ use contrail_contracts::compat::CompatibilityMode;
 use super::*;
 use crate::model::SchemaType;
 
-// Not every helper of the shared fixture is used here.
-#[allow(dead_code)]
+// The fixtures are the e2e crate's public API, included here by path.
+#[allow(
+    dead_code,
+    unreachable_pub,
+    reason = "shared with the e2e crate, which uses every helper and exports them"
+)]
 #[path = "../../../tests/src/postgres.rs"]
 mod pg_fixture;
 #[macro_use]
+#[expect(
+    unreachable_pub,
+    reason = "shared with the e2e crate, which exports the Backend enum"
+)]
 #[path = "../../../tests/src/stores.rs"]
 mod stores;
 

@@ -7,7 +7,7 @@ use super::Mark;
 
 /// Fill and stroke of a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Paint {
+pub(super) struct Paint {
     pub fill: &'static str,
     pub stroke: &'static str,
     pub text: &'static str,
@@ -15,7 +15,7 @@ pub struct Paint {
     pub thick: bool,
 }
 
-pub fn paint(node: &Node, mark: Option<Mark>) -> Paint {
+pub(super) fn paint(node: &Node, mark: Option<Mark>) -> Paint {
     let mut paint = match node.kind {
         NodeKind::Service => Paint {
             fill: "#dbe8ff",

@@ -62,7 +62,7 @@ struct Pulled {
     action: &'static str,
 }
 
-pub fn run(args: PullArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: PullArgs) -> anyhow::Result<ExitCode> {
     let url = pull_url(&args)?;
     let client = super::client(&url)?;
     let subjects = client.subjects().context("listing subjects")?;

@@ -73,7 +73,7 @@ struct Pushed {
     version: Option<i64>,
 }
 
-pub fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
     let loaded = load_catalog(&args.path, LoadOptions::default())?;
     let catalog = &loaded.catalog;
     let url = match (&args.registry, &catalog.config.registry) {

@@ -70,7 +70,7 @@ async fn verdict_response(
 }
 
 /// Against the versions the subject's compatibility level names.
-pub async fn check_all(
+pub(crate) async fn check_all(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
     params: Params,
@@ -96,7 +96,7 @@ pub async fn check_all(
 }
 
 /// Against one version.
-pub async fn check_version(
+pub(crate) async fn check_version(
     State(state): State<AppState>,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,

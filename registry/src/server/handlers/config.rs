@@ -17,7 +17,7 @@ use crate::server::extract::{Body, Params, PathParams};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ConfigBody {
+pub(crate) struct ConfigBody {
     #[serde(alias = "compatibilityLevel")]
     compatibility: Option<String>,
     normalize: Option<bool>,
@@ -79,12 +79,12 @@ fn config_echo(update: Config) -> Value {
     Value::Object(map)
 }
 
-pub async fn get_global(State(state): State<AppState>) -> ApiResult<Response> {
+pub(crate) async fn get_global(State(state): State<AppState>) -> ApiResult<Response> {
     let config = state.store.config(None).await?.unwrap_or_default();
     Ok(ok(&config_json(config)))
 }
 
-pub async fn put_global(
+pub(crate) async fn put_global(
     State(state): State<AppState>,
     Body(body): Body<ConfigBody>,
 ) -> ApiResult<Response> {
@@ -94,12 +94,12 @@ pub async fn put_global(
     Ok(ok(&config_echo(update)))
 }
 
-pub async fn delete_global(State(state): State<AppState>) -> ApiResult<Response> {
+pub(crate) async fn delete_global(State(state): State<AppState>) -> ApiResult<Response> {
     let old = state.store.delete_config(None).await?.unwrap_or_default();
     Ok(ok(&config_json(old)))
 }
 
-pub async fn get_subject(
+pub(crate) async fn get_subject(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
     params: Params,
@@ -116,7 +116,7 @@ pub async fn get_subject(
     }
 }
 
-pub async fn put_subject(
+pub(crate) async fn put_subject(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
     Body(body): Body<ConfigBody>,
@@ -135,7 +135,7 @@ pub async fn put_subject(
     Ok(ok(&config_echo(update)))
 }
 
-pub async fn delete_subject(
+pub(crate) async fn delete_subject(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
 ) -> ApiResult<Response> {

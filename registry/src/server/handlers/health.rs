@@ -10,7 +10,7 @@ use super::shared::ok;
 use crate::codes;
 use crate::server::{AppState, respond};
 
-pub async fn health(State(state): State<AppState>) -> Response {
+pub(crate) async fn health(State(state): State<AppState>) -> Response {
     let ready = state.store.ping().await.is_ok();
     let status = if ready {
         StatusCode::OK
@@ -28,11 +28,11 @@ pub async fn health(State(state): State<AppState>) -> Response {
     )
 }
 
-pub async fn live() -> Response {
+pub(crate) async fn live() -> Response {
     ok(&json!({"status": "UP", "live": true}))
 }
 
-pub async fn ready(State(state): State<AppState>) -> Response {
+pub(crate) async fn ready(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
         Ok(()) => ok(&json!({"status": "UP", "ready": true})),
         Err(error) => respond(

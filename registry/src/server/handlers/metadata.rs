@@ -8,16 +8,16 @@ use super::shared::ok;
 use crate::server::AppState;
 use crate::server::error::ApiResult;
 
-pub async fn root() -> Response {
+pub(crate) async fn root() -> Response {
     ok(&json!({}))
 }
 
 /// The default context `.` is the only one contrail has.
-pub async fn contexts() -> Response {
+pub(crate) async fn contexts() -> Response {
     ok(&json!(["."]))
 }
 
-pub async fn id(State(state): State<AppState>) -> ApiResult<Response> {
+pub(crate) async fn id(State(state): State<AppState>) -> ApiResult<Response> {
     let cluster = state.store.cluster_id().await?;
     Ok(ok(&json!({
         "id": cluster,
@@ -25,6 +25,6 @@ pub async fn id(State(state): State<AppState>) -> ApiResult<Response> {
     })))
 }
 
-pub async fn version() -> Response {
+pub(crate) async fn version() -> Response {
     ok(&json!({"version": env!("CARGO_PKG_VERSION"), "commitId": ""}))
 }

@@ -2,24 +2,24 @@
 //! maps paths to these functions is [`super::router`]; what several resources share (reading a
 //! client's schema, naming versions, writing schemas as Confluent does) is in [`shared`].
 
-pub mod compatibility;
-pub mod config;
-pub mod health;
-pub mod metadata;
-pub mod mode;
-pub mod schemas;
+pub(super) mod compatibility;
+pub(super) mod config;
+pub(super) mod health;
+pub(super) mod metadata;
+pub(super) mod mode;
+pub(super) mod schemas;
 mod shared;
-pub mod subjects;
+pub(super) mod subjects;
 
 use super::error::ApiError;
 use crate::codes;
 
 /// The answer to a path that matches no route.
-pub async fn not_found() -> ApiError {
+pub(super) async fn not_found() -> ApiError {
     ApiError::not_found()
 }
 
 /// The answer to a method the path's route does not have.
-pub async fn method_not_allowed() -> ApiError {
+pub(super) async fn method_not_allowed() -> ApiError {
     ApiError::new(codes::METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed")
 }

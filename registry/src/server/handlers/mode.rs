@@ -15,7 +15,7 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{Body, Params, PathParams};
 
 #[derive(Debug, Deserialize)]
-pub struct ModeBody {
+pub(crate) struct ModeBody {
     mode: Option<String>,
 }
 
@@ -32,12 +32,12 @@ fn mode_update(body: ModeBody) -> ApiResult<Mode> {
     })
 }
 
-pub async fn get_global(State(state): State<AppState>) -> ApiResult<Response> {
+pub(crate) async fn get_global(State(state): State<AppState>) -> ApiResult<Response> {
     let mode = state.store.mode(None).await?.unwrap_or(Mode::ReadWrite);
     Ok(ok(&json!({"mode": mode.as_str()})))
 }
 
-pub async fn put_global(
+pub(crate) async fn put_global(
     State(state): State<AppState>,
     params: Params,
     Body(body): Body<ModeBody>,
@@ -50,7 +50,7 @@ pub async fn put_global(
     Ok(ok(&json!({"mode": mode.as_str()})))
 }
 
-pub async fn delete_global(State(state): State<AppState>) -> ApiResult<Response> {
+pub(crate) async fn delete_global(State(state): State<AppState>) -> ApiResult<Response> {
     let old = state
         .store
         .delete_mode(None)
@@ -59,7 +59,7 @@ pub async fn delete_global(State(state): State<AppState>) -> ApiResult<Response>
     Ok(ok(&json!({"mode": old.as_str()})))
 }
 
-pub async fn get_subject(
+pub(crate) async fn get_subject(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
     params: Params,
@@ -74,7 +74,7 @@ pub async fn get_subject(
     }
 }
 
-pub async fn put_subject(
+pub(crate) async fn put_subject(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
     params: Params,
@@ -89,7 +89,7 @@ pub async fn put_subject(
     Ok(ok(&json!({"mode": mode.as_str()})))
 }
 
-pub async fn delete_subject(
+pub(crate) async fn delete_subject(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
 ) -> ApiResult<Response> {

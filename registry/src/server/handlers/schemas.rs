@@ -20,11 +20,11 @@ fn parse_id(text: &str) -> ApiResult<i64> {
     text.parse().map_err(|_| ApiError::not_found())
 }
 
-pub async fn types() -> Response {
+pub(crate) async fn types() -> Response {
     ok(&SchemaType::ALL.map(SchemaType::as_str))
 }
 
-pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Response> {
+pub(crate) async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Response> {
     let prefix = prefix_of(&params);
     let deleted = params.flag("deleted");
     let mut versions: Vec<SubjectVersion> = state
@@ -49,7 +49,7 @@ pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Re
     Ok(ok(&params.page(listed)?))
 }
 
-pub async fn by_id(
+pub(crate) async fn by_id(
     State(state): State<AppState>,
     PathParams(id): PathParams<String>,
 ) -> ApiResult<Response> {
@@ -78,7 +78,7 @@ fn bytes_response(body: Bytes) -> Response {
     response
 }
 
-pub async fn text_by_id(
+pub(crate) async fn text_by_id(
     State(state): State<AppState>,
     PathParams(id): PathParams<String>,
 ) -> ApiResult<Response> {
@@ -106,7 +106,7 @@ async fn usages(state: &AppState, id: &str, params: &Params) -> ApiResult<Vec<Us
         .collect())
 }
 
-pub async fn subjects(
+pub(crate) async fn subjects(
     State(state): State<AppState>,
     PathParams(id): PathParams<String>,
     params: Params,
@@ -119,7 +119,7 @@ pub async fn subjects(
     Ok(ok(&params.page(subjects.into_iter().collect())?))
 }
 
-pub async fn versions(
+pub(crate) async fn versions(
     State(state): State<AppState>,
     PathParams(id): PathParams<String>,
     params: Params,

@@ -18,7 +18,7 @@ use crate::server::extract::Params;
 use crate::server::{AppState, respond, text_response};
 
 /// A 200 answer with a JSON body.
-pub fn ok(body: &impl serde::Serialize) -> Response {
+pub(super) fn ok(body: &impl serde::Serialize) -> Response {
     respond(StatusCode::OK, body)
 }
 
@@ -26,7 +26,7 @@ pub fn ok(body: &impl serde::Serialize) -> Response {
 /// (`metadata`, `ruleSet`) are accepted and ignored.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct SchemaBody {
+pub(crate) struct SchemaBody {
     schema: Option<String>,
     schema_type: Option<String>,
     references: Option<Vec<Reference>>,
@@ -35,7 +35,7 @@ pub struct SchemaBody {
 }
 
 /// Subject names Confluent refuses (42208): empty, or with control characters.
-pub fn check_subject(subject: &str) -> ApiResult<()> {
+pub(super) fn check_subject(subject: &str) -> ApiResult<()> {
     if subject.is_empty() || subject.chars().any(char::is_control) {
         return Err(ApiError::new(
             codes::INVALID_SUBJECT,
@@ -48,14 +48,14 @@ pub fn check_subject(subject: &str) -> ApiResult<()> {
     Ok(())
 }
 
-pub fn parse_version(text: &str) -> ApiResult<VersionSelector> {
+pub(super) fn parse_version(text: &str) -> ApiResult<VersionSelector> {
     text.parse()
         .map_err(|message| ApiError::from(Refusal::InvalidVersion(message)))
 }
 
 /// `subjectPrefix`: `:*:` (Confluent's default, all contexts) matches everything; `:.:` is
 /// the default context, the only one contrail has.
-pub fn prefix_of(params: &Params) -> String {
+pub(super) fn prefix_of(params: &Params) -> String {
     match params.get("subjectPrefix") {
         None | Some(":*:") => String::new(),
         Some(prefix) => prefix.strip_prefix(":.:").unwrap_or(prefix).to_owned(),
@@ -64,7 +64,7 @@ pub fn prefix_of(params: &Params) -> String {
 
 /// `schemaType`, `references` and `schema` of a stored schema into `map`, as Confluent
 /// writes them: `schemaType` only when not AVRO, `references` only when there are some.
-pub fn put_schema(map: &mut Map<String, Value>, schema: &StoredSchema) {
+pub(super) fn put_schema(map: &mut Map<String, Value>, schema: &StoredSchema) {
     if schema.schema_type != SchemaType::Avro {
         map.insert("schemaType".into(), json!(schema.schema_type.as_str()));
     }
@@ -74,7 +74,7 @@ pub fn put_schema(map: &mut Map<String, Value>, schema: &StoredSchema) {
     map.insert("schema".into(), json!(schema.schema));
 }
 
-pub fn version_json(version: &SubjectVersion) -> Value {
+pub(super) fn version_json(version: &SubjectVersion) -> Value {
     let mut map = Map::new();
     map.insert("subject".into(), json!(version.subject));
     map.insert("version".into(), json!(version.version));
@@ -87,7 +87,7 @@ pub fn version_json(version: &SubjectVersion) -> Value {
 /// out with the registry's JSON media type; Protobuf text is not JSON, so it goes out as
 /// `text/plain` rather than under a JSON type its body would contradict (clients read the body
 /// as text either way).
-pub fn schema_text(schema: StoredSchema) -> Response {
+pub(super) fn schema_text(schema: StoredSchema) -> Response {
     if schema.schema_type != SchemaType::Protobuf {
         return text_response(StatusCode::OK, schema.schema);
     }
@@ -100,7 +100,7 @@ pub fn schema_text(schema: StoredSchema) -> Response {
 }
 
 /// Parses a client's schema for `subject`: type, references (resolved), canonical form.
-pub async fn prepare(
+pub(super) async fn prepare(
     state: &AppState,
     subject: &str,
     body: SchemaBody,

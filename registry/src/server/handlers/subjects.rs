@@ -45,7 +45,7 @@ async fn find_version(
         .ok_or_else(|| ApiError::version_not_found(subject, version))
 }
 
-pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Response> {
+pub(crate) async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Response> {
     let prefix = prefix_of(&params);
     let deleted = params.flag("deleted");
     let deleted_only = params.flag("deletedOnly");
@@ -69,7 +69,7 @@ pub async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Re
     Ok(ok(&params.page(subjects)?))
 }
 
-pub async fn lookup(
+pub(crate) async fn lookup(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
     params: Params,
@@ -100,7 +100,7 @@ pub async fn lookup(
     Ok(ok(&version_json(&version)))
 }
 
-pub async fn delete(
+pub(crate) async fn delete(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
     params: Params,
@@ -115,7 +115,7 @@ pub async fn delete(
     Ok(ok(&deleted))
 }
 
-pub async fn list_versions(
+pub(crate) async fn list_versions(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
     params: Params,
@@ -147,7 +147,7 @@ pub async fn list_versions(
     Ok(ok(&params.page(listed)?))
 }
 
-pub async fn register(
+pub(crate) async fn register(
     State(state): State<AppState>,
     PathParams(subject): PathParams<String>,
     params: Params,
@@ -178,7 +178,7 @@ pub async fn register(
     Ok(ok(&json!({"id": registered.id})))
 }
 
-pub async fn get_version(
+pub(crate) async fn get_version(
     State(state): State<AppState>,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
@@ -187,7 +187,7 @@ pub async fn get_version(
     Ok(ok(&version_json(&found)))
 }
 
-pub async fn get_version_schema(
+pub(crate) async fn get_version_schema(
     State(state): State<AppState>,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
@@ -196,7 +196,7 @@ pub async fn get_version_schema(
     Ok(schema_text(found.schema))
 }
 
-pub async fn referenced_by(
+pub(crate) async fn referenced_by(
     State(state): State<AppState>,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
@@ -214,7 +214,7 @@ pub async fn referenced_by(
     Ok(ok(&params.page(ids)?))
 }
 
-pub async fn delete_version(
+pub(crate) async fn delete_version(
     State(state): State<AppState>,
     PathParams((subject, version)): PathParams<(String, String)>,
     params: Params,
