@@ -19,8 +19,9 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum RegistryCommand {
-    /// Serve the Confluent Schema Registry REST API (SQLite storage). Stops on Ctrl-C or
-    /// SIGTERM after finishing the requests in flight.
+    /// Serve the Confluent Schema Registry REST API (SQLite by default, PostgreSQL for
+    /// replicas: see --store). Stops on Ctrl-C or SIGTERM after finishing the requests in
+    /// flight.
     Serve(ServeArgs),
     /// Register every event schema of a catalog under its subject (Avro types taken from
     /// other files first, under their full names). Checks compatibility before registering.
