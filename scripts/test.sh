@@ -53,6 +53,7 @@ export CONTRAIL_PG_BINDIR
 # writes. Installed only when the command is missing, so a rerun installs nothing.
 missing=()
 command -v dot >/dev/null || missing+=(graphviz)
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
     echo "the tests need these Debian packages: ${missing[*]} (apt-get install ${missing[*]})" >&2
@@ -63,6 +64,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 export CONTRAIL_REQUIRE_GRAPHVIZ=1
+
+# Mermaid's own parser (npm packages mermaid + jsdom, exact versions in tests/mermaid/
+# package.json) checks what `contrail graph --format mermaid` writes. Installed into the cache,
+# keyed by the package file so a version change reinstalls; no lockfile is kept.
+MERMAID="$CACHE/mermaid-$(sha256sum tests/mermaid/package.json | cut -c1-12)"
+if [ ! -d "$MERMAID/node_modules/mermaid" ] || [ ! -d "$MERMAID/node_modules/jsdom" ]; then
+  echo "== installing Mermaid's parser into $MERMAID"
+  mkdir -p "$MERMAID"
+  cp tests/mermaid/package.json "$MERMAID/"
+  (cd "$MERMAID" && npm install --silent --no-package-lock --no-audit --no-fund)
+fi
+export CONTRAIL_MERMAID_DIR="$MERMAID" CONTRAIL_REQUIRE_MERMAID=1
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

@@ -4,6 +4,7 @@ mod check;
 mod clients;
 mod corpus;
 mod graph;
+mod mermaid;
 mod path_spellings;
 mod registry;
 mod registry_ops;

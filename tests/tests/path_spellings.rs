@@ -179,7 +179,7 @@ impl Invocation {
         let output = command.output().expect("runs");
         let text = format!(
             "{}{}",
-            String::from_utf8_lossy(&output.stdout),
+            without_rule_pages(&String::from_utf8_lossy(&output.stdout)),
             String::from_utf8_lossy(&output.stderr)
         );
         Some((
@@ -197,6 +197,29 @@ impl Invocation {
         words.extend(self.after.iter().cloned());
         words.join(" ")
     }
+}
+
+/// SARIF output without the rules' help pages: they are the same text whatever the path, and
+/// their examples hold relative file names (`schema: ../schemas/x.avsc`) that the unprefixing
+/// below cannot tell from the file names the output names. Other output is returned as is.
+fn without_rule_pages(stdout: &str) -> String {
+    let Ok(mut sarif) = serde_json::from_str::<serde_json::Value>(stdout) else {
+        return stdout.to_owned();
+    };
+    let Some(runs) = sarif.get_mut("runs").and_then(|r| r.as_array_mut()) else {
+        return stdout.to_owned();
+    };
+    for run in runs {
+        if let Some(rules) = run
+            .pointer_mut("/tool/driver/rules")
+            .and_then(|r| r.as_array_mut())
+        {
+            for rule in rules.iter_mut().filter_map(|r| r.as_object_mut()) {
+                rule.remove("help");
+            }
+        }
+    }
+    serde_json::to_string_pretty(&sarif).unwrap_or_else(|_| stdout.to_owned())
 }
 
 /// `text` with `prefix` removed where a file name starts: after a quote, a blank, a parenthesis
