@@ -67,8 +67,8 @@ pub struct Checked {
     pub incompatibilities: usize,
     /// The payload fields the change touches, sorted: those that differ from the latest
     /// version ([`field_diff::changed_fields`]) and those the incompatibilities name, in the
-    /// new schema and in the version each was found against. The empty path is the whole
-    /// payload.
+    /// new schema and in the version each was found against (the deeper of the two ends). The
+    /// empty path is the whole payload.
     pub fields: Vec<FieldPath>,
 }
 
@@ -136,8 +136,14 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
                     Direction::NewReadsOld => (&i.reader_path, &i.writer_path),
                     Direction::OldReadsNew => (&i.writer_path, &i.reader_path),
                 };
-                fields.extend(field_diff::fields_at_pointer(&current, new_pointer));
-                fields.extend(field_diff::fields_at_pointer(old, old_pointer));
+                // One end of a finding is often the record holding the field the other end
+                // names (a field missing on one side): the field is what changed.
+                let mut named = field_diff::fields_at_pointer(&current, new_pointer);
+                named.extend(field_diff::fields_at_pointer(old, old_pointer));
+                if named.iter().any(|p| !p.is_empty()) {
+                    named.remove(&Vec::new());
+                }
+                fields.extend(named);
             }
         }
         evolution.checked.push(Checked {
