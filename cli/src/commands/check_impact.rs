@@ -132,3 +132,49 @@ pub(crate) fn append_step_summary(file: &Path, markdown: &str) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(fields: &[&str]) -> ChangeImpact {
+        ChangeImpact {
+            event: "E".into(),
+            fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+            direct: vec!["a".into()],
+            transitive: Vec::new(),
+            events: Vec::new(),
+            unaffected: Vec::new(),
+            unknown: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn fields_read_as_a_phrase() {
+        assert_eq!(fields_phrase(&answer(&["a.b", "c"]), true), "`a.b`, `c`");
+        assert_eq!(fields_phrase(&answer(&[""]), false), "the whole payload");
+        assert_eq!(
+            fields_phrase(&answer(&[]), false),
+            "no field (documentation only)"
+        );
+    }
+
+    #[test]
+    fn table_cells_keep_their_row() {
+        assert_eq!(cell("a|b\nc"), "a\\|b c");
+    }
+
+    #[test]
+    fn the_human_section_lists_every_kind_of_consumer() {
+        let mut out = Vec::new();
+        write_human(&mut out, &[answer(&["x"])]).expect("written");
+        let text = String::from_utf8_lossy(&out);
+        assert_eq!(
+            text,
+            "impact of the changed schemas:\n  E: changed x\n    direct      a\n    transitive  -\n    unaffected  -\n    unknown     -\n"
+        );
+        let mut none = Vec::new();
+        write_human(&mut none, &[]).expect("written");
+        assert!(none.is_empty());
+    }
+}
