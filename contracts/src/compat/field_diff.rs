@@ -13,8 +13,9 @@
 //! - its default changed, appeared or went away; its aliases changed (Avro);
 //! - it became required or optional (JSON Schema);
 //! - a change of the record or object that holds it is a change of that record's path
-//!   (renaming a record, `additionalProperties`, `$defs`), and a change at the root is a
-//!   change of the whole payload.
+//!   (renaming a record, `additionalProperties`), and a change at the root is a change of the
+//!   whole payload. JSON Schema's local `$ref`s are followed, so a change inside a `$defs`
+//!   entry counts at every field that uses it.
 //!
 //! Documentation (`doc`, `title`, `description`, `$comment`, `examples`) and an Avro field's
 //! `order` do not change what consumers read and do not count.
@@ -53,9 +54,18 @@ pub fn changed_fields(new: &SchemaVersion, old: &SchemaVersion) -> BTreeSet<Fiel
             }
         }
         (SchemaVersion::Json(new), SchemaVersion::Json(old)) => {
-            let mut steps = 0;
-            json_diff(new, old, &mut Vec::new(), &mut steps, &mut out);
-            if steps > MAX_STEPS {
+            let mut diff = JsonDiff {
+                new_root: new,
+                old_root: old,
+                refs: HashSet::new(),
+                same_definitions: ["$defs", "definitions"]
+                    .iter()
+                    .all(|k| new.get(k) == old.get(k)),
+                steps: 0,
+                out: &mut out,
+            };
+            diff.compare(new, old, &mut Vec::new());
+            if diff.steps > MAX_STEPS {
                 out.insert(Vec::new());
             }
         }
@@ -213,79 +223,126 @@ const JSON_ANNOTATIONS: &[&str] = &[
     "$id",
 ];
 
-fn json_diff(
-    new: &Value,
-    old: &Value,
-    path: &mut Vec<String>,
-    steps: &mut usize,
-    out: &mut BTreeSet<FieldPath>,
-) {
-    *steps += 1;
-    if *steps > MAX_STEPS {
-        return;
+/// A JSON Schema diff. Local `$ref`s (`#/$defs/Money`) are followed on both sides, so a change
+/// inside a definition counts at the fields that use it; `$defs` themselves are not compared.
+struct JsonDiff<'a, 'o> {
+    new_root: &'a Value,
+    old_root: &'a Value,
+    /// The pairs of references being followed on the way here, against recursion.
+    refs: HashSet<(&'a str, &'a str)>,
+    /// Whether both documents have the same `$defs` and `definitions`.
+    same_definitions: bool,
+    steps: usize,
+    out: &'o mut BTreeSet<FieldPath>,
+}
+
+/// Where a local `$ref` leads in its document.
+fn local_ref<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
+    root.pointer(reference.strip_prefix('#')?)
+}
+
+impl<'a> JsonDiff<'a, '_> {
+    fn changed(&mut self, path: &[String]) {
+        self.out.insert(path.to_vec());
     }
-    let (Some(n), Some(o)) = (new.as_object(), old.as_object()) else {
-        if new != old {
-            out.insert(path.clone());
+
+    fn compare(&mut self, new: &'a Value, old: &'a Value, path: &mut Vec<String>) {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return;
         }
-        return;
-    };
-    let empty = serde_json::Map::new();
-    let keys: BTreeSet<&String> = n.keys().chain(o.keys()).collect();
-    for key in keys {
-        let (nv, ov) = (n.get(key.as_str()), o.get(key.as_str()));
-        if nv == ov || JSON_ANNOTATIONS.contains(&key.as_str()) {
-            continue;
-        }
-        match key.as_str() {
-            "properties" => {
-                let np = nv.and_then(Value::as_object).unwrap_or(&empty);
-                let op = ov.and_then(Value::as_object).unwrap_or(&empty);
-                let names: BTreeSet<&String> = np.keys().chain(op.keys()).collect();
-                for name in names {
-                    path.push(name.clone());
-                    match (np.get(name.as_str()), op.get(name.as_str())) {
-                        (Some(a), Some(b)) => json_diff(a, b, path, steps, out),
-                        _ => {
-                            out.insert(path.clone());
+        let (Some(n), Some(o)) = (new.as_object(), old.as_object()) else {
+            if new != old {
+                self.changed(path);
+            }
+            return;
+        };
+        let keys: BTreeSet<&String> = n.keys().chain(o.keys()).collect();
+        for key in keys {
+            let (nv, ov) = (n.get(key.as_str()), o.get(key.as_str()));
+            if JSON_ANNOTATIONS.contains(&key.as_str())
+                || matches!(key.as_str(), "$defs" | "definitions")
+            {
+                continue;
+            }
+            if key == "$ref" {
+                let targets = nv
+                    .and_then(Value::as_str)
+                    .zip(ov.and_then(Value::as_str))
+                    .and_then(|(a, b)| {
+                        Some((
+                            a,
+                            b,
+                            local_ref(self.new_root, a)?,
+                            local_ref(self.old_root, b)?,
+                        ))
+                    });
+                match targets {
+                    Some((a, b, new_target, old_target)) => {
+                        if self.refs.insert((a, b)) {
+                            self.compare(new_target, old_target, path);
+                            self.refs.remove(&(a, b));
                         }
                     }
-                    path.pop();
+                    // A remote or broken reference: the same text is taken as the same schema.
+                    None if nv == ov => {}
+                    None => self.changed(path),
                 }
+                continue;
             }
-            "required" => {
-                let names = |v: Option<&Value>| -> BTreeSet<String> {
-                    v.and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(Value::as_str)
-                                .map(str::to_owned)
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
-                let (nr, or) = (names(nv), names(ov));
-                for name in nr.symmetric_difference(&or) {
-                    path.push(name.clone());
-                    out.insert(path.clone());
-                    path.pop();
-                }
+            // Equal text is an equal schema unless it refers to definitions that changed.
+            if nv == ov && self.same_definitions {
+                continue;
             }
-            "items" | "prefixItems" => match (nv, ov) {
-                (Some(Value::Array(a)), Some(Value::Array(b))) if a.len() == b.len() => {
-                    for (a, b) in a.iter().zip(b) {
-                        json_diff(a, b, path, steps, out);
+            match key.as_str() {
+                "properties" => {
+                    let np = nv.and_then(Value::as_object);
+                    let op = ov.and_then(Value::as_object);
+                    let names: BTreeSet<&String> =
+                        np.iter().chain(op.iter()).flat_map(|m| m.keys()).collect();
+                    for name in names {
+                        path.push(name.clone());
+                        let property = |m: Option<&'a serde_json::Map<String, Value>>| {
+                            m.and_then(|m| m.get(name.as_str()))
+                        };
+                        match (property(np), property(op)) {
+                            (Some(a), Some(b)) => self.compare(a, b, path),
+                            _ => self.changed(path),
+                        }
+                        path.pop();
                     }
                 }
-                (Some(a), Some(b)) if !a.is_array() && !b.is_array() => {
-                    json_diff(a, b, path, steps, out);
+                "required" => {
+                    let names = |v: Option<&Value>| -> BTreeSet<String> {
+                        v.and_then(Value::as_array)
+                            .map(|a| {
+                                a.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(str::to_owned)
+                                    .collect()
+                            })
+                            .unwrap_or_default()
+                    };
+                    let (nr, or) = (names(nv), names(ov));
+                    for name in nr.symmetric_difference(&or) {
+                        path.push(name.clone());
+                        self.changed(path);
+                        path.pop();
+                    }
                 }
-                _ => {
-                    out.insert(path.clone());
-                }
-            },
-            _ => {
-                out.insert(path.clone());
+                "items" | "prefixItems" => match (nv, ov) {
+                    (Some(Value::Array(a)), Some(Value::Array(b))) if a.len() == b.len() => {
+                        for (a, b) in a.iter().zip(b) {
+                            self.compare(a, b, path);
+                        }
+                    }
+                    (Some(a), Some(b)) if !a.is_array() && !b.is_array() => {
+                        self.compare(a, b, path);
+                    }
+                    _ => self.changed(path),
+                },
+                _ if nv != ov => self.changed(path),
+                _ => {}
             }
         }
     }
@@ -532,6 +589,23 @@ mod tests {
         let open = SchemaVersion::Json(json!({ "type": "object", "additionalProperties": false }));
         let closed = SchemaVersion::Json(json!({ "type": "object" }));
         assert_eq!(shown(&changed_fields(&open, &closed)), [""]);
+    }
+
+    #[test]
+    fn json_schema_references_are_followed_into_definitions() {
+        let schema = |amount: Value| {
+            SchemaVersion::Json(json!({
+                "type": "object",
+                "$defs": { "Money": { "type": "object", "properties": { "amount": amount } },
+                           "Node": { "type": "object", "properties": { "next": { "$ref": "#/$defs/Node" } } } },
+                "properties": { "total": { "$ref": "#/$defs/Money" }, "id": { "type": "string" },
+                                "list": { "$ref": "#/$defs/Node" } }
+            }))
+        };
+        let old = schema(json!({ "type": "integer" }));
+        let new = schema(json!({ "type": "number" }));
+        assert_eq!(shown(&changed_fields(&new, &old)), ["total.amount"]);
+        assert!(changed_fields(&old, &old).is_empty());
     }
 
     #[test]
