@@ -355,3 +355,117 @@ fn check_right_after_a_push_finds_every_schema_unchanged() {
     assert_eq!(report["compatibility"]["checked"], serde_json::json!([]));
     assert_eq!(report["compatibility"]["unchanged"], 4);
 }
+
+/// A repository with the shop committed as it is, and OrderPlaced changed in the working tree:
+/// `total` (which payments reads) gets a default, and a field nobody reads is added.
+fn order_placed_changed() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().expect("tempdir");
+    let shop = repo.path().join("shop");
+    copy_dir(&repo_root().join("examples/shop"), &shop);
+    git(repo.path(), &["init", "--quiet"]);
+    git(repo.path(), &["add", "shop"]);
+    git(repo.path(), &["commit", "--quiet", "-m", "shop"]);
+    let schema = shop.join("schemas/order-placed.avsc");
+    let text = std::fs::read_to_string(&schema).expect("schema");
+    let changed = text
+        .replace(
+            r#"{ "name": "total", "type": "com.shop.Money" },"#,
+            r#"{ "name": "total", "type": "com.shop.Money", "default": { "amountMinor": 0, "currency": "EUR" } },"#,
+        )
+        .replace(
+            r#"{ "name": "couponCode", "type": ["null", "string"], "default": null }"#,
+            r#"{ "name": "couponCode", "type": ["null", "string"], "default": null },
+    { "name": "giftMessage", "type": ["null", "string"], "default": null }"#,
+        );
+    assert_ne!(changed, text, "the schema has the fields the test changes");
+    std::fs::write(&schema, changed).expect("write");
+    repo
+}
+
+fn check_output(repo: &Path, format: &str, summary: Option<&Path>) -> std::process::Output {
+    let mut command = contrail();
+    command
+        .current_dir(repo)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args([
+            "check",
+            "shop",
+            "--against",
+            "git:HEAD",
+            "--format",
+            format,
+            "--color",
+            "never",
+        ]);
+    if let Some(summary) = summary {
+        command.env("GITHUB_STEP_SUMMARY", summary);
+    }
+    command.output().expect("runs")
+}
+
+#[test]
+fn check_lists_who_a_schema_change_reaches_narrowed_to_the_changed_fields() {
+    let repo = order_placed_changed();
+
+    let human = check_output(repo.path(), "human", None);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("impact of the changed schemas:"), "{text}");
+    insta::assert_snapshot!("check_impact_human", text);
+
+    let json = check_output(repo.path(), "json", None);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let impact = &report["impact"];
+    assert_eq!(impact[0]["event"], "OrderPlaced");
+    assert_eq!(
+        impact[0]["fields"],
+        serde_json::json!(["giftMessage", "total"])
+    );
+    // payments reads `total`; notifications reads only `orderId` and `customerId`.
+    assert_eq!(impact[0]["direct"], serde_json::json!(["payments"]));
+    assert_eq!(
+        impact[0]["unaffected"],
+        serde_json::json!(["notifications"])
+    );
+    insta::assert_json_snapshot!("check_impact_json", impact);
+
+    // GitHub: the annotations on stdout are what they are without a summary file; the summary
+    // (a table and a Mermaid drawing) is appended to the file.
+    let summary_dir = tempfile::tempdir().expect("tempdir");
+    let summary = summary_dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").expect("write");
+    let with_summary = check_output(repo.path(), "github", Some(&summary));
+    let without = check_output(repo.path(), "github", None);
+    assert_eq!(with_summary.stdout, without.stdout);
+    assert_eq!(with_summary.status.code(), without.status.code());
+    let markdown = std::fs::read_to_string(&summary).expect("summary written");
+    assert!(markdown.starts_with("earlier step\n"), "{markdown}");
+    assert!(
+        markdown.contains("```mermaid\nflowchart LR\n"),
+        "{markdown}"
+    );
+    insta::assert_snapshot!("check_impact_github_summary", markdown);
+}
+
+#[test]
+fn without_a_schema_change_check_reports_no_impact_and_writes_no_summary() {
+    let repo = tempfile::tempdir().expect("tempdir");
+    copy_dir(
+        &repo_root().join("examples/shop"),
+        &repo.path().join("shop"),
+    );
+    git(repo.path(), &["init", "--quiet"]);
+    git(repo.path(), &["add", "shop"]);
+    git(repo.path(), &["commit", "--quiet", "-m", "shop"]);
+    let summary = repo.path().join("summary.md");
+
+    let human = check_output(repo.path(), "human", None);
+    assert!(!String::from_utf8_lossy(&human.stdout).contains("impact"));
+    let json = check_output(repo.path(), "json", None);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert!(report.get("impact").is_none(), "{report:#}");
+    let sarif = check_output(repo.path(), "sarif", None);
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("SARIF");
+    assert!(sarif["runs"][0].get("properties").is_none());
+    check_output(repo.path(), "github", Some(&summary));
+    assert!(!summary.exists());
+}

@@ -186,6 +186,14 @@ fn check_sarif_is_valid_with_compatibility_breaks() {
         "the breaking OrderShipped change is a result: {:?}",
         rule_ids(&document)
     );
+    // Who the changes reach, in the run's property bag.
+    let impacted: Vec<&str> = document["runs"][0]["properties"]["impact"]
+        .as_array()
+        .expect("run.properties.impact")
+        .iter()
+        .filter_map(|i| i["event"].as_str())
+        .collect();
+    assert_eq!(impacted, ["OrderShipped", "PaymentProcessed"]);
 }
 
 #[test]

@@ -12,6 +12,7 @@ use contrail_contracts::compat::version_of;
 use contrail_contracts::{Catalog, LoadOptions, Sources, load_catalog, load_paths};
 use contrail_lint::context::BreakingChange;
 
+use super::check_impact;
 use crate::render::{self, Format, ReportContext};
 
 #[derive(Debug, clap::Args)]
@@ -65,9 +66,12 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     // Lint runs after the comparison so that the rules judging changes see its verdicts.
     diagnostics.extend(contrail_lint::lint_with(&loaded.catalog, &breaking));
     contrail_contracts::diagnostic::normalize(&mut diagnostics);
+    let impacts = summary.as_ref().map_or_else(Vec::new, |(_, evolution)| {
+        check_impact::impacts(&loaded.catalog, evolution)
+    });
     let mut stdout = std::io::stdout().lock();
     let extra = summary.as_ref().map(|(label, evolution)| {
-        serde_json::json!({
+        let mut extra = serde_json::json!({
             "baseline": label,
             "compatibility": {
                 "checked": evolution.checked.iter().map(|c| serde_json::json!({
@@ -80,7 +84,15 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
                 "unchanged": evolution.unchanged,
                 "new": evolution.new,
             },
-        })
+        });
+        // Only when a schema changed, so that reports without a change stay as they were.
+        if !impacts.is_empty()
+            && let (Some(extra), Ok(impact)) =
+                (extra.as_object_mut(), serde_json::to_value(&impacts))
+        {
+            extra.insert("impact".to_owned(), impact);
+        }
+        extra
     });
     let context = ReportContext {
         command: "check",
@@ -89,6 +101,13 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
         extra: extra.as_ref(),
     };
     render::render(&mut stdout, args.format, &diagnostics, &sources, context)?;
+    if let (Format::Github, Some((label, _))) = (args.format, &summary)
+        && !impacts.is_empty()
+        && let Some(file) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|f| !f.is_empty())
+    {
+        let markdown = check_impact::github_summary(&loaded.catalog, label, &impacts);
+        check_impact::append_step_summary(Path::new(&file), &markdown);
+    }
     if let (Format::Human, Some((label, evolution))) = (args.format, summary) {
         for checked in &evolution.checked {
             let verdict = match checked.incompatibilities {
@@ -110,6 +129,7 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
                 if checked.versions == 1 { "" } else { "s" },
             )?;
         }
+        check_impact::write_human(&mut stdout, &impacts)?;
         writeln!(
             stdout,
             "check: compared with {label}: {} changed schema{} checked, {} unchanged, {} new",

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod check;
+pub(crate) mod check_impact;
 pub(crate) mod compat;
 pub(crate) mod explain;
 pub(crate) mod graph;

@@ -54,7 +54,7 @@ pub(crate) fn render(
     match format {
         Format::Human => human::render(&mut out, diagnostics, sources, context),
         Format::Json => json::render(&mut out, diagnostics, context),
-        Format::Sarif => sarif::render(&mut out, diagnostics),
+        Format::Sarif => sarif::render(&mut out, diagnostics, context),
         Format::Junit => junit::render(&mut out, diagnostics, context),
         Format::Github => github::render(&mut out, diagnostics),
     }?;

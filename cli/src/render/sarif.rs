@@ -43,6 +43,15 @@ struct Run<'a> {
     tool: Tool<'a>,
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+    /// Facts about the run as a whole (SARIF's property bag): for `check --against`, the
+    /// `impact` of each changed schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<RunProperties<'a>>,
+}
+
+#[derive(Serialize)]
+struct RunProperties<'a> {
+    impact: &'a serde_json::Value,
 }
 
 #[derive(Serialize)]
@@ -145,7 +154,11 @@ struct Properties<'a> {
     json_pointer: &'a str,
 }
 
-pub(super) fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io::Result<()> {
+pub(super) fn render(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    context: super::ReportContext<'_>,
+) -> std::io::Result<()> {
     // Rules: every code that appears, in code order, so `ruleIndex` is stable.
     let rules: BTreeMap<&str, &Diagnostic> = diagnostics.iter().map(|d| (d.code.code, d)).collect();
     let rule_index: BTreeMap<&str, usize> = rules
@@ -223,6 +236,10 @@ pub(super) fn render(out: &mut dyn Write, diagnostics: &[Diagnostic]) -> std::io
             },
             column_kind: "unicodeCodePoints",
             results,
+            properties: context
+                .extra
+                .and_then(|extra| extra.get("impact"))
+                .map(|impact| RunProperties { impact }),
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;

@@ -852,7 +852,7 @@ fn risky(
 
 /// Whether two types are "the same branch" of a union: same kind, and same unqualified name
 /// for named types.
-fn same_shape(a: &AvroSchema, x: TypeId, b: &AvroSchema, y: TypeId) -> bool {
+pub(crate) fn same_shape(a: &AvroSchema, x: TypeId, b: &AvroSchema, y: TypeId) -> bool {
     match (&a.types[x].kind, &b.types[y].kind) {
         (Kind::Record { name: n1, .. }, Kind::Record { name: n2, .. })
         | (Kind::Enum { name: n1, .. }, Kind::Enum { name: n2, .. })

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use super::field_diff::{self, FieldPath};
 use super::{CompatibilityMode, Direction, SchemaVersion, codes, version_of};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{Catalog, Event};
@@ -64,6 +65,11 @@ pub struct Checked {
     /// How many earlier versions it was compared with.
     pub versions: usize,
     pub incompatibilities: usize,
+    /// The payload fields the change touches, sorted: those that differ from the latest
+    /// version ([`field_diff::changed_fields`]) and those the incompatibilities name, in the
+    /// new schema and in the version each was found against (the deeper of the two ends). The
+    /// empty path is the whole payload.
+    pub fields: Vec<FieldPath>,
 }
 
 /// Checks every event of `catalog` that has a schema against its baseline versions.
@@ -122,6 +128,24 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
         };
         let compared: std::collections::BTreeSet<usize> =
             report.comparisons.iter().map(|c| c.old_index).collect();
+        let mut fields = field_diff::changed_fields(&current, &latest.schema);
+        for comparison in &report.comparisons {
+            let old = &history[comparison.old_index].schema;
+            for i in &comparison.incompatibilities {
+                let (new_pointer, old_pointer) = match comparison.direction {
+                    Direction::NewReadsOld => (&i.reader_path, &i.writer_path),
+                    Direction::OldReadsNew => (&i.writer_path, &i.reader_path),
+                };
+                // One end of a finding is often the record holding the field the other end
+                // names (a field missing on one side): the field is what changed.
+                let mut named = field_diff::fields_at_pointer(&current, new_pointer);
+                named.extend(field_diff::fields_at_pointer(old, old_pointer));
+                if named.iter().any(|p| !p.is_empty()) {
+                    named.remove(&Vec::new());
+                }
+                fields.extend(named);
+            }
+        }
         evolution.checked.push(Checked {
             event: event.name.value.clone(),
             mode,
@@ -131,6 +155,7 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
                 .iter()
                 .map(|c| c.incompatibilities.len())
                 .sum(),
+            fields: fields.into_iter().collect(),
         });
         for comparison in &report.comparisons {
             let old = &history[comparison.old_index];

@@ -14,6 +14,7 @@
 pub mod avro;
 pub mod codes;
 pub mod evolution;
+pub mod field_diff;
 pub mod json_schema;
 
 use std::fmt;

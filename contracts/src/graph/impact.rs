@@ -10,7 +10,9 @@
 //! - **unknown**: consumers that declare neither `reads` nor a reader schema — they may use
 //!   the field and nobody can tell.
 //!
-//! Every list is sorted by name.
+//! Every list is sorted by name. [`change_impact`] answers the same for a schema change that
+//! touches several fields at once (what `contrail check --against` reports), and lists the
+//! consumers it does not reach as **unaffected**.
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -19,6 +21,7 @@ use serde::Serialize;
 
 use super::{CatalogGraph, NodeKind};
 use crate::compat;
+use crate::compat::field_diff::{self, FieldPath};
 use crate::model::{Catalog, Consumes};
 use crate::payload::{self, Found};
 
@@ -103,14 +106,109 @@ pub fn impact(
     if field.is_some() {
         check_field_exists(catalog, graph, node, field.unwrap_or_default(), &path)?;
     }
+    let paths = [path];
+    let consumers = classify(catalog, graph, node, field.map(|_| &paths[..]));
+    let (transitive, events) = downstream(graph, &consumers.direct);
+    Ok(Impact {
+        event: event.to_owned(),
+        field: field.map(str::to_owned),
+        direct: owned(consumers.direct),
+        transitive: owned(transitive),
+        events: owned(events),
+        unknown: owned(consumers.unknown),
+    })
+}
 
+/// What a schema change of one event reaches, narrowed to the fields it touches: the answer
+/// of [`impact`] for all of them at once, with the consumers it does not reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeImpact {
+    pub event: String,
+    /// The changed fields as users write them (`total.amountMinor`); `""` is the whole payload.
+    pub fields: Vec<String>,
+    pub direct: Vec<String>,
+    pub transitive: Vec<String>,
+    pub events: Vec<String>,
+    /// Consumers that declare what they read (`reads` or a reader schema) and read none of the
+    /// changed fields.
+    pub unaffected: Vec<String>,
+    pub unknown: Vec<String>,
+}
+
+impl ChangeImpact {
+    /// The same answer as an [`Impact`] of the whole event, to draw with the graph views.
+    pub fn as_impact(&self) -> Impact {
+        Impact {
+            event: self.event.clone(),
+            field: None,
+            direct: self.direct.clone(),
+            transitive: self.transitive.clone(),
+            events: self.events.clone(),
+            unknown: self.unknown.clone(),
+        }
+    }
+}
+
+/// What changing `fields` of `event` reaches (the changed fields of a schema change, as
+/// [`crate::compat::evolution::Checked::fields`] lists them). A consumer is direct when it
+/// reads one of them, a parent or a child of one, or its reader schema holds one; every
+/// consumer is direct when the whole payload changed (the empty path). No field changed (only
+/// documentation did): every consumer is unaffected.
+pub fn change_impact(
+    catalog: &Catalog,
+    graph: &CatalogGraph,
+    event: &str,
+    fields: &[FieldPath],
+) -> Result<ChangeImpact, ImpactError> {
+    let Some(node) = graph.find(NodeKind::Event, event) else {
+        return Err(ImpactError::UnknownEvent {
+            name: event.to_owned(),
+            did_you_mean: None,
+        });
+    };
+    let whole = fields.iter().any(Vec::is_empty);
+    let mut consumers = classify(catalog, graph, node, (!whole).then_some(fields));
+    if fields.is_empty() {
+        consumers.unaffected.append(&mut consumers.unknown);
+    }
+    let (transitive, events) = downstream(graph, &consumers.direct);
+    Ok(ChangeImpact {
+        event: event.to_owned(),
+        fields: fields.iter().map(|f| field_diff::display_path(f)).collect(),
+        direct: owned(consumers.direct),
+        transitive: owned(transitive),
+        events: owned(events),
+        unaffected: owned(consumers.unaffected),
+        unknown: owned(consumers.unknown),
+    })
+}
+
+fn owned(set: BTreeSet<&str>) -> Vec<String> {
+    set.into_iter().map(str::to_owned).collect()
+}
+
+/// The consumers of an event, by whether a change reaches them.
+struct Consumers<'a> {
+    direct: BTreeSet<&'a str>,
+    unknown: BTreeSet<&'a str>,
+    unaffected: BTreeSet<&'a str>,
+}
+
+/// Sorts the consumers of `event` by whether changing `paths` reaches them; every consumer is
+/// direct when `paths` is `None` (the whole event changes).
+fn classify<'a>(
+    catalog: &'a Catalog,
+    graph: &CatalogGraph,
+    event: NodeIndex,
+    paths: Option<&[FieldPath]>,
+) -> Consumers<'a> {
     let mut direct = BTreeSet::new();
     let mut unknown = BTreeSet::new();
     let mut unaffected = BTreeSet::new();
-    for (s, c) in graph.consuming_declarations(node) {
+    for (s, c) in graph.consuming_declarations(event) {
         let service = &catalog.services[s];
         let name = service.name.value.as_str();
-        match field.map(|_| reads(catalog, &service.consumes[c], &path)) {
+        match paths.map(|paths| reads(catalog, &service.consumes[c], paths)) {
             None | Some(Reads::Yes) => direct.insert(name),
             Some(Reads::Unknown) => unknown.insert(name),
             Some(Reads::No) => unaffected.insert(name),
@@ -119,7 +217,20 @@ pub fn impact(
     // A service that consumes the event twice and reads the field in one of its consumptions
     // is affected; one that cannot tell for one of them is unknown.
     unknown.retain(|s| !direct.contains(s));
+    unaffected.retain(|s| !direct.contains(s) && !unknown.contains(s));
+    Consumers {
+        direct,
+        unknown,
+        unaffected,
+    }
+}
 
+/// The services downstream of `direct` through the events they produce (not repeating direct
+/// ones), and the events on those paths.
+fn downstream<'g>(
+    graph: &'g CatalogGraph,
+    direct: &BTreeSet<&str>,
+) -> (BTreeSet<&'g str>, BTreeSet<&'g str>) {
     let mut transitive = BTreeSet::new();
     let mut events = BTreeSet::new();
     let mut queue: VecDeque<NodeIndex> = direct
@@ -142,16 +253,7 @@ pub fn impact(
             }
         }
     }
-
-    let owned = |set: BTreeSet<&str>| set.into_iter().map(str::to_owned).collect();
-    Ok(Impact {
-        event: event.to_owned(),
-        field: field.map(str::to_owned),
-        direct: owned(direct),
-        transitive: owned(transitive),
-        events: owned(events),
-        unknown: owned(unknown),
-    })
+    (transitive, events)
 }
 
 /// Whether one consumption reads a field.
@@ -162,12 +264,13 @@ enum Reads {
     Unknown,
 }
 
-fn reads(catalog: &Catalog, consume: &Consumes, path: &[String]) -> Reads {
+/// Whether one consumption reads any of `paths`.
+fn reads(catalog: &Catalog, consume: &Consumes, paths: &[FieldPath]) -> Reads {
     let declared_reads = consume
         .reads
         .iter()
         .map(|r| payload::segments(&r.value))
-        .any(|read| related(&read, path));
+        .any(|read| paths.iter().any(|path| related(&read, path)));
     if declared_reads {
         return Reads::Yes;
     }
@@ -178,10 +281,15 @@ fn reads(catalog: &Catalog, consume: &Consumes, path: &[String]) -> Reads {
         .and_then(|id| compat::version_of(catalog, id).ok());
     match reader {
         // A reader schema that cannot be followed to the field may still read it.
-        Some(reader) => match payload::resolve(&reader, path) {
-            Found::Missing(..) => Reads::No,
-            Found::Always | Found::Optional(_) | Found::Unknown => Reads::Yes,
-        },
+        Some(reader) => {
+            let holds =
+                |path: &FieldPath| !matches!(payload::resolve(&reader, path), Found::Missing(..));
+            if paths.iter().any(holds) {
+                Reads::Yes
+            } else {
+                Reads::No
+            }
+        }
         None if consume.reads.is_empty() && consume.schema.is_none() => Reads::Unknown,
         None => Reads::No,
     }
