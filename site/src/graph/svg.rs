@@ -335,7 +335,38 @@ pub(crate) fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{escape, num};
+    use contrail_contracts::graph::{Node, NodeKind};
+
+    use super::{CHAR_WIDTH, NODE_HEIGHT, PADDING, escape, node_width, num, text_width};
+
+    #[test]
+    fn labels_fit_inside_their_boxes() {
+        for kind in [NodeKind::Service, NodeKind::Event, NodeKind::Topic] {
+            for name in [
+                "a",
+                "payments",
+                "Entity00042ReservedAndThenSomeMore",
+                "ünïcødé-名前",
+            ] {
+                let node = Node {
+                    kind,
+                    name: name.to_owned(),
+                    owner: None,
+                    topic: None,
+                    declared: Some(0),
+                };
+                let inner = match kind {
+                    // The stadium's round ends take half the height.
+                    NodeKind::Event => node_width(&node) - NODE_HEIGHT / 2.0,
+                    NodeKind::Service | NodeKind::Topic => node_width(&node),
+                };
+                assert!(
+                    inner >= text_width(name, CHAR_WIDTH) + 2.0 * PADDING,
+                    "{name}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn numbers_have_at_most_one_decimal() {
