@@ -724,8 +724,7 @@ mod tests {
                 prop::collection::vec((0..n, 0..n), 0..n * 3),
             )
                 .prop_map(|(sizes, clusters, edges)| {
-                    let edges: Vec<(usize, usize)> =
-                        edges.into_iter().filter(|(a, b)| a != b).collect();
+                    // Self-loops included: they are drawn as a loop on the node.
                     Input {
                         labels: vec![10.0; edges.len()],
                         sizes,
