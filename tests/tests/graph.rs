@@ -203,3 +203,177 @@ fn graphviz_accepts_the_dot() {
         assert!(String::from_utf8_lossy(&output.stdout).contains("<svg"));
     }
 }
+
+#[test]
+fn the_shop_as_svg() {
+    let svg = stdout(&graph(&["examples/shop", "--format", "svg"]));
+    insta::assert_snapshot!("graph_shop_svg", svg);
+    let grouped = stdout(&graph(&[
+        "examples/shop",
+        "--format",
+        "svg",
+        "--group-by",
+        "owner",
+    ]));
+    insta::assert_snapshot!("graph_shop_svg_by_owner", grouped);
+    for id in [
+        "id=\"service:payments\"",
+        "id=\"event:OrderPlaced\"",
+        "id=\"topic:shop.orders\"",
+        "id=\"cluster:team-payments\"",
+    ] {
+        assert!(grouped.contains(id), "{id}");
+    }
+    let impact = stdout(&graph(&[
+        "examples/shop",
+        "--format",
+        "svg",
+        "--impact",
+        "OrderPlaced.total.amountMinor",
+    ]));
+    assert!(impact.contains("mark-changed") && impact.contains("mark-direct"));
+}
+
+#[test]
+fn the_checked_in_shop_drawing_is_current() {
+    let svg = stdout(&graph(&[
+        "examples/shop",
+        "--format",
+        "svg",
+        "--group-by",
+        "owner",
+    ]));
+    let checked_in =
+        std::fs::read_to_string(repo_root().join("docs/graph-shop.svg")).unwrap_or_default();
+    assert!(
+        svg == checked_in,
+        "docs/graph-shop.svg is stale; regenerate it with\n  cargo run -p contrail -- graph examples/shop --format svg --group-by owner > docs/graph-shop.svg"
+    );
+}
+
+#[test]
+fn the_html_page_is_self_contained() {
+    let html = stdout(&graph(&["examples/shop", "--format", "html"]));
+    let svg = stdout(&graph(&["examples/shop", "--format", "svg"]));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    // The SVG inline, without the namespace declaration HTML does not need.
+    let inline = svg.replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
+    assert!(html.contains(&inline));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "the page must not load anything"
+    );
+    let start = html
+        .find("<script type=\"application/json\" id=\"contrail-facts\">")
+        .expect("facts");
+    let facts = &html[start..];
+    let facts = &facts[facts.find('>').expect("tag") + 1..facts.find("</script>").expect("end")];
+    let facts: serde_json::Value = serde_json::from_str(facts).expect("JSON facts");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&graph(&["examples/shop", "--format", "json"])))
+            .expect("JSON");
+    assert_eq!(facts, json);
+}
+
+#[test]
+fn drawings_too_large_to_read_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let status = Command::new("python3")
+        .arg(repo_root().join("bench/lint/generate_catalog.py"))
+        .arg(dir.path())
+        // 30 services, 150 events on 150 topics: 330 nodes.
+        .args(["30", "150"])
+        .status()
+        .expect("python3 runs");
+    assert!(status.success());
+    for format in ["svg", "html"] {
+        let output = contrail()
+            .arg("graph")
+            .arg(dir.path())
+            .args(["--format", format])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("too many to draw readably")
+                && stderr.contains("--focus NAME --depth N"),
+            "{stderr}"
+        );
+        assert!(output.stdout.is_empty());
+    }
+    // A focused part of the same catalog draws.
+    let output = contrail()
+        .arg("graph")
+        .arg(dir.path())
+        .args([
+            "--format",
+            "svg",
+            "--focus",
+            "Entity00000Placed",
+            "--depth",
+            "2",
+        ])
+        .output()
+        .expect("runs");
+    assert!(stdout(&output).contains("id=\"event:Entity00000Placed\""));
+}
+
+#[test]
+fn layout_is_only_for_drawings() {
+    let output = graph(&["examples/shop", "--format", "dot", "--layout", "dot"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`--layout` applies to"));
+}
+
+#[test]
+fn layout_dot_without_graphviz_says_what_to_do() {
+    let empty = tempfile::tempdir().expect("tempdir");
+    let output = contrail()
+        .current_dir(repo_root())
+        .env("PATH", empty.path())
+        .args([
+            "graph",
+            "examples/shop",
+            "--format",
+            "svg",
+            "--layout",
+            "dot",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("install Graphviz") && stderr.contains("builtin layout"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn layout_dot_draws_with_graphviz() {
+    if Command::new("dot").arg("-V").output().is_err() {
+        assert!(
+            std::env::var_os("CONTRAIL_REQUIRE_GRAPHVIZ").is_none(),
+            "Graphviz's dot is not on PATH (apt-get install graphviz)"
+        );
+        eprintln!("graphviz is not installed; scripts/test.sh installs it");
+        return;
+    }
+    let svg = stdout(&graph(&[
+        "examples/shop",
+        "--format",
+        "svg",
+        "--layout",
+        "dot",
+    ]));
+    assert!(svg.contains("<svg") && svg.contains("service:payments"));
+    let html = stdout(&graph(&[
+        "examples/shop",
+        "--format",
+        "html",
+        "--layout",
+        "dot",
+    ]));
+    assert!(html.contains("<svg") && html.contains("contrail-facts"));
+}

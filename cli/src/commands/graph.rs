@@ -20,6 +20,18 @@ pub enum GraphFormat {
     Dot,
     /// A Mermaid flowchart, rendered inline by GitHub and GitLab.
     Mermaid,
+    /// An SVG drawing, laid out by contrail (no Graphviz needed; see `--layout`).
+    Svg,
+    /// One self-contained HTML page: the SVG with pan, zoom and the facts of each node.
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutArg {
+    /// contrail's own layered layout.
+    Builtin,
+    /// Graphviz's `dot` (must be on PATH).
+    Dot,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -33,6 +45,8 @@ pub enum GroupByArg {
 #[command(after_help = "Examples:
   contrail graph examples/shop --format mermaid > shop.mmd
   contrail graph examples/shop --focus payments --depth 2 --format dot | dot -Tsvg > payments.svg
+  contrail graph examples/shop --format svg --group-by owner > shop.svg
+  contrail graph examples/shop --format html > shop.html
   contrail graph examples/shop --impact OrderPlaced.total.amountMinor")]
 pub struct Args {
     /// The catalog directory.
@@ -61,6 +75,11 @@ pub struct Args {
     /// Cluster nodes by owning team.
     #[arg(long, value_enum, default_value_t = GroupByArg::None)]
     pub group_by: GroupByArg,
+
+    /// Who lays out `--format svg` and `--format html`: contrail (`builtin`, the default) or
+    /// Graphviz's `dot`.
+    #[arg(long, value_enum, value_name = "LAYOUT")]
+    pub layout: Option<LayoutArg>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -81,6 +100,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         GroupByArg::None => GroupBy::None,
         GroupByArg::Owner => GroupBy::Owner,
     };
+    if args.layout.is_some() && !matches!(args.format, GraphFormat::Svg | GraphFormat::Html) {
+        anyhow::bail!("`--layout` applies to `--format svg` and `--format html` only");
+    }
+    let layout = args.layout.unwrap_or(LayoutArg::Builtin);
     let mut stdout = std::io::stdout().lock();
     if let Some(target) = &args.impact {
         let (event, field) = impact::parse_target(&graph, target);
@@ -95,6 +118,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             )?,
             GraphFormat::Dot => write!(stdout, "{}", draw::to_dot(&view))?,
             GraphFormat::Mermaid => write!(stdout, "{}", draw::to_mermaid(&view))?,
+            GraphFormat::Svg => write!(stdout, "{}", svg(&view, layout)?)?,
+            GraphFormat::Html => write!(stdout, "{}", draw::to_html(&view, &svg(&view, layout)?))?,
         }
         stdout.flush()?;
         return Ok(ExitCode::SUCCESS);
@@ -113,9 +138,60 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         )?,
         GraphFormat::Dot => write!(stdout, "{}", draw::to_dot(&view))?,
         GraphFormat::Mermaid => write!(stdout, "{}", draw::to_mermaid(&view))?,
+        GraphFormat::Svg => write!(stdout, "{}", svg(&view, layout)?)?,
+        GraphFormat::Html => write!(stdout, "{}", draw::to_html(&view, &svg(&view, layout)?))?,
     }
     stdout.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The view drawn as SVG by contrail's own layout or by Graphviz.
+fn svg(view: &View<'_>, layout: LayoutArg) -> anyhow::Result<String> {
+    match layout {
+        LayoutArg::Builtin => Ok(draw::to_svg(view)?),
+        LayoutArg::Dot => {
+            draw::check_size(view)?;
+            graphviz(&draw::to_dot(view))
+        }
+    }
+}
+
+/// `dot -Tsvg` on `dot`.
+fn graphviz(dot: &str) -> anyhow::Result<String> {
+    use std::process::{Command, Stdio};
+    let mut child = match Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
+            "`--layout dot` needs Graphviz's `dot` on PATH: install Graphviz (the `graphviz` package), or leave out `--layout dot` to use contrail's builtin layout"
+        ),
+        Err(error) => return Err(anyhow::Error::new(error).context("cannot run Graphviz's `dot`")),
+    };
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("cannot write to Graphviz's `dot`"))?;
+    // Written from a thread so a large drawing cannot fill both pipes and stall.
+    let input = dot.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output()?;
+    let written = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("writing to Graphviz's `dot` failed"))?;
+    if !output.status.success() {
+        anyhow::bail!(
+            "Graphviz's `dot` failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    written.map_err(|e| anyhow::Error::new(e).context("cannot write to Graphviz's `dot`"))?;
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Each drawn service with what it consumes (group, fields read) and produces, then events

@@ -5,12 +5,17 @@
 //! nodes and edges in graph order, ids `service:NAME`, `event:NAME`, `topic:NAME`.
 
 mod dot;
+mod html;
 mod json;
+mod layout;
 mod mermaid;
 mod style;
+mod svg;
 mod view;
 
 pub use dot::to_dot;
+pub use html::to_html;
 pub use json::{impact_to_json, to_json};
 pub use mermaid::to_mermaid;
+pub use svg::{DrawError, MAX_DRAWN_NODES, check_size, to_svg};
 pub use view::{GroupBy, Mark, View};
