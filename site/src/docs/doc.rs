@@ -217,7 +217,8 @@ fn escape_md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' | '(' | ')' | '~' => {
+            // `(`, `)` and `!` need none: with `[` escaped, no link or image can start.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -237,7 +238,12 @@ fn code_md(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let text = text.replace(['\n', '\r'], " ").replace('|', "\\|");
-    format!("{fence} {text} {fence}")
+    // A space inside the fences only when the text starts or ends with a backtick.
+    if text.starts_with('`') || text.ends_with('`') {
+        format!("{fence} {text} {fence}")
+    } else {
+        format!("{fence}{text}{fence}")
+    }
 }
 
 fn inline_md(from: &str, line: &[Inline]) -> String {
@@ -337,7 +343,8 @@ mod tests {
             escape_md("a|b <i>*x*</i>"),
             "a\\|b &lt;i&gt;\\*x\\*&lt;/i&gt;"
         );
-        assert_eq!(code_md("a`b"), "`` a`b ``");
+        assert_eq!(code_md("a`b"), "``a`b``");
+        assert_eq!(code_md("`x"), "`` `x ``");
     }
 
     #[test]
