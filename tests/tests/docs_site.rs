@@ -46,12 +46,20 @@ fn files(dir: &Path) -> Vec<String> {
     out
 }
 
-/// The shop's site with Markdown, generated from the repository root.
+/// The shop's site with Markdown, generated from the repository root (without schema
+/// history: this repository's own commits would change the pages with every commit).
 fn shop_site() -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("tempdir");
     let dir = out.path().to_string_lossy().into_owned();
     let output = docs(
-        &["examples/shop", "--out", &dir, "--markdown"],
+        &[
+            "examples/shop",
+            "--out",
+            &dir,
+            "--markdown",
+            "--history",
+            "0",
+        ],
         &repo_root(),
     );
     assert_ok(&output);
@@ -87,6 +95,44 @@ fn generating_twice_gives_the_same_bytes() {
         let read = |dir: &Path| std::fs::read(dir.join(file)).expect("readable");
         assert_eq!(read(a.path()), read(b.path()), "{file}");
     }
+}
+
+#[test]
+fn event_pages_show_the_schema_history_from_git() {
+    let repo = crate::check::shop_history();
+    assert_ok(&docs(&["shop", "--out", "out"], repo.path()));
+    let page =
+        std::fs::read_to_string(repo.path().join("out/events/ordershipped.html")).expect("page");
+    let history = page
+        .split("id=\"schema-history\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .unwrap_or_else(|| panic!("no schema history: {page}"));
+    let rows: Vec<&str> = history
+        .lines()
+        .filter(|l| l.starts_with("<tr><td>"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{history}");
+    assert!(rows[0].contains("shop v2"), "{history}");
+    assert!(
+        rows[0].contains("incompatible (BACKWARD_TRANSITIVE)") && rows[0].contains("warehouse"),
+        "{history}"
+    );
+    assert!(rows[1].contains("shop v1") && rows[1].contains("oldest version shown"));
+    // A compatible change says so.
+    let page = std::fs::read_to_string(repo.path().join("out/events/paymentprocessed.html"))
+        .expect("page");
+    assert!(page.contains("compatible (BACKWARD_TRANSITIVE)"), "{page}");
+
+    // --history 0 shows none. (A catalog outside any repository shows none either and is no
+    // error: names_cannot_leave_the_output_directory runs in one.)
+    assert_ok(&docs(
+        &["shop", "--out", "none", "--history", "0"],
+        repo.path(),
+    ));
+    let page =
+        std::fs::read_to_string(repo.path().join("none/events/ordershipped.html")).expect("page");
+    assert!(!page.contains("schema-history"));
 }
 
 #[test]

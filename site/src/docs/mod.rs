@@ -31,6 +31,23 @@ pub struct SiteOptions {
     pub title: Option<String>,
     /// Also emit a `.md` beside each page, for git forges.
     pub markdown: bool,
+    /// Earlier versions of each event's schema file, by event name, newest first. The CLI
+    /// reads them from git; the site only shows them.
+    pub history: BTreeMap<String, Vec<SchemaRevision>>,
+}
+
+/// One committed version of an event's schema file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaRevision {
+    /// The abbreviated commit id.
+    pub commit: String,
+    /// The commit's date, `YYYY-MM-DD`.
+    pub date: String,
+    /// The commit message's first line.
+    pub subject: String,
+    /// The compatibility verdict against the version before it (`compatible (BACKWARD)`,
+    /// `incompatible (BACKWARD): ...`), or `None` for the oldest version shown.
+    pub verdict: Option<String>,
 }
 
 /// One file of the site.

@@ -19,6 +19,7 @@ pub(crate) struct Site<'a> {
     catalog: &'a Catalog,
     graph: &'a CatalogGraph,
     findings: &'a [Diagnostic],
+    history: &'a BTreeMap<String, Vec<super::SchemaRevision>>,
     title: String,
     /// File names per node kind, then owners.
     names: [BTreeMap<String, String>; 3],
@@ -69,7 +70,7 @@ impl<'a> Site<'a> {
         catalog: &'a Catalog,
         graph: &'a CatalogGraph,
         findings: &'a [Diagnostic],
-        options: &SiteOptions,
+        options: &'a SiteOptions,
     ) -> Site<'a> {
         let names_of = |kind: NodeKind| {
             slugs(
@@ -94,6 +95,7 @@ impl<'a> Site<'a> {
             catalog,
             graph,
             findings,
+            history: &options.history,
             title,
             names,
             owners,
@@ -624,6 +626,7 @@ impl<'a> Site<'a> {
                 self.graph_block(Some(index), &mut blocks);
                 self.headers(event, &mut blocks);
                 fields = self.schema(event, &mut blocks);
+                self.schema_history(event, &mut blocks);
                 self.examples(event, &mut blocks);
             }
             None => blocks.push(para(
@@ -850,6 +853,42 @@ impl<'a> Site<'a> {
                 Vec::new()
             }
         }
+    }
+
+    fn schema_history(&self, event: &Event, blocks: &mut Vec<Block>) {
+        let Some(revisions) = self.history.get(&event.name.value) else {
+            return;
+        };
+        if revisions.is_empty() {
+            return;
+        }
+        blocks.push(heading(3, "Schema history", "schema-history"));
+        blocks.push(para(
+            "The schema file as committed, newest first, each checked against the version \
+             before it under the event's compatibility mode.",
+        ));
+        let rows = revisions
+            .iter()
+            .map(|r| {
+                vec![
+                    vec![Inline::code(&r.commit)],
+                    vec![Inline::text(&r.date)],
+                    vec![Inline::text(&r.subject)],
+                    vec![Inline::text(
+                        r.verdict.as_deref().unwrap_or("oldest version shown"),
+                    )],
+                ]
+            })
+            .collect();
+        blocks.push(Block::Table {
+            head: vec![
+                "Commit".into(),
+                "Date".into(),
+                "Message".into(),
+                "Against the version before".into(),
+            ],
+            rows,
+        });
     }
 
     fn examples(&self, event: &Event, blocks: &mut Vec<Block>) {
