@@ -50,10 +50,11 @@ fi
 export CONTRAIL_PG_BINDIR
 
 # Debian packages the tests drive as real peers: Graphviz's `dot` reads the DOT `contrail graph`
-# writes. Installed only when the command is missing, so a rerun installs nothing.
+# writes; headless Chromium opens the site `contrail docs` writes. Installed only when the command is missing, so a rerun installs nothing.
 missing=()
 command -v dot >/dev/null || missing+=(graphviz)
 command -v npm >/dev/null || missing+=(nodejs npm)
+command -v chromium >/dev/null || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
     echo "the tests need these Debian packages: ${missing[*]} (apt-get install ${missing[*]})" >&2
@@ -64,6 +65,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 export CONTRAIL_REQUIRE_GRAPHVIZ=1
+export CONTRAIL_REQUIRE_CHROMIUM=1
 
 # Mermaid's own parser (npm packages mermaid + jsdom, exact versions in tests/mermaid/
 # package.json) checks what `contrail graph --format mermaid` writes. Installed into the cache,

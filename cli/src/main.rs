@@ -63,6 +63,8 @@ pub enum Command {
     Lint(commands::lint::Args),
     /// Draw the catalog as a graph (JSON, DOT, Mermaid), or show what a change breaks.
     Graph(commands::graph::Args),
+    /// Generate a static documentation site from the catalog (HTML, optionally Markdown).
+    Docs(commands::docs::Args),
     /// List the lint rules, or explain one.
     Rules(commands::rules::Args),
     /// Explain a finding code (`CV004`, `CC002`, `CL101`), or list every code.
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         Command::Compat(args) => commands::compat::run(args, color),
         Command::Lint(args) => commands::lint::run(args, color),
         Command::Graph(args) => commands::graph::run(args),
+        Command::Docs(args) => commands::docs::run(args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Registry(args) => commands::registry::run(args),

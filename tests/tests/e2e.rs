@@ -3,6 +3,7 @@
 mod check;
 mod clients;
 mod corpus;
+mod docs_site;
 mod graph;
 mod mermaid;
 mod path_spellings;

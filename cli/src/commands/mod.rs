@@ -3,6 +3,7 @@
 pub(crate) mod check;
 pub(crate) mod check_impact;
 pub(crate) mod compat;
+pub(crate) mod docs;
 pub(crate) mod explain;
 pub(crate) mod graph;
 pub(crate) mod lint;
