@@ -76,6 +76,11 @@ pub(crate) enum Block {
     /// Markup made elsewhere (the focus graph's SVG, the search results' place), shown in
     /// HTML only and written as is.
     RawHtml(String),
+    /// A graph: its SVG in HTML, its Mermaid text in Markdown (which forges render inline).
+    Drawing {
+        svg: String,
+        mermaid: String,
+    },
 }
 
 /// A whole page: its path from the site root without extension, title and blocks.
@@ -206,6 +211,9 @@ pub(crate) fn blocks_html(doc: &Doc) -> String {
                 out.push_str(html);
                 out.push('\n');
             }
+            Block::Drawing { svg, .. } => {
+                let _ = writeln!(out, "<figure class=\"graph\">{svg}</figure>");
+            }
         }
     }
     out
@@ -320,6 +328,9 @@ pub(crate) fn to_markdown(doc: &Doc) -> String {
                 let _ = writeln!(out, "{fence}{lang}\n{}\n{fence}\n", text.trim_end());
             }
             Block::RawHtml(_) => {}
+            Block::Drawing { mermaid, .. } => {
+                let _ = writeln!(out, "```mermaid\n{}\n```\n", mermaid.trim_end());
+            }
         }
     }
     out

@@ -104,18 +104,24 @@ pub fn render_site(
     Ok(out)
 }
 
-/// **The focus graph's place.** The inline SVG of the graph around `focus` (or of the whole
-/// system when `None`), shown on the page of each service, event and topic and on the system
-/// page. Returns `None` until the SVG renderer (`graph::svg`) lands; a page then shows no
-/// figure. Plugging it in is this function's body only: build
-/// `graph::View::focus(catalog, graph, node, 1)` (or `View::whole`) and return its SVG.
+/// The graph drawn on a page: the focus graph (one hop around `focus`) on service, event and
+/// topic pages, the whole system grouped by owner on the system page. `None` when the
+/// drawing would be too large to read (the SVG renderer refuses it); the page then shows no
+/// figure. The SVG escapes every name itself, so it is inserted as it is. The same view as
+/// Mermaid is what the Markdown pages show.
 pub(crate) fn graph_svg(
     catalog: &Catalog,
     graph: &CatalogGraph,
     focus: Option<NodeIndex>,
-) -> Option<String> {
-    let _ = (catalog, graph, focus);
-    None
+) -> Option<(String, String)> {
+    let view = match focus {
+        Some(node) => crate::graph::View::focus(catalog, graph, node, 1),
+        None => {
+            crate::graph::View::whole(catalog, graph).with_group_by(crate::graph::GroupBy::Owner)
+        }
+    };
+    let svg = crate::graph::to_svg(&view).ok()?;
+    Some((svg, crate::graph::to_mermaid(&view)))
 }
 
 /// A file name for `name`: lowercase ASCII letters, digits, `.`, `_` and `-`; every other run

@@ -474,11 +474,9 @@ impl<'a> Site<'a> {
     }
 
     fn graph_block(&self, focus: Option<NodeIndex>, blocks: &mut Vec<Block>) {
-        if let Some(svg) = graph_svg(self.catalog, self.graph, focus) {
+        if let Some((svg, mermaid)) = graph_svg(self.catalog, self.graph, focus) {
             blocks.push(heading(2, "Graph", "graph"));
-            blocks.push(Block::RawHtml(format!(
-                "<figure class=\"graph\">{svg}</figure>"
-            )));
+            blocks.push(Block::Drawing { svg, mermaid });
         }
     }
 
