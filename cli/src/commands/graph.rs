@@ -109,18 +109,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let (event, field) = impact::parse_target(&graph, target);
         let answer = impact::impact(catalog, &graph, event, field)?;
         let view = View::impact(catalog, &graph, &answer).with_group_by(group_by);
-        match args.format {
-            GraphFormat::Human => write!(stdout, "{}", impact_text(&answer))?,
-            GraphFormat::Json => writeln!(
-                stdout,
-                "{}",
-                serde_json::to_string_pretty(&draw::impact_to_json(&answer))?
-            )?,
-            GraphFormat::Dot => write!(stdout, "{}", draw::to_dot(&view))?,
-            GraphFormat::Mermaid => write!(stdout, "{}", draw::to_mermaid(&view))?,
-            GraphFormat::Svg => write!(stdout, "{}", svg(&view, layout)?)?,
-            GraphFormat::Html => write!(stdout, "{}", draw::to_html(&view, &svg(&view, layout)?))?,
-        }
+        let text = match args.format {
+            GraphFormat::Human => impact_text(&answer),
+            GraphFormat::Json => json_text(&draw::impact_to_json(&answer))?,
+            _ => drawing(&view, args.format, layout)?,
+        };
+        write!(stdout, "{text}")?;
         stdout.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -129,20 +123,33 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => View::whole(catalog, &graph),
     }
     .with_group_by(group_by);
-    match args.format {
-        GraphFormat::Human => write!(stdout, "{}", listing(&view, &graph))?,
-        GraphFormat::Json => writeln!(
-            stdout,
-            "{}",
-            serde_json::to_string_pretty(&draw::to_json(&view))?
-        )?,
-        GraphFormat::Dot => write!(stdout, "{}", draw::to_dot(&view))?,
-        GraphFormat::Mermaid => write!(stdout, "{}", draw::to_mermaid(&view))?,
-        GraphFormat::Svg => write!(stdout, "{}", svg(&view, layout)?)?,
-        GraphFormat::Html => write!(stdout, "{}", draw::to_html(&view, &svg(&view, layout)?))?,
-    }
+    let text = match args.format {
+        GraphFormat::Human => listing(&view, &graph),
+        GraphFormat::Json => json_text(&draw::to_json(&view))?,
+        _ => drawing(&view, args.format, layout)?,
+    };
+    write!(stdout, "{text}")?;
     stdout.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Pretty JSON with the final newline every other format ends with.
+fn json_text(value: &serde_json::Value) -> anyhow::Result<String> {
+    Ok(format!("{}\n", serde_json::to_string_pretty(value)?))
+}
+
+/// The view in one of the drawing formats (the same for the whole graph, a focus and an
+/// impact answer); the listing and JSON differ by question and are made by the caller.
+fn drawing(view: &View<'_>, format: GraphFormat, layout: LayoutArg) -> anyhow::Result<String> {
+    Ok(match format {
+        GraphFormat::Dot => draw::to_dot(view),
+        GraphFormat::Mermaid => draw::to_mermaid(view),
+        GraphFormat::Svg => svg(view, layout)?,
+        GraphFormat::Html => draw::to_html(view, &svg(view, layout)?),
+        GraphFormat::Human | GraphFormat::Json => {
+            unreachable!("the caller renders the listing and JSON itself")
+        }
+    })
 }
 
 /// The view drawn as SVG by contrail's own layout or by Graphviz.
