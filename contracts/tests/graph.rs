@@ -379,3 +379,113 @@ proptest! {
         }
     }
 }
+
+/// Two catalogs: a baseline and a change of it.
+fn before_and_after(
+    before: &[(&str, &str)],
+    after: &[(&str, &str)],
+) -> ((tempfile::TempDir, Loaded), (tempfile::TempDir, Loaded)) {
+    (catalog(before), catalog(after))
+}
+
+#[test]
+fn a_diff_lists_what_was_added_and_removed_sorted() {
+    use contrail_contracts::graph::EdgeKind;
+    use contrail_contracts::graph::diff::{DiffEdge, diff};
+    let ((_a, then), (_b, now)) = before_and_after(
+        &[
+            ("a.yaml", "service: a\nproduces: [E1]\n"),
+            (
+                "legacy.yaml",
+                "service: legacy\nconsumes: [{ event: E1, group: old }]\n",
+            ),
+            (
+                "b.yaml",
+                "service: b\nconsumes: [{ event: E1, group: b }]\n",
+            ),
+            ("e1.yaml", "event: E1\ntopic: t1\n"),
+        ],
+        &[
+            ("a.yaml", "service: a\nproduces: [E1, E2]\n"),
+            (
+                "b.yaml",
+                "service: b\nconsumes: [{ event: E1, group: b2 }, { event: E2, group: b }]\n",
+            ),
+            ("e1.yaml", "event: E1\ntopic: t1\n"),
+            ("e2.yaml", "event: E2\ntopic: t2\n"),
+        ],
+    );
+    let found = diff(
+        (&then.catalog, &then.catalog.graph()),
+        (&now.catalog, &now.catalog.graph()),
+    );
+    let edge = |from: &str, to: &str, kind, group: Option<&str>| DiffEdge {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        kind,
+        group: group.map(str::to_owned),
+    };
+    assert_eq!(found.added.services, Vec::<String>::new());
+    assert_eq!(found.added.events, vec!["E2"]);
+    assert_eq!(found.added.topics, vec!["t2"]);
+    // A new group is a new consumer: the edge is removed and added.
+    assert_eq!(
+        found.added.edges,
+        vec![
+            edge("event:E1", "service:b", EdgeKind::Consumes, Some("b2")),
+            edge("event:E2", "service:b", EdgeKind::Consumes, Some("b")),
+            edge("event:E2", "topic:t2", EdgeKind::PublishedOn, None),
+            edge("service:a", "event:E2", EdgeKind::Produces, None),
+        ]
+    );
+    assert_eq!(found.removed.services, vec!["legacy"]);
+    assert!(found.removed.events.is_empty() && found.removed.topics.is_empty());
+    assert_eq!(
+        found.removed.edges,
+        vec![
+            edge("event:E1", "service:b", EdgeKind::Consumes, Some("b")),
+            edge(
+                "event:E1",
+                "service:legacy",
+                EdgeKind::Consumes,
+                Some("old")
+            ),
+        ]
+    );
+    assert!(found.removed.has_node("service:legacy"));
+    assert!(!found.removed.has_node("service:b"));
+    assert!(!found.is_empty());
+
+    // The merged graph holds both sides; the baseline-only edges say so.
+    use contrail_contracts::graph::diff::merged;
+    let merged = merged(
+        (&then.catalog, &then.catalog.graph()),
+        (&now.catalog, &now.catalog.graph()),
+    );
+    assert!(merged.find(NodeKind::Service, "legacy").is_some());
+    assert!(merged.find(NodeKind::Event, "E2").is_some());
+    let from_baseline: Vec<String> = merged
+        .edges()
+        .filter(|(_, _, e)| e.baseline)
+        .map(|(f, t, _)| format!("{} {}", merged.node(f).id(), merged.node(t).id()))
+        .collect();
+    assert_eq!(
+        from_baseline,
+        vec!["event:E1 service:b", "event:E1 service:legacy"]
+    );
+}
+
+#[test]
+fn a_catalog_diffed_with_itself_has_no_change() {
+    use contrail_contracts::graph::diff::diff;
+    let loaded = shop();
+    let graph = loaded.catalog.graph();
+    let found = diff((&loaded.catalog, &graph), (&loaded.catalog, &graph));
+    assert!(found.is_empty());
+    let merged = contrail_contracts::graph::diff::merged(
+        (&loaded.catalog, &graph),
+        (&loaded.catalog, &graph),
+    );
+    assert_eq!(merged.node_count(), graph.node_count());
+    assert_eq!(merged.edges().count(), graph.edges().count());
+}

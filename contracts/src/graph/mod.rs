@@ -11,6 +11,7 @@
 //! order events name them — and edges in the order the contracts declare them, so everything
 //! derived from the graph is deterministic.
 
+pub mod diff;
 pub mod impact;
 mod query;
 
@@ -103,6 +104,9 @@ pub struct Edge {
     /// For `consumes`: the index of the entry in the consuming service's `consumes` (its group,
     /// the fields it reads, its reader schema).
     pub consumes: Option<usize>,
+    /// Only in a graph [`diff::merged`] builds: the edge exists in the baseline alone, so
+    /// `service` and `consumes` index the baseline catalog, not the current one.
+    pub baseline: bool,
 }
 
 /// Why a name names no node.
@@ -206,6 +210,7 @@ impl CatalogGraph {
                     kind: EdgeKind::PublishedOn,
                     service: None,
                     consumes: None,
+                    baseline: false,
                 },
             );
         }
@@ -223,6 +228,7 @@ impl CatalogGraph {
                         kind: EdgeKind::Produces,
                         service: Some(s),
                         consumes: None,
+                        baseline: false,
                     };
                     graph.graph.add_edge(from, event, edge);
                 }
@@ -233,6 +239,7 @@ impl CatalogGraph {
                         kind: EdgeKind::Consumes,
                         service: Some(s),
                         consumes: Some(c),
+                        baseline: false,
                     };
                     graph.graph.add_edge(event, from, edge);
                 }
