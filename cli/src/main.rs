@@ -3,6 +3,7 @@
 //! Exit codes (documented in README.md and docs/validate.md): 0 nothing at error severity, 1 findings at error
 //! severity, 2 contrail could not do its job (bad flags, unreadable path).
 
+mod baseline;
 mod commands;
 mod pages;
 mod render;
