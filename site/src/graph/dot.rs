@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use contrail_contracts::graph::{EdgeKind, NodeKind};
 
 use super::View;
-use super::style::paint;
+use super::style::{edge_paint, paint};
 
 /// The view as a DOT digraph: services as rounded boxes, events as ellipses, topics as
 /// cylinders, events no contract declares dashed, and one cluster per owner when grouping.
@@ -72,8 +72,21 @@ pub fn to_dot(view: &View<'_>) -> String {
                 }
             }
             EdgeKind::PublishedOn => {
-                attributes.push("style=dotted".to_owned());
                 attributes.push("arrowhead=none".to_owned());
+            }
+        }
+        let look = edge_paint(view.edge_mark(from, to, edge));
+        // One `style`: a removed edge is dashed whatever its kind, a topic edge dotted.
+        match (look, edge.kind) {
+            (Some(look), _) if look.dashed => attributes.push("style=dashed".to_owned()),
+            (_, EdgeKind::PublishedOn) => attributes.insert(0, "style=dotted".to_owned()),
+            _ => {}
+        }
+        if let Some(look) = look {
+            attributes.push(format!("color=\"{}\"", look.stroke));
+            attributes.push(format!("fontcolor=\"{}\"", look.stroke));
+            if look.thick {
+                attributes.push("penwidth=2.5".to_owned());
             }
         }
         let _ = write!(

@@ -11,10 +11,15 @@
 //! ```
 //!
 //! Nodes may also carry `"dangling": true` (an event services name but no contract declares)
-//! and `"mark"` (`focus`, `changed`, `direct`, `transitive`, `unknown`); consumes edges carry
+//! and `"mark"` (`focus`, `changed`, `direct`, `transitive`, `unknown`, `added`, `removed`); consumes edges carry
 //! `"reads"` (the fields the consumer relies on) and `"reader_schema"` when declared.
+//!
+//! A diff (`contrail graph --diff`) is a document of its own: `{"baseline", "added",
+//! "removed"}`, each side `{"services", "events", "topics", "edges"}` — names, sorted, and
+//! edges in the shape above (`from`, `to`, `kind`, and `group` for consumes edges).
 
 use contrail_contracts::graph::EdgeKind;
+use contrail_contracts::graph::diff::GraphDiff;
 use contrail_contracts::graph::impact::Impact;
 use serde_json::{Map, Value, json};
 
@@ -81,5 +86,14 @@ pub fn impact_to_json(impact: &Impact) -> Value {
         "transitive": impact.transitive,
         "events": impact.events,
         "unknown": impact.unknown,
+    })
+}
+
+/// A diff as JSON: `{"baseline": LABEL, "added": {...}, "removed": {...}}`.
+pub fn diff_to_json(baseline: &str, diff: &GraphDiff) -> Value {
+    json!({
+        "baseline": baseline,
+        "added": diff.added,
+        "removed": diff.removed,
     })
 }

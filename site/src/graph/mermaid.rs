@@ -7,7 +7,7 @@ use contrail_contracts::graph::{EdgeKind, NodeKind};
 use petgraph::graph::NodeIndex;
 
 use super::View;
-use super::style::{Paint, paint};
+use super::style::{EdgePaint, Paint, edge_paint, paint};
 
 /// The view as a `flowchart LR`: services as rounded boxes, events as stadiums, topics as
 /// cylinders; one subgraph per owner when grouping; one class per look.
@@ -48,7 +48,12 @@ pub fn to_mermaid(view: &View<'_>) -> String {
         }
         out.push_str("  end\n");
     }
-    for (from, to, edge) in view.edges() {
+    // Mermaid styles links by their position among the links drawn.
+    let mut link_looks: Vec<(usize, EdgePaint)> = Vec::new();
+    for (i, (from, to, edge)) in view.edges().enumerate() {
+        if let Some(look) = edge_paint(view.edge_mark(from, to, edge)) {
+            link_looks.push((i, look));
+        }
         let (from, to) = (id_of(from), id_of(to));
         let _ = match edge.kind {
             EdgeKind::Produces => writeln!(out, "  {from} --> {to}"),
@@ -72,6 +77,18 @@ pub fn to_mermaid(view: &View<'_>) -> String {
         }
         let _ = writeln!(out, "  classDef k{i} {style}");
         let _ = writeln!(out, "  class {} k{i}", members.join(","));
+    }
+    for (i, look) in link_looks {
+        let mut style = format!("stroke:{},color:{}", look.stroke, look.stroke);
+        style.push_str(if look.thick {
+            ",stroke-width:3px"
+        } else {
+            ",stroke-width:1.5px"
+        });
+        if look.dashed {
+            style.push_str(",stroke-dasharray:5 3");
+        }
+        let _ = writeln!(out, "  linkStyle {i} {style}");
     }
     out
 }

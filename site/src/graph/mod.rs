@@ -15,7 +15,7 @@ mod view;
 
 pub use dot::to_dot;
 pub use html::to_html;
-pub use json::{impact_to_json, to_json};
+pub use json::{diff_to_json, impact_to_json, to_json};
 pub use mermaid::to_mermaid;
 pub use svg::{DrawError, MAX_DRAWN_NODES, check_size, to_svg};
 pub use view::{GroupBy, Mark, View};

@@ -61,7 +61,49 @@ pub(super) fn paint(node: &Node, mark: Option<Mark>) -> Paint {
             paint.stroke = "#6c757d";
             paint.dashed = true;
         }
+        Some(Mark::Added) => {
+            paint.fill = ADDED_FILL;
+            paint.stroke = ADDED;
+            paint.thick = true;
+        }
+        Some(Mark::Removed) => {
+            paint.fill = REMOVED_FILL;
+            paint.stroke = REMOVED;
+            paint.dashed = true;
+        }
         None => {}
     }
     paint
+}
+
+/// Green for what a change adds, red for what it removes (nodes and edges alike).
+const ADDED: &str = "#2f9e44";
+const ADDED_FILL: &str = "#d3f9d8";
+const REMOVED: &str = "#c92a2a";
+const REMOVED_FILL: &str = "#ffe3e3";
+
+/// How a marked edge is drawn, over its kind's usual look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct EdgePaint {
+    pub stroke: &'static str,
+    pub dashed: bool,
+    pub thick: bool,
+}
+
+/// Added edges solid and thick, removed ones dashed: told apart without colour too. Unmarked
+/// edges keep their usual look (`None`).
+pub(super) fn edge_paint(mark: Option<Mark>) -> Option<EdgePaint> {
+    match mark? {
+        Mark::Added => Some(EdgePaint {
+            stroke: ADDED,
+            dashed: false,
+            thick: true,
+        }),
+        Mark::Removed => Some(EdgePaint {
+            stroke: REMOVED,
+            dashed: true,
+            thick: false,
+        }),
+        Mark::Focus | Mark::Changed | Mark::Direct | Mark::Transitive | Mark::Unknown => None,
+    }
 }

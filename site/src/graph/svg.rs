@@ -6,7 +6,7 @@ use contrail_contracts::graph::{EdgeKind, Node, NodeKind};
 
 use super::View;
 use super::layout::{self, CLUSTER_PAD, Input, Rect};
-use super::style::paint;
+use super::style::{edge_paint, paint};
 
 /// The most nodes a drawing shows: beyond this an SVG is no longer readable.
 pub const MAX_DRAWN_NODES: usize = 300;
@@ -137,11 +137,26 @@ pub fn to_svg(view: &View<'_>) -> Result<String, DrawError> {
         if route.points.is_empty() {
             continue;
         }
+        let mark = view.edge_mark(*from, *to, edge);
+        // Inline `style` so the look beats the stylesheet's rules for every edge.
+        let look = edge_paint(mark).map_or_else(String::new, |look| {
+            format!(
+                " style=\"stroke:{};stroke-width:{}{}\"",
+                look.stroke,
+                if look.thick { "3" } else { "1.6" },
+                if look.dashed {
+                    ";stroke-dasharray:5 3"
+                } else {
+                    ""
+                }
+            )
+        });
         let (from, to) = (view.graph.node(*from), view.graph.node(*to));
         let _ = write!(
             out,
-            "<g class=\"edge {}\"><title>{} {} {}{}</title><path d=\"{}\"{}/>",
+            "<g class=\"edge {}{}\"><title>{} {} {}{}</title><path d=\"{}\"{}{look}/>",
             edge.kind.as_str(),
+            mark.map_or_else(String::new, |m| format!(" mark-{}", m.as_str())),
             escape(&from.id()),
             edge.kind.as_str(),
             escape(&to.id()),

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use contrail_contracts::graph::diff::{DiffEdge, GraphDiff};
 use contrail_contracts::graph::impact::Impact;
 use contrail_contracts::graph::{CatalogGraph, Edge, Node, NodeKind};
 use contrail_contracts::model::Catalog;
@@ -29,6 +30,10 @@ pub enum Mark {
     Transitive,
     /// A consumer that may read what changes; nobody can tell.
     Unknown,
+    /// A node or edge the current catalog has and the baseline had not.
+    Added,
+    /// A node or edge the baseline had and the current catalog has not.
+    Removed,
 }
 
 impl Mark {
@@ -39,6 +44,8 @@ impl Mark {
             Mark::Direct => "direct",
             Mark::Transitive => "transitive",
             Mark::Unknown => "unknown",
+            Mark::Added => "added",
+            Mark::Removed => "removed",
         }
     }
 }
@@ -51,6 +58,9 @@ pub struct View<'a> {
     nodes: Vec<NodeIndex>,
     marks: BTreeMap<NodeIndex, Mark>,
     pub group_by: GroupBy,
+    /// For a diff: the baseline catalog, which edges from the baseline
+    /// ([`Edge::baseline`]) index, and the diff that marks edges.
+    baseline: Option<(&'a Catalog, &'a GraphDiff)>,
 }
 
 impl<'a> View<'a> {
@@ -62,6 +72,7 @@ impl<'a> View<'a> {
             nodes: graph.nodes().map(|(n, _)| n).collect(),
             marks: BTreeMap::new(),
             group_by: GroupBy::None,
+            baseline: None,
         }
     }
 
@@ -80,6 +91,7 @@ impl<'a> View<'a> {
             nodes,
             marks: BTreeMap::from([(node, Mark::Focus)]),
             group_by: GroupBy::None,
+            baseline: None,
         }
     }
 
@@ -113,6 +125,45 @@ impl<'a> View<'a> {
             nodes: nodes.into_iter().collect(),
             marks,
             group_by: GroupBy::None,
+            baseline: None,
+        }
+    }
+
+    /// What a change did to the system's shape, drawn on `merged` (the graph
+    /// [`contrail_contracts::graph::diff::merged`] builds from `baseline` and `catalog`): the
+    /// added and removed nodes, the ends of added and removed edges, and the direct neighbours
+    /// of added and removed nodes, so a reviewer sees each change in its place.
+    pub fn diff(
+        catalog: &'a Catalog,
+        baseline: &'a Catalog,
+        merged: &'a CatalogGraph,
+        diff: &'a GraphDiff,
+    ) -> View<'a> {
+        let mut marks = BTreeMap::new();
+        let mut nodes = BTreeSet::new();
+        for (index, node) in merged.nodes() {
+            let id = node.id();
+            let mark = if diff.added.has_node(&id) {
+                Mark::Added
+            } else if diff.removed.has_node(&id) {
+                Mark::Removed
+            } else {
+                continue;
+            };
+            marks.insert(index, mark);
+            nodes.extend(merged.neighbourhood(index, 1));
+        }
+        for edge in diff.added.edges.iter().chain(&diff.removed.edges) {
+            nodes.extend(merged.find_id(&edge.from));
+            nodes.extend(merged.find_id(&edge.to));
+        }
+        View {
+            catalog,
+            graph: merged,
+            nodes: nodes.into_iter().collect(),
+            marks,
+            group_by: GroupBy::None,
+            baseline: Some((baseline, diff)),
         }
     }
 
@@ -170,9 +221,28 @@ impl<'a> View<'a> {
         consumes.group.as_ref().map(|g| g.value.as_str())
     }
 
+    /// Whether a diff added or removed an edge; `None` for unchanged edges and other views.
+    pub fn edge_mark(&self, from: NodeIndex, to: NodeIndex, edge: &Edge) -> Option<Mark> {
+        let (_, diff) = self.baseline?;
+        let key = DiffEdge {
+            from: self.graph.node(from).id(),
+            to: self.graph.node(to).id(),
+            kind: edge.kind,
+            group: self.group(edge).map(str::to_owned),
+        };
+        if edge.baseline {
+            diff.removed.has_edge(&key).then_some(Mark::Removed)
+        } else {
+            diff.added.has_edge(&key).then_some(Mark::Added)
+        }
+    }
+
     /// The `consumes` entry an edge stands for.
     pub fn consumes(&self, edge: &Edge) -> Option<&'a contrail_contracts::model::Consumes> {
-        let catalog: &'a Catalog = self.catalog;
+        let catalog: &'a Catalog = match self.baseline {
+            Some((baseline, _)) if edge.baseline => baseline,
+            _ => self.catalog,
+        };
         catalog
             .services
             .get(edge.service?)?
