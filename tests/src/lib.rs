@@ -201,3 +201,30 @@ pub fn start_registry_at(store_url: &str, extra: &[&str]) -> RegistryProcess {
         }
     }
 }
+
+/// Copies examples/shop to `to` and changes its shape, for `contrail graph --diff`: orders
+/// also produces a new event RefundRequested (on a new topic), payments consumes it, and the
+/// inventory service is gone.
+pub fn changed_shop(to: &Path) {
+    copy_dir(&repo_root().join("examples/shop"), to);
+    std::fs::remove_file(to.join("services/inventory.yaml")).expect("remove inventory");
+    std::fs::write(
+        to.join("events/refund-requested.yaml"),
+        "event: RefundRequested\nkind: domain\ndescription: A customer asked for a refund.\ntopic: shop.refunds\nkey: orderId\nowner: team-orders\n",
+    )
+    .expect("write the event");
+    let orders = to.join("services/orders.yaml");
+    let text = std::fs::read_to_string(&orders).expect("orders");
+    let text = text.replace(
+        "produces:\n  - event: OrderPlaced\n",
+        "produces:\n  - event: OrderPlaced\n  - event: RefundRequested\n",
+    );
+    std::fs::write(&orders, text).expect("write orders");
+    let payments = to.join("services/payments.yaml");
+    let text = std::fs::read_to_string(&payments).expect("payments");
+    let text = text.replace(
+        "consumes:\n",
+        "consumes:\n  - event: RefundRequested\n    group: payments\n    reads: [orderId]\n",
+    );
+    std::fs::write(&payments, text).expect("write payments");
+}

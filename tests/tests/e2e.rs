@@ -5,6 +5,7 @@ mod clients;
 mod corpus;
 mod docs_site;
 mod graph;
+mod graph_diff;
 mod mermaid;
 mod path_spellings;
 mod registry;

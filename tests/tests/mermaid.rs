@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use contrail_e2e::{contrail, corpus_dir, repo_root};
+use contrail_e2e::{changed_shop, contrail, corpus_dir, repo_root};
 
 fn mermaid_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("CONTRAIL_MERMAID_DIR").map(PathBuf::from);
@@ -86,6 +86,9 @@ fn mermaids_parser_reads_every_diagram() {
     let corpus = corpus_dir();
     let hostile = out.path().join("hostile");
     hostile_catalog(&hostile);
+    let changed = out.path().join("changed-shop");
+    changed_shop(&changed);
+    let shop_dir = shop.display().to_string();
     let files = [
         draw(&shop, &[], out.path(), "shop"),
         draw(&shop, &["--group-by", "owner"], out.path(), "shop-by-owner"),
@@ -109,6 +112,7 @@ fn mermaids_parser_reads_every_diagram() {
             "corpus-by-owner",
         ),
         draw(&hostile, &["--group-by", "owner"], out.path(), "hostile"),
+        draw(&changed, &["--diff", &shop_dir], out.path(), "shop-diff"),
     ];
     let output = Command::new("node")
         .arg(repo_root().join("tests/mermaid/parse.mjs"))

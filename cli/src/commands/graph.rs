@@ -6,9 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use contrail_contracts::graph::CatalogGraph;
+use contrail_contracts::graph::diff::{self, DiffEdge, GraphDiff};
 use contrail_contracts::graph::impact::{self, Impact};
 use contrail_contracts::{LoadOptions, load_paths};
 use contrail_site::graph::{self as draw, GroupBy, View};
+
+use crate::baseline::Baseline;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum GraphFormat {
@@ -47,7 +50,8 @@ pub enum GroupByArg {
   contrail graph examples/shop --focus payments --depth 2 --format dot | dot -Tsvg > payments.svg
   contrail graph examples/shop --format svg --group-by owner > shop.svg
   contrail graph examples/shop --format html > shop.html
-  contrail graph examples/shop --impact OrderPlaced.total.amountMinor")]
+  contrail graph examples/shop --impact OrderPlaced.total.amountMinor
+  contrail graph examples/shop --diff git:main --format mermaid")]
 pub struct Args {
     /// The catalog directory.
     #[arg(default_value = ".", value_name = "PATH")]
@@ -71,6 +75,13 @@ pub struct Args {
     /// that may read it but do not say (unknown).
     #[arg(long, value_name = "EVENT[.FIELD]", conflicts_with = "focus")]
     pub impact: Option<String>,
+
+    /// What a change does to the system's shape: the services, events, topics and edges
+    /// added or removed since BASELINE (`git:REF`, the catalog as committed at REF, or a
+    /// directory holding an earlier copy of the catalog). Drawings show the changes and their
+    /// neighbours, added in green, removed in red and dashed.
+    #[arg(long, value_name = "BASELINE", conflicts_with_all = ["impact", "focus"])]
+    pub diff: Option<String>,
 
     /// Cluster nodes by owning team.
     #[arg(long, value_enum, default_value_t = GroupByArg::None)]
@@ -116,6 +127,24 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         };
         write!(stdout, "{text}")?;
         stdout.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(against) = &args.diff {
+        let baseline = Baseline::open("--diff", against, &catalog.root)?;
+        let then = (&baseline.catalog, &*baseline.catalog.graph());
+        let now = (catalog, &*graph);
+        let changes = diff::diff(then, now);
+        let merged = diff::merged(then, now);
+        let view =
+            View::diff(catalog, &baseline.catalog, &merged, &changes).with_group_by(group_by);
+        let text = match args.format {
+            GraphFormat::Human => diff_text(&baseline.label, &changes),
+            GraphFormat::Json => json_text(&draw::diff_to_json(&baseline.label, &changes))?,
+            _ => drawing(&view, args.format, layout)?,
+        };
+        write!(stdout, "{text}")?;
+        stdout.flush()?;
+        // A view, not a gate: a change of shape is no failure.
         return Ok(ExitCode::SUCCESS);
     }
     let view = match &args.focus {
@@ -279,4 +308,43 @@ fn impact_text(answer: &Impact) -> String {
         ));
     }
     out
+}
+
+/// A diff as lines a reviewer reads: `+` for what the change adds, `-` for what it removes,
+/// nodes first, then edges.
+fn diff_text(baseline: &str, changes: &GraphDiff) -> String {
+    if changes.is_empty() {
+        return format!("no change to the system's shape since {baseline}\n");
+    }
+    let mut out = format!("changes to the system's shape since {baseline}:\n");
+    for (sign, side) in [('+', &changes.added), ('-', &changes.removed)] {
+        for (kind, names) in [
+            ("service", &side.services),
+            ("event", &side.events),
+            ("topic", &side.topics),
+        ] {
+            for name in names {
+                out.push_str(&format!("{sign} {kind} {name}\n"));
+            }
+        }
+        for edge in &side.edges {
+            out.push_str(&format!("{sign} {}\n", edge_text(edge)));
+        }
+    }
+    out
+}
+
+/// An edge in words, its subject first: `payments consumes RefundRequested (group payments)`.
+fn edge_text(edge: &DiffEdge) -> String {
+    use contrail_contracts::graph::EdgeKind;
+    let name = |id: &str| id.split_once(':').map_or(id, |(_, n)| n).to_owned();
+    let (from, to) = (name(&edge.from), name(&edge.to));
+    match edge.kind {
+        EdgeKind::Produces => format!("{from} produces {to}"),
+        EdgeKind::Consumes => match &edge.group {
+            Some(group) => format!("{to} consumes {from} (group {group})"),
+            None => format!("{to} consumes {from}"),
+        },
+        EdgeKind::PublishedOn => format!("{from} is published on {to}"),
+    }
 }
