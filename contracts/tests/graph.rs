@@ -263,7 +263,8 @@ fn targets_split_at_the_longest_event_name() {
 }
 
 /// A random catalog: which events each service consumes (with the fields it reads, if any)
-/// and produces.
+/// and produces. Events `E0` to `E{events - 1}` are declared; services may also name
+/// `E{events}`, which nothing declares (a dangling event is still a node impact walks through).
 #[derive(Debug, Clone)]
 struct Spec {
     events: usize,
@@ -276,12 +277,12 @@ type ServiceSpec = (Vec<(usize, Option<Vec<&'static str>>)>, Vec<usize>);
 fn spec() -> impl Strategy<Value = Spec> {
     (2usize..7).prop_flat_map(|events| {
         let consumption = (
-            0..events,
+            0..=events,
             prop::option::of(prop::sample::subsequence(vec!["a", "b", "c"], 0..3)),
         );
         let service = (
             prop::collection::vec(consumption, 0..3),
-            prop::collection::vec(0..events, 0..3),
+            prop::collection::vec(0..=events, 0..3),
         );
         prop::collection::vec(service, 1..7).prop_map(move |services| Spec { events, services })
     })
@@ -316,8 +317,14 @@ fn write(spec: &Spec) -> (tempfile::TempDir, Loaded) {
 }
 
 /// Services reachable from the consumers of `event` (that read `field`, when one is named)
-/// through produce/consume steps, worked out over the model without the graph.
-fn brute_force(spec: &Spec, event: usize, field: Option<&str>) -> BTreeSet<String> {
+/// through produce/consume steps, worked out from the spec without the graph; and the events
+/// on those paths (produced by a reached service, consumed by a reached one that is not a
+/// direct consumer).
+fn brute_force(
+    spec: &Spec,
+    event: usize,
+    field: Option<&str>,
+) -> (BTreeSet<String>, BTreeSet<String>) {
     let reads_it = |reads: &Option<Vec<&str>>| match (field, reads) {
         (None, _) => true,
         (Some(f), Some(reads)) => reads.contains(&f),
@@ -334,7 +341,8 @@ fn brute_force(spec: &Spec, event: usize, field: Option<&str>) -> BTreeSet<Strin
             queue.push_back(s);
         }
     }
-    let consumers: BTreeMap<usize, Vec<usize>> = (0..spec.events)
+    let direct = affected.clone();
+    let consumers: BTreeMap<usize, Vec<usize>> = (0..=spec.events)
         .map(|e| {
             let who = spec
                 .services
@@ -355,7 +363,19 @@ fn brute_force(spec: &Spec, event: usize, field: Option<&str>) -> BTreeSet<Strin
             }
         }
     }
-    affected.into_iter().map(|s| format!("s{s}")).collect()
+    let mut events = BTreeSet::new();
+    for &s in &affected {
+        for produced in &spec.services[s].1 {
+            if consumers[produced]
+                .iter()
+                .any(|t| affected.contains(t) && !direct.contains(t))
+            {
+                events.insert(format!("E{produced}"));
+            }
+        }
+    }
+    let services = affected.into_iter().map(|s| format!("s{s}")).collect();
+    (services, events)
 }
 
 proptest! {
@@ -363,12 +383,24 @@ proptest! {
 
     #[test]
     fn impact_reaches_what_brute_force_reaches(spec in spec(), event in 0usize..7, field in prop::option::of(prop::sample::select(vec!["a", "b", "c"]))) {
-        let event = event % spec.events;
+        let event = event % (spec.events + 1);
         let (_dir, loaded) = write(&spec);
         let graph = loaded.catalog.graph();
-        let answer = impact(&loaded.catalog, &graph, &format!("E{event}"), field).expect("an answer");
+        let result = impact(&loaded.catalog, &graph, &format!("E{event}"), field);
+        let named = event < spec.events
+            || spec.services.iter().any(|(consumes, produces)| {
+                consumes.iter().any(|(e, _)| *e == event) || produces.contains(&event)
+            });
+        if !named {
+            // The undeclared event that no service names is no node at all.
+            prop_assert!(matches!(result, Err(ImpactError::UnknownEvent { .. })), "{:?}", result);
+            return Ok(());
+        }
+        let answer = result.expect("an answer");
         let found: BTreeSet<String> = answer.direct.iter().chain(&answer.transitive).cloned().collect();
-        prop_assert_eq!(found, brute_force(&spec, event, field));
+        let (services, events) = brute_force(&spec, event, field);
+        prop_assert_eq!(found, services);
+        prop_assert_eq!(answer.events.iter().cloned().collect::<BTreeSet<_>>(), events);
         prop_assert!(answer.direct.iter().all(|d| !answer.transitive.contains(d)));
         // Consumers declaring no `reads` cannot tell, and are only ever unknown.
         for unknown in &answer.unknown {

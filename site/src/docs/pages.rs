@@ -1,6 +1,6 @@
 //! The pages of the site, each built as a [`Doc`] from the catalog, its graph and findings.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use contrail_contracts::graph::{CatalogGraph, Node, NodeKind};
@@ -109,8 +109,11 @@ impl<'a> Site<'a> {
     /// Gives each finding to the declaration it points into: the last event or service declared
     /// at or before its line in its file, or the events whose schema file it is in.
     fn attach_findings(&mut self) {
-        let mut declarations: Vec<(&Path, u32, NodeIndex)> = Vec::new();
-        let mut schema_users: Vec<(&Path, NodeIndex)> = Vec::new();
+        // Declarations and schema users by file, in graph order: findings are matched against
+        // their own file's declarations only (scanning every declaration for every finding was
+        // quadratic, most of `contrail docs`' time on a catalog of 10,000 events).
+        let mut declarations: HashMap<&Path, Vec<(u32, NodeIndex)>> = HashMap::new();
+        let mut schema_users: HashMap<&Path, Vec<NodeIndex>> = HashMap::new();
         for (index, node) in self.graph.nodes() {
             let Some(declared) = node.declared else {
                 continue;
@@ -118,14 +121,23 @@ impl<'a> Site<'a> {
             match node.kind {
                 NodeKind::Service => {
                     if let Some(s) = self.catalog.services.get(declared) {
-                        declarations.push((&s.location.file, s.location.start.line, index));
+                        declarations
+                            .entry(s.location.file.as_path())
+                            .or_default()
+                            .push((s.location.start.line, index));
                     }
                 }
                 NodeKind::Event => {
                     if let Some(e) = self.catalog.events.get(declared) {
-                        declarations.push((&e.location.file, e.location.start.line, index));
+                        declarations
+                            .entry(e.location.file.as_path())
+                            .or_default()
+                            .push((e.location.start.line, index));
                         if let Some(id) = e.schema.as_ref().and_then(|s| s.id) {
-                            schema_users.push((&self.catalog.schemas.get(id).file, index));
+                            schema_users
+                                .entry(self.catalog.schemas.get(id).file.as_path())
+                                .or_default()
+                                .push(index);
                         }
                     }
                 }
@@ -136,22 +148,20 @@ impl<'a> Site<'a> {
             let Some(location) = &finding.location else {
                 continue;
             };
-            let owner = declarations
+            let in_file = declarations
+                .get(location.file.as_path())
+                .map_or(&[][..], Vec::as_slice);
+            let owner = in_file
                 .iter()
-                .filter(|(file, line, _)| *file == location.file && *line <= location.start.line)
-                .max_by_key(|(_, line, _)| *line)
-                .or_else(|| {
-                    declarations
-                        .iter()
-                        .find(|(file, ..)| *file == location.file)
-                })
-                .map(|(.., node)| vec![*node])
+                .filter(|(line, _)| *line <= location.start.line)
+                .max_by_key(|(line, _)| *line)
+                .or_else(|| in_file.first())
+                .map(|(_, node)| vec![*node])
                 .unwrap_or_else(|| {
                     schema_users
-                        .iter()
-                        .filter(|(file, _)| *file == location.file)
-                        .map(|(_, node)| *node)
-                        .collect()
+                        .get(location.file.as_path())
+                        .cloned()
+                        .unwrap_or_default()
                 });
             for node in owner {
                 self.attached.entry(node).or_default().push(i);
