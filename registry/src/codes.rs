@@ -53,6 +53,9 @@ pub const INVALID_SUBJECT: u32 = 42208;
 pub const SCHEMA_TOO_LARGE: u32 = 42209;
 /// The store failed.
 pub const STORE_ERROR: u32 = 50001;
+/// The catalog served with `--catalog` could not be (re)loaded or drawn (not a Confluent code:
+/// only contrail's own `/contrail/v1/` endpoints answer with it).
+pub const CATALOG_ERROR: u32 = 500;
 
 /// Whether `code` says a schema is incompatible, in the classic or the late-2025 spelling.
 pub fn is_incompatible_schema(code: u32) -> bool {

@@ -9,6 +9,7 @@ mod graph_diff;
 mod mermaid;
 mod path_spellings;
 mod registry;
+mod registry_catalog;
 mod registry_ops;
 mod registry_postgres;
 mod registry_push;

@@ -144,7 +144,11 @@ fn operation_count(base: &str) -> usize {
 fn the_api_answers_as_its_openapi_document_says() {
     let python = python();
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let registry = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+    // With a catalog, so contrail's own endpoints answer for real rather than 404.
+    let shop = contrail_e2e::repo_root().join("examples/shop");
+    let shop = shop.to_str().expect("a UTF-8 repository path");
+    let registry =
+        contrail_e2e::start_registry(&dir.path().join("registry.db"), &["--catalog", shop]);
     let base = registry.base.clone();
     seed(&base);
     let operations = operation_count(&base);

@@ -127,6 +127,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE", env = "CONTRAIL_REGISTRY_AUTH_CONFIG")]
     pub auth_config: Option<PathBuf>,
 
+    /// Also serve this catalog: its graph (GET /contrail/v1/graph), change impact
+    /// (GET /contrail/v1/impact/EVENT) and docs site (/ui/), reloaded when its files change or on
+    /// POST /contrail/v1/catalog/reload (docs/registry.md, "Serving the catalog").
+    #[arg(long, value_name = "PATH", env = "CONTRAIL_REGISTRY_CATALOG")]
+    pub catalog: Option<PathBuf>,
+
     /// Log format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "CONTRAIL_LOG_FORMAT")]
     pub log_format: LogFormat,
@@ -220,6 +226,18 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             })?;
         // From here on the store's own URL: the same, with any password replaced by `***`.
         let store_url = store.url().to_owned();
+        // Like a broken auth config, a catalog that does not load stops the server before it
+        // listens; once serving, a failed reload keeps the last good catalog instead.
+        let catalog = match args.catalog {
+            Some(path) => {
+                let served = server::catalog::ServedCatalog::load(path)
+                    .await
+                    .context("loading --catalog")?;
+                served.clone().watch(server::catalog::POLL_INTERVAL);
+                Some(served)
+            }
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
@@ -244,11 +262,20 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             }
             None => tracing::info!(%address, store = %store_url, auth = "off", "registry started"),
         }
+        if let Some(served) = &catalog {
+            tracing::info!(
+                catalog = %served.path().display(),
+                summary = %served.summary(),
+                ui = %format!("http://{address}/ui/"),
+                "serving the catalog: docs at /ui/, graph at /contrail/v1/graph"
+            );
+        }
         let router = server::router(
             store,
             ServerConfig {
                 max_body_bytes: args.max_body_size,
                 auth,
+                catalog,
             },
         );
         let shutdown = async {

@@ -10,6 +10,7 @@
 
 pub mod auth;
 mod cache;
+pub mod catalog;
 mod compat;
 mod error;
 mod extract;
@@ -46,6 +47,9 @@ pub struct ServerConfig {
     pub max_body_bytes: usize,
     /// Who may do what; `None`: every client may do everything.
     pub auth: Option<Arc<auth::Auth>>,
+    /// The catalog whose graph, impact answers and docs site are served under `/contrail/v1/`
+    /// and `/ui/`; `None`: those paths do not exist.
+    pub catalog: Option<Arc<catalog::ServedCatalog>>,
 }
 
 impl Default for ServerConfig {
@@ -53,6 +57,7 @@ impl Default for ServerConfig {
         ServerConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             auth: None,
+            catalog: None,
         }
     }
 }
@@ -166,7 +171,27 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
         .route("/contexts", get(metadata::contexts))
         .route("/v1/metadata/id", get(metadata::id))
         .route("/v1/metadata/version", get(metadata::version))
-        .route("/openapi.json", get(openapi::document))
+        .route("/openapi.json", get(openapi::document));
+    // contrail's own endpoints, beside (never instead of) Confluent's.
+    let router = match config.catalog {
+        Some(served) => router
+            .route(
+                "/contrail/v1/graph",
+                get(catalog::graph).with_state(served.clone()),
+            )
+            .route(
+                "/contrail/v1/impact/{event}",
+                get(catalog::impact).with_state(served.clone()),
+            )
+            .route(
+                "/contrail/v1/catalog/reload",
+                post(catalog::reload).with_state(served.clone()),
+            )
+            .route("/ui/", get(catalog::ui_index).with_state(served.clone()))
+            .route("/ui/{*path}", get(catalog::ui_page).with_state(served)),
+        None => router,
+    };
+    let router = router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))

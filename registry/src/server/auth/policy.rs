@@ -111,6 +111,19 @@ mod tests {
             required_access(&Method::DELETE, Some("/subjects/{subject}"), false),
             Access::Write
         );
+        // The served catalog: reading it is a read, reloading it changes what everyone sees.
+        for route in [
+            "/contrail/v1/graph",
+            "/contrail/v1/impact/{event}",
+            "/ui/",
+            "/ui/{*path}",
+        ] {
+            assert_eq!(required_access(&get, Some(route), false), Access::Read);
+        }
+        assert_eq!(
+            required_access(&post, Some("/contrail/v1/catalog/reload"), false),
+            Access::Write
+        );
         // A POST to a path that does not exist still needs a writer.
         assert_eq!(required_access(&post, None, false), Access::Write);
     }
