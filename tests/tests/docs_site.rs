@@ -180,6 +180,47 @@ fn names_cannot_leave_the_output_directory() {
     assert!(event.contains("&lt;b&gt;evil&lt;/b&gt;"), "{event}");
 }
 
+/// Past the size a drawing is refused at (300 nodes), the system page points at smaller
+/// drawings instead of a Mermaid text no renderer draws, and every page is still written.
+#[test]
+fn a_system_too_large_to_draw_gets_a_pointer_instead_of_mermaid() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let catalog = root.path().join("catalog");
+    std::fs::create_dir_all(catalog.join("events")).expect("mkdir");
+    std::fs::create_dir_all(catalog.join("services")).expect("mkdir");
+    std::fs::write(catalog.join("contrail.yaml"), "catalog: big\n").expect("write");
+    // 110 services each producing one event on its own topic: 330 nodes.
+    for i in 0..110 {
+        std::fs::write(
+            catalog.join(format!("events/e{i}.yaml")),
+            format!("event: Event{i}\ntopic: topic.{i}\n"),
+        )
+        .expect("write");
+        std::fs::write(
+            catalog.join(format!("services/s{i}.yaml")),
+            format!("service: service{i}\nproduces:\n  - event: Event{i}\n"),
+        )
+        .expect("write");
+    }
+    let output = docs(&["catalog", "--out", "out", "--markdown"], root.path());
+    assert_ok(&output);
+    let site = files(&root.path().join("out"));
+    // index, system, findings, search (no .md), 330 node pages, the assets, each page's .md.
+    assert_eq!(site.len(), 2 * (3 + 330) + 1 + 3, "{site:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!("wrote {} files", site.len())),
+        "{stdout}"
+    );
+    let system = std::fs::read_to_string(root.path().join("out/system.md")).expect("page");
+    assert!(!system.contains("```mermaid"), "{system}");
+    assert!(
+        system.contains("The whole system has 330 services, events and topics"),
+        "{system}"
+    );
+    assert!(system.contains("contrail graph --focus NAME"), "{system}");
+}
+
 const CHROMIUM_FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",

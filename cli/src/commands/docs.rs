@@ -10,7 +10,7 @@ use contrail_contracts::compat::{self, SchemaVersion};
 use contrail_contracts::model::{Catalog, CompatibilityMode};
 use contrail_contracts::schema::SchemaFormat;
 use contrail_contracts::{LoadOptions, load_paths};
-use contrail_site::docs::{SchemaRevision, SiteOptions, render_site};
+use contrail_site::docs::{SchemaRevision, SiteOptions, render_site_into};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -49,22 +49,23 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         markdown: args.markdown,
         history: schema_history(&loaded.catalog, args.history),
     };
-    let pages = render_site(&loaded.catalog, &graph, &findings, &options)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
-    for page in &pages {
+    // Each page is written as soon as it is rendered: a large catalog's site never has to be
+    // held in memory whole.
+    let written = render_site_into(&loaded.catalog, &graph, &findings, &options, |page| {
         let target = inside(&args.out, &page.path)?;
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating {}", parent.display()))?;
         }
         std::fs::write(&target, &page.bytes)
-            .with_context(|| format!("writing {}", target.display()))?;
-    }
+            .with_context(|| format!("writing {}", target.display()))
+    })?;
     let summary = contrail_contracts::Summary::of(&findings);
     println!(
         "wrote {} files to {} ({} errors, {} warnings, {} infos shown on the pages)",
-        pages.len(),
+        written,
         args.out.display(),
         summary.errors,
         summary.warnings,

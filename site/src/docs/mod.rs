@@ -2,9 +2,10 @@
 //! its findings (`contrail docs`).
 //!
 //! Pure like the rest of the crate: [`render_site`] returns the pages as relative paths and
-//! bytes; the CLI writes them. Pages: `index.html`, `system.html`, `findings.html`,
-//! `search.html`, and one page per event, service, owner and topic under `events/`,
-//! `services/`, `owners/` and `topics/`, plus `style.css`, `search.js` and `search-index.js`.
+//! bytes ([`render_site_into`] hands them over one at a time); the CLI writes them. Pages:
+//! `index.html`, `system.html`, `findings.html`, `search.html`, and one page per event,
+//! service, owner and topic under `events/`, `services/`, `owners/` and `topics/`, plus
+//! `style.css`, `search.js` and `search-index.js`.
 //! With [`SiteOptions::markdown`] every page also comes as `.md` beside it.
 //!
 //! File names come from [`slug`]: only `[a-z0-9._-]`, never starting with a dot, so no name
@@ -66,42 +67,69 @@ pub enum SiteError {
 }
 
 /// Renders the documentation site of `catalog`. `findings` are shown on the pages of what they
-/// point at and summed up on the index; a catalog with errors still renders.
+/// point at and summed up on the index; a catalog with errors still renders. The pages come
+/// sorted by path; [`render_site_into`] hands them over one at a time instead.
 pub fn render_site(
     catalog: &Catalog,
     graph: &CatalogGraph,
     findings: &[Diagnostic],
     options: &SiteOptions,
 ) -> Result<Vec<Page>, SiteError> {
-    let site = pages::Site::new(catalog, graph, findings, options);
-    let (docs, entries) = site.docs();
     let mut out = Vec::new();
-    for d in &docs {
-        out.push(Page {
-            path: format!("{}.html", d.path),
-            bytes: site.frame(d).into_bytes(),
-        });
-        if options.markdown && d.path != "search" {
-            out.push(Page {
-                path: format!("{}.md", d.path),
-                bytes: doc::to_markdown(d).into_bytes(),
-            });
-        }
-    }
-    out.push(Page {
-        path: "style.css".to_owned(),
-        bytes: include_str!("assets/style.css").as_bytes().to_vec(),
-    });
-    out.push(Page {
-        path: "search.js".to_owned(),
-        bytes: include_str!("assets/search.js").as_bytes().to_vec(),
-    });
-    out.push(Page {
-        path: "search-index.js".to_owned(),
-        bytes: search::index_script(&entries)?.into_bytes(),
-    });
+    render_site_into(catalog, graph, findings, options, |page| {
+        out.push(page);
+        Ok::<(), SiteError>(())
+    })?;
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// [`render_site`], handing each page to `sink` as soon as it is rendered, so the site of a
+/// large catalog (134 MB for 10,000 events) never has to be in memory at once: what
+/// `contrail docs` writes files with. The pages come in a fixed order (the index, system,
+/// findings and search pages, then one page per node in catalog order, owners, assets), the
+/// same set as [`render_site`]'s. Returns how many pages were handed over; the first error of
+/// `sink` stops the rendering.
+pub fn render_site_into<E: From<SiteError>>(
+    catalog: &Catalog,
+    graph: &CatalogGraph,
+    findings: &[Diagnostic],
+    options: &SiteOptions,
+    mut sink: impl FnMut(Page) -> Result<(), E>,
+) -> Result<usize, E> {
+    let site = pages::Site::new(catalog, graph, findings, options);
+    let mut count = 0;
+    let mut emit = |page: Page| {
+        count += 1;
+        sink(page)
+    };
+    let entries = site.docs(|d| -> Result<(), E> {
+        emit(Page {
+            path: format!("{}.html", d.path),
+            bytes: site.frame(&d).into_bytes(),
+        })?;
+        if options.markdown && d.path != "search" {
+            emit(Page {
+                path: format!("{}.md", d.path),
+                bytes: doc::to_markdown(&d).into_bytes(),
+            })?;
+        }
+        Ok(())
+    })?;
+    emit(Page {
+        path: "style.css".to_owned(),
+        bytes: include_str!("assets/style.css").as_bytes().to_vec(),
+    })?;
+    emit(Page {
+        path: "search.js".to_owned(),
+        bytes: include_str!("assets/search.js").as_bytes().to_vec(),
+    })?;
+    let index = search::index_script(&entries).map_err(SiteError::from)?;
+    emit(Page {
+        path: "search-index.js".to_owned(),
+        bytes: index.into_bytes(),
+    })?;
+    Ok(count)
 }
 
 /// The graph drawn on a page: the focus graph (one hop around `focus`) on service, event and

@@ -196,9 +196,15 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// Every page, and the search index entries.
-    pub(crate) fn docs(&self) -> (Vec<Doc>, Vec<Entry>) {
-        let mut docs = vec![self.index(), self.system(), self.findings_page(), search()];
+    /// Every page, handed to `each` as it is built (a large catalog's pages are never all in
+    /// memory at once), then the search index entries.
+    pub(crate) fn docs<E>(
+        &self,
+        mut each: impl FnMut(Doc) -> Result<(), E>,
+    ) -> Result<Vec<Entry>, E> {
+        for doc in [self.index(), self.system(), self.findings_page(), search()] {
+            each(doc)?;
+        }
         let mut entries = Vec::new();
         for (index, node) in self.graph.nodes() {
             let (doc, entry) = match node.kind {
@@ -206,7 +212,7 @@ impl<'a> Site<'a> {
                 NodeKind::Event => self.event(index, node),
                 NodeKind::Topic => self.topic(index, node),
             };
-            docs.push(doc);
+            each(doc)?;
             entries.push(entry);
         }
         for (owner, slug) in &self.owners {
@@ -218,10 +224,10 @@ impl<'a> Site<'a> {
                 text: String::new(),
                 fields: Vec::new(),
             });
-            docs.push(doc);
+            each(doc)?;
         }
         entries.sort_by(|a, b| (a.kind, &a.title).cmp(&(b.kind, &b.title)));
-        (docs, entries)
+        Ok(entries)
     }
 
     /// The HTML page around a document's content.
@@ -520,14 +526,26 @@ impl<'a> Site<'a> {
         }
         blocks.push(list_or_none(flows, "No events."));
         blocks.push(heading(2, "Mermaid", "mermaid"));
-        blocks.push(para(
-            "The same graph as a Mermaid flowchart (`contrail graph --format mermaid`); paste it \
-             into a Markdown file on GitHub or GitLab to see it drawn.",
-        ));
-        blocks.push(Block::Pre {
-            lang: "mermaid".to_owned(),
-            text: crate::graph::to_mermaid(&view),
-        });
+        // Past the size the SVG is refused at, no one reads the drawing and Mermaid's own
+        // renderer gives up (500 edges by default): a pointer to a smaller drawing instead.
+        if view.len() > crate::graph::MAX_DRAWN_NODES {
+            blocks.push(para(format!(
+                "The whole system has {} services, events and topics, too many to read in one \
+                 drawing. Draw a part of it with `contrail graph --focus NAME --depth N --format \
+                 mermaid`, or what one event reaches with `contrail graph --impact EVENT --format \
+                 mermaid`.",
+                view.len()
+            )));
+        } else {
+            blocks.push(para(
+                "The same graph as a Mermaid flowchart (`contrail graph --format mermaid`); paste \
+                 it into a Markdown file on GitHub or GitLab to see it drawn.",
+            ));
+            blocks.push(Block::Pre {
+                lang: "mermaid".to_owned(),
+                text: crate::graph::to_mermaid(&view),
+            });
+        }
         Doc {
             path: "system".to_owned(),
             title: "The whole system".to_owned(),
