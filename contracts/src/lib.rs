@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod observe;
 pub mod parallel;
 pub mod paths;
 pub mod payload;

@@ -1,0 +1,10 @@
+//! What flows on the topics, as opposed to what is declared: records read from a broker,
+//! decoded, matched to the catalog's events and assembled into correlation flows.
+//!
+//! Sans-io like the rest of the crate: `contrail-kafka` reads the broker and hands over plain
+//! [`ObservedRecord`]s; the registry lookups a decoder needs go through a trait the caller
+//! implements. Nothing here knows Kafka's protocol or HTTP.
+
+mod record;
+
+pub use record::{ObservedHeader, ObservedRecord};
