@@ -89,6 +89,18 @@ pub struct RegisteredSchema {
     pub references: Vec<Reference>,
 }
 
+/// A schema looked up by its id (`GET /schemas/ids/{id}`), with the subject versions that
+/// use it (`GET /schemas/ids/{id}/versions`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaById {
+    pub id: i64,
+    pub schema_type: SchemaType,
+    pub schema: String,
+    pub references: Vec<Reference>,
+    /// Every (subject, version) registered with this schema, as the registry lists them.
+    pub subjects: Vec<(String, i64)>,
+}
+
 /// The answer of a compatibility check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompatibilityResult {
@@ -107,6 +119,21 @@ struct VersionBody {
     schema: String,
     #[serde(default)]
     references: Option<Vec<Reference>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IdSchemaBody {
+    schema_type: Option<String>,
+    schema: String,
+    #[serde(default)]
+    references: Option<Vec<Reference>>,
+}
+
+#[derive(Deserialize)]
+struct SubjectVersionBody {
+    subject: String,
+    version: i64,
 }
 
 #[derive(Deserialize)]
@@ -341,13 +368,12 @@ impl Client {
         );
         let value = self.call("GET", &path, None)?;
         let body: VersionBody = self.decode(&path, value)?;
-        let schema_type = match body.schema_type.as_deref() {
-            None => SchemaType::Avro,
-            Some(name) => name.parse().map_err(|message| ClientError::Decode {
+        let schema_type = parse_schema_type(body.schema_type.as_deref()).map_err(|message| {
+            ClientError::Decode {
                 url: format!("{}{path}", self.base),
                 message,
-            })?,
-        };
+            }
+        })?;
         Ok(RegisteredSchema {
             subject: body.subject,
             version: body.version,
@@ -356,6 +382,37 @@ impl Client {
             schema: body.schema,
             references: body.references.unwrap_or_default(),
         })
+    }
+
+    /// `GET /schemas/ids/{id}` and `GET /schemas/ids/{id}/versions`: the schema a record's
+    /// wire format points at, and where it is registered. `None` when the registry does not
+    /// know the id (Confluent's 40403).
+    pub fn schema_by_id(&self, id: i64) -> Result<Option<SchemaById>, ClientError> {
+        let path = format!("/schemas/ids/{id}");
+        let value = match self.call("GET", &path, None) {
+            Err(e) if e.error_code() == Some(codes::SCHEMA_NOT_FOUND) => return Ok(None),
+            other => other?,
+        };
+        let body: IdSchemaBody = self.decode(&path, value)?;
+        let schema_type = parse_schema_type(body.schema_type.as_deref()).map_err(|message| {
+            ClientError::Decode {
+                url: format!("{}{path}", self.base),
+                message,
+            }
+        })?;
+        let versions_path = format!("{path}/versions");
+        let value = self.call("GET", &versions_path, None)?;
+        let versions: Vec<SubjectVersionBody> = self.decode(&versions_path, value)?;
+        Ok(Some(SchemaById {
+            id,
+            schema_type,
+            schema: body.schema,
+            references: body.references.unwrap_or_default(),
+            subjects: versions
+                .into_iter()
+                .map(|v| (v.subject, v.version))
+                .collect(),
+        }))
     }
 
     /// `POST /subjects/{subject}/versions`; returns the schema's global id.
@@ -400,6 +457,11 @@ impl Client {
         let value = self.call("DELETE", &path, None)?;
         self.decode(&path, value)
     }
+}
+
+/// A `schemaType` as the registry sends it: absent means Avro.
+fn parse_schema_type(name: Option<&str>) -> Result<SchemaType, String> {
+    name.map_or(Ok(SchemaType::Avro), str::parse)
 }
 
 #[cfg(test)]

@@ -992,7 +992,20 @@ fn the_typed_client_speaks_to_the_registry() {
         schema_type: SchemaType::Json,
         references: Vec::new(),
     };
-    client.register("json", &json_schema).expect("JSON Schema");
+    let json_id = client.register("json", &json_schema).expect("JSON Schema");
+    // What `contrail sample` asks for a record's schema id.
+    let by_id = client
+        .schema_by_id(json_id)
+        .expect("looks up")
+        .expect("known id");
+    assert_eq!(by_id.schema_type, SchemaType::Json);
+    assert_eq!(by_id.subjects, vec![("json".to_owned(), 1)]);
+    let avro = client.schema_by_id(id).expect("looks up").expect("known id");
+    assert_eq!(
+        (avro.schema_type, avro.subjects),
+        (SchemaType::Avro, vec![("orders/value".to_owned(), 1)])
+    );
+    assert_eq!(client.schema_by_id(9_999).expect("answers"), None);
     assert_eq!(
         client
             .version("json", VersionSelector::Number(1))
