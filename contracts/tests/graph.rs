@@ -410,6 +410,23 @@ proptest! {
             prop_assert!(list.windows(2).all(|w| w[0] < w[1]), "sorted and unique: {:?}", list);
         }
     }
+
+    #[test]
+    fn edges_within_a_part_are_the_graphs_edges_between_its_nodes(spec in spec(), pick in prop::collection::vec(any::<bool>(), 0..40)) {
+        let (_dir, loaded) = write(&spec);
+        let graph = loaded.catalog.graph();
+        let part: Vec<_> = graph
+            .nodes()
+            .map(|(n, _)| n)
+            .zip(pick.iter().chain(std::iter::repeat(&true)))
+            .filter_map(|(n, &keep)| keep.then_some(n))
+            .collect();
+        let brute: Vec<_> = graph
+            .edges()
+            .filter(|(from, to, _)| part.contains(from) && part.contains(to))
+            .collect();
+        prop_assert_eq!(graph.edges_within(&part), brute);
+    }
 }
 
 /// Two catalogs: a baseline and a change of it.

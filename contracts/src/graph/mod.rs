@@ -322,6 +322,23 @@ impl CatalogGraph {
             .map(|e| (e.source(), e.target(), e.weight()))
     }
 
+    /// The edges between `nodes` (sorted, as [`Vec::sort`] leaves them), in the order
+    /// [`CatalogGraph::edges`] lists them. Walks only the nodes' own edges, so a small part of
+    /// a large graph costs what the part has, not what the graph has.
+    pub fn edges_within(&self, nodes: &[NodeIndex]) -> Vec<(NodeIndex, NodeIndex, &Edge)> {
+        let mut found: Vec<(EdgeIndex, NodeIndex, NodeIndex, &Edge)> = nodes
+            .iter()
+            .flat_map(|&node| self.graph.edges_directed(node, Direction::Outgoing))
+            .filter(|e| nodes.binary_search(&e.target()).is_ok())
+            .map(|e| (e.id(), e.source(), e.target(), e.weight()))
+            .collect();
+        found.sort_unstable_by_key(|(id, ..)| *id);
+        found
+            .into_iter()
+            .map(|(_, from, to, edge)| (from, to, edge))
+            .collect()
+    }
+
     pub fn node_count(&self) -> usize {
         self.graph.node_count()
     }

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use contrail_contracts::Diagnostic;
 use contrail_contracts::graph::{CatalogGraph, NodeKind};
 use contrail_contracts::model::Catalog;
+use doc::Doc;
 use petgraph::graph::NodeIndex;
 
 /// What [`render_site`] is asked for.
@@ -103,18 +104,21 @@ pub fn render_site_into<E: From<SiteError>>(
         count += 1;
         sink(page)
     };
-    let entries = site.docs(|d| -> Result<(), E> {
-        emit(Page {
+    // Each document becomes its HTML page and, on request, its Markdown twin.
+    let render = |d: Doc| {
+        let html = Page {
             path: format!("{}.html", d.path),
             bytes: site.frame(&d).into_bytes(),
-        })?;
-        if options.markdown && d.path != "search" {
-            emit(Page {
-                path: format!("{}.md", d.path),
-                bytes: doc::to_markdown(&d).into_bytes(),
-            })?;
-        }
-        Ok(())
+        };
+        let markdown = (options.markdown && d.path != "search").then(|| Page {
+            path: format!("{}.md", d.path),
+            bytes: doc::to_markdown(&d).into_bytes(),
+        });
+        (html, markdown)
+    };
+    let entries = site.docs(render, |(html, markdown)| {
+        emit(html)?;
+        markdown.map_or(Ok(()), &mut emit)
     })?;
     emit(Page {
         path: "style.css".to_owned(),
@@ -124,7 +128,7 @@ pub fn render_site_into<E: From<SiteError>>(
         path: "search.js".to_owned(),
         bytes: include_str!("assets/search.js").as_bytes().to_vec(),
     })?;
-    let index = search::index_script(&entries).map_err(SiteError::from)?;
+    let index = search::index_script(&entries)?;
     emit(Page {
         path: "search-index.js".to_owned(),
         bytes: index.into_bytes(),

@@ -13,6 +13,7 @@ use super::doc::{Block, Doc, Inline, Line, blocks_html, escape_html, root_prefix
 use super::schema_table::{self, AvroNames};
 use super::search::Entry;
 use super::{SiteOptions, directory, graph_svg, slugs};
+use contrail_contracts::parallel::map_in_order;
 
 /// Everything the pages are built from, with the file names chosen once.
 pub(crate) struct Site<'a> {
@@ -196,24 +197,36 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// Every page, handed to `each` as it is built (a large catalog's pages are never all in
-    /// memory at once), then the search index entries.
-    pub(crate) fn docs<E>(
+    /// Every page, made into `R` by `render` and handed to `each` as it is built (a large
+    /// catalog's pages are never all in memory at once), then the search index entries. Node
+    /// pages are built and rendered on every core, a chunk at a time, and handed over in
+    /// catalog order whatever the number of cores.
+    pub(crate) fn docs<R: Send, E>(
         &self,
-        mut each: impl FnMut(Doc) -> Result<(), E>,
+        render: impl Fn(Doc) -> R + Sync,
+        mut each: impl FnMut(R) -> Result<(), E>,
     ) -> Result<Vec<Entry>, E> {
         for doc in [self.index(), self.system(), self.findings_page(), search()] {
-            each(doc)?;
+            each(render(doc))?;
         }
         let mut entries = Vec::new();
-        for (index, node) in self.graph.nodes() {
-            let (doc, entry) = match node.kind {
-                NodeKind::Service => self.service(index, node),
-                NodeKind::Event => self.event(index, node),
-                NodeKind::Topic => self.topic(index, node),
-            };
-            each(doc)?;
-            entries.push(entry);
+        let nodes: Vec<NodeIndex> = self.graph.nodes().map(|(index, _)| index).collect();
+        // Big enough to keep both cores busy, small enough that a chunk's pages stay a few MB.
+        const CHUNK: usize = 512;
+        for chunk in nodes.chunks(CHUNK) {
+            let built = map_in_order(chunk, 16, |&index| {
+                let node = self.graph.node(index);
+                let (doc, entry) = match node.kind {
+                    NodeKind::Service => self.service(index, node),
+                    NodeKind::Event => self.event(index, node),
+                    NodeKind::Topic => self.topic(index, node),
+                };
+                (render(doc), entry)
+            });
+            for (rendered, entry) in built {
+                each(rendered)?;
+                entries.push(entry);
+            }
         }
         for (owner, slug) in &self.owners {
             let doc = self.owner(owner, slug);
@@ -224,7 +237,7 @@ impl<'a> Site<'a> {
                 text: String::new(),
                 fields: Vec::new(),
             });
-            each(doc)?;
+            each(render(doc))?;
         }
         entries.sort_by(|a, b| (a.kind, &a.title).cmp(&(b.kind, &b.title)));
         Ok(entries)

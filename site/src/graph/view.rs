@@ -180,9 +180,7 @@ impl<'a> View<'a> {
     /// The edges between drawn nodes, in graph order.
     pub fn edges(&self) -> impl Iterator<Item = (NodeIndex, NodeIndex, &'a Edge)> + '_ {
         let graph: &'a CatalogGraph = self.graph;
-        graph
-            .edges()
-            .filter(|(from, to, _)| self.contains(*from) && self.contains(*to))
+        graph.edges_within(&self.nodes).into_iter()
     }
 
     pub fn contains(&self, node: NodeIndex) -> bool {
