@@ -1000,7 +1000,10 @@ fn the_typed_client_speaks_to_the_registry() {
         .expect("known id");
     assert_eq!(by_id.schema_type, SchemaType::Json);
     assert_eq!(by_id.subjects, vec![("json".to_owned(), 1)]);
-    let avro = client.schema_by_id(id).expect("looks up").expect("known id");
+    let avro = client
+        .schema_by_id(id)
+        .expect("looks up")
+        .expect("known id");
     assert_eq!(
         (avro.schema_type, avro.subjects),
         (SchemaType::Avro, vec![("orders/value".to_owned(), 1)])
