@@ -8,6 +8,7 @@ mod graph;
 mod mermaid;
 mod path_spellings;
 mod registry;
+mod registry_conformance;
 mod registry_ops;
 mod registry_postgres;
 mod registry_push;
