@@ -3,7 +3,8 @@
 //! - Avro: apache-avro's re-serialisation of the parsed schema, so whitespace, key order and
 //!   `{"type":"string"}` versus `"string"` never mint a new id. It keeps `doc`, `default`,
 //!   `aliases`, `order` and custom attributes (two schemas that differ only in a default are
-//!   different schemas). `normalize` additionally writes every named type with its full name.
+//!   different schemas). `normalize` additionally writes names and named types' keys as Java
+//!   Avro's `Schema.toString` does (the text Confluent stores for a normalized schema).
 //! - JSON Schema: compact JSON with object keys sorted.
 //! - Protobuf: the text with normalised whitespace (line endings, indentation, trailing
 //!   blanks, runs of blanks outside string literals, blank lines), comments kept.
@@ -113,7 +114,7 @@ fn avro_canonical(
             .map_err(|e| avro_error_text(&e))?;
     let mut json = serde_json::to_value(&schema).map_err(|e| e.to_string())?;
     if normalize {
-        qualify_names(&mut json, "", 0);
+        java_names(&mut json, "", 0);
     }
     Ok((json.to_string(), json))
 }
@@ -130,52 +131,125 @@ fn avro_comparable(json: &Value, resolved: &[ResolvedReference]) -> Result<Schem
         .map_err(|e| e.to_string())
 }
 
-/// Writes every named type with its full name (`normalize=true`), keeping `"namespace": ""`
-/// only where a name in no namespace sits inside a namespaced type.
-fn qualify_names(value: &mut Value, enclosing: &str, depth: usize) {
+/// The names of an Avro schema (`normalize=true`) written as Apache Avro's Java
+/// `Schema.toString` writes them, which is the text Confluent stores and returns for a
+/// normalized schema:
+/// - a named type's keys in Java's order: `type`, `name` (short), `namespace` only where it
+///   differs from the enclosing one (`""` for no namespace inside a namespaced type), `doc`,
+///   then `fields`, `symbols` and `default`, or `size`, then other properties, `aliases` last;
+/// - a field's keys as `name`, `type`, `doc`, `default`, `order` (dropped when ascending),
+///   `aliases`, then other properties;
+/// - a reference to a named type, and an alias, by its short name within its own namespace
+///   unless the short name is an Avro type name.
+///
+/// Any spelling of the same names (`"name": "n.R"` or `"name": "R", "namespace": "n"`) gives
+/// the same text, so normalized registrations of one schema share an id. `value` is
+/// apache-avro's serialisation, which writes every named type's own namespace (none means the
+/// null namespace) and every reference by its full name.
+fn java_names(value: &mut Value, enclosing: &str, depth: usize) {
     if depth > 256 {
         return;
     }
     match value {
+        Value::String(reference) => shorten(reference, enclosing),
         Value::Array(branches) => {
             for branch in branches {
-                qualify_names(branch, enclosing, depth + 1);
+                java_names(branch, enclosing, depth + 1);
             }
         }
         Value::Object(map) => {
-            let named = matches!(
-                map.get("type").and_then(Value::as_str),
-                Some("record" | "error" | "enum" | "fixed")
-            );
+            let kind = map.get("type").and_then(Value::as_str).unwrap_or_default();
+            let body: &[&str] = match kind {
+                "record" | "error" => &["fields"],
+                "enum" => &["symbols", "default"],
+                "fixed" => &["size"],
+                _ => &[],
+            };
+            let named = !body.is_empty();
             let mut namespace = enclosing.to_owned();
             if named && let Some(name) = map.get("name").and_then(Value::as_str) {
                 let declared = map.get("namespace").and_then(Value::as_str);
-                let (full, ns) = contrail_contracts::avro::full_name(name, declared, enclosing);
-                map.insert("name".to_owned(), Value::String(full.clone()));
-                if full.contains('.') || enclosing.is_empty() {
+                let (full, ns) =
+                    contrail_contracts::avro::full_name(name, Some(declared.unwrap_or("")), "");
+                let short = full.rsplit_once('.').map_or(full.as_str(), |(_, s)| s);
+                map.insert("name".to_owned(), Value::String(short.to_owned()));
+                if ns == enclosing {
                     map.shift_remove("namespace");
                 } else {
-                    map.insert("namespace".to_owned(), Value::String(String::new()));
+                    map.insert("namespace".to_owned(), Value::String(ns.clone()));
                 }
+                if let Some(Value::Array(aliases)) = map.get_mut("aliases") {
+                    for alias in aliases.iter_mut() {
+                        if let Value::String(alias) = alias {
+                            shorten(alias, &ns);
+                        }
+                    }
+                }
+                let first = [&["type", "name", "namespace", "doc"][..], body].concat();
+                java_order(map, &first, &["aliases"]);
                 namespace = ns;
             }
             for key in ["type", "items", "values"] {
-                if let Some(inner) = map.get_mut(key)
-                    && !inner.is_string()
-                {
-                    qualify_names(inner, &namespace, depth + 1);
+                // `"type": "record"` names the kind of this schema, not a reference.
+                if key == "type" && named {
+                    continue;
+                }
+                if let Some(inner) = map.get_mut(key) {
+                    java_names(inner, &namespace, depth + 1);
                 }
             }
             if let Some(Value::Array(fields)) = map.get_mut("fields") {
                 for field in fields {
+                    let Value::Object(field) = field else {
+                        continue;
+                    };
+                    if field.get("order").and_then(Value::as_str) == Some("ascending") {
+                        field.shift_remove("order");
+                    }
+                    java_order(
+                        field,
+                        &["name", "type", "doc", "default", "order", "aliases"],
+                        &[],
+                    );
                     if let Some(ty) = field.get_mut("type") {
-                        qualify_names(ty, &namespace, depth + 1);
+                        java_names(ty, &namespace, depth + 1);
                     }
                 }
             }
         }
         _ => {}
     }
+}
+
+/// A full name as Java Avro's `Name.getQualified(space)` writes it: short when it is in
+/// `space`, unless the short name is an Avro type name (then only the full name is unambiguous).
+fn shorten(name: &mut String, space: &str) {
+    const TYPE_NAMES: [&str; 14] = [
+        "record", "enum", "array", "map", "union", "fixed", "string", "bytes", "int", "long",
+        "float", "double", "boolean", "null",
+    ];
+    if let Some((namespace, short)) = name.rsplit_once('.')
+        && namespace == space
+        && !TYPE_NAMES.contains(&short)
+    {
+        *name = short.to_owned();
+    }
+}
+
+/// Puts the `first` keys of `map` first and the `last` keys last, in the order given; the
+/// other keys keep their order in between.
+fn java_order(map: &mut Map<String, Value>, first: &[&str], last: &[&str]) {
+    let mut take = |keys: &[&str]| -> Vec<(String, Value)> {
+        keys.iter()
+            .filter_map(|key| map.shift_remove(*key).map(|v| ((*key).to_owned(), v)))
+            .collect()
+    };
+    let head = take(first);
+    let tail = take(last);
+    let middle = std::mem::take(map);
+    map.extend(head);
+    map.extend(middle);
+    map.extend(tail);
 }
 
 /// A JSON value with every object's keys sorted.
@@ -291,14 +365,31 @@ mod tests {
     }
 
     #[test]
-    fn avro_normalize_qualifies_names() {
-        let text = r#"{"type":"record","name":"R","namespace":"n","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]}}]}"#;
-        let parsed =
-            parse(SchemaType::Avro, text, Vec::new(), &[], true).map(|p| p.schema.canonical);
-        let canonical = parsed.unwrap_or_default();
-        assert!(canonical.contains(r#""name":"n.R""#), "{canonical}");
-        assert!(canonical.contains(r#""name":"n.E""#), "{canonical}");
-        assert!(!canonical.contains("namespace"), "{canonical}");
+    fn avro_normalize_writes_names_as_avro_java_does() {
+        let full = r#"{"type":"record","name":"n.R","fields":[{"name":"e","type":{"type":"enum","name":"n.E","symbols":["A"]}},{"name":"f","type":"n.E"},{"name":"g","type":{"type":"fixed","name":"G","namespace":"","size":2}}]}"#;
+        let split = r#"{"type":"record","name":"R","namespace":"n","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]}},{"name":"f","type":"E"},{"name":"g","type":{"type":"fixed","name":"G","namespace":"","size":2}}]}"#;
+        let canonical = |text: &str| {
+            parse(SchemaType::Avro, text, Vec::new(), &[], true)
+                .map(|p| p.schema.canonical)
+                .unwrap_or_else(|e| e.to_string())
+        };
+        assert_eq!(
+            canonical(full),
+            r#"{"type":"record","name":"R","namespace":"n","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]}},{"name":"f","type":"E"},{"name":"g","type":{"type":"fixed","name":"G","namespace":"","size":2}}]}"#
+        );
+        assert_eq!(canonical(full), canonical(split));
+    }
+
+    #[test]
+    fn avro_normalize_orders_keys_as_avro_java_does() {
+        let text = r#"{"fields":[{"default":"","doc":"d","order":"ascending","type":"string","name":"a"},{"name":"b","type":{"symbols":["X"],"default":"X","doc":"e","aliases":["n.Old"],"name":"E","type":"enum"}},{"name":"c","type":"n.E"}],"aliases":["m.Before"],"doc":"r","namespace":"n","name":"R","type":"record"}"#;
+        let canonical = parse(SchemaType::Avro, text, Vec::new(), &[], true)
+            .map(|p| p.schema.canonical)
+            .unwrap_or_else(|e| e.to_string());
+        assert_eq!(
+            canonical,
+            r#"{"type":"record","name":"R","namespace":"n","doc":"r","fields":[{"name":"a","type":"string","doc":"d","default":""},{"name":"b","type":{"type":"enum","name":"E","doc":"e","symbols":["X"],"default":"X","aliases":["Old"]}},{"name":"c","type":"E"}],"aliases":["m.Before"]}"#
+        );
     }
 
     #[test]

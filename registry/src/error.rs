@@ -10,9 +10,13 @@ pub enum Refusal {
     /// 40402.
     #[error("Version {version} not found.")]
     VersionNotFound { subject: String, version: String },
-    /// 40403.
+    /// 40403: no schema has this id.
     #[error("Schema {0} not found")]
     SchemaNotFound(String),
+    /// 40403: the subject exists but never registered this schema (a lookup). Confluent's
+    /// text names no id here, and clients such as kafkajs show it to their users.
+    #[error("Schema not found")]
+    SchemaNotUnderSubject,
     /// 40404: the subject was soft-deleted already.
     #[error("Subject '{0}' was soft deleted. Set permanent=true to delete permanently")]
     SubjectSoftDeleted(String),

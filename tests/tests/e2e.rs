@@ -10,6 +10,7 @@ mod mermaid;
 mod path_spellings;
 mod registry;
 mod registry_catalog;
+mod registry_conformance;
 mod registry_ops;
 mod registry_postgres;
 mod registry_push;

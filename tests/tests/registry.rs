@@ -14,8 +14,8 @@ use contrail_e2e::on_both_stores;
 use contrail_e2e::stores::Backend;
 use serde_json::{Value, json};
 
-/// A running registry, killed when dropped.
-struct Registry {
+/// A running registry, killed when dropped (also used by registry_conformance.rs).
+pub(crate) struct Registry {
     process: RegistryProcess,
     /// Keeps a SQLite store's temporary directory alive.
     _store: Option<tempfile::TempDir>,
@@ -34,7 +34,7 @@ impl Registry {
     }
 
     /// A registry on a fresh, empty store of `backend`.
-    fn on(backend: Backend, extra: &[&str]) -> Registry {
+    pub(crate) fn on(backend: Backend, extra: &[&str]) -> Registry {
         let (dir, url) = fresh_store(backend);
         Registry {
             process: contrail_e2e::start_registry_at(&url, extra),
@@ -65,7 +65,7 @@ impl Registry {
         )
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub(crate) fn get(&self, path: &str) -> Reply {
         self.request("GET", path, MEDIA_TYPE, "")
     }
 
@@ -73,17 +73,17 @@ impl Registry {
         self.request("DELETE", path, MEDIA_TYPE, "")
     }
 
-    fn post(&self, path: &str, body: &Value) -> Reply {
+    pub(crate) fn post(&self, path: &str, body: &Value) -> Reply {
         self.request("POST", path, MEDIA_TYPE, &body.to_string())
     }
 
-    fn put(&self, path: &str, body: &Value) -> Reply {
+    pub(crate) fn put(&self, path: &str, body: &Value) -> Reply {
         self.request("PUT", path, MEDIA_TYPE, &body.to_string())
     }
 
     /// Registers and returns the id.
     #[track_caller]
-    fn register(&self, subject: &str, body: &Value) -> i64 {
+    pub(crate) fn register(&self, subject: &str, body: &Value) -> i64 {
         let reply = self.post(&format!("/subjects/{subject}/versions"), body);
         reply.ok()["id"].as_i64().expect("an id")
     }

@@ -57,7 +57,7 @@ impl From<Refusal> for ApiError {
         let code = match &refusal {
             Refusal::SubjectNotFound(_) => codes::SUBJECT_NOT_FOUND,
             Refusal::VersionNotFound { .. } => codes::VERSION_NOT_FOUND,
-            Refusal::SchemaNotFound(_) => codes::SCHEMA_NOT_FOUND,
+            Refusal::SchemaNotFound(_) | Refusal::SchemaNotUnderSubject => codes::SCHEMA_NOT_FOUND,
             Refusal::SubjectSoftDeleted(_) => codes::SUBJECT_SOFT_DELETED,
             Refusal::SubjectNotSoftDeleted(_) => codes::SUBJECT_NOT_SOFT_DELETED,
             Refusal::VersionSoftDeleted { .. } => codes::VERSION_SOFT_DELETED,

@@ -101,7 +101,7 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
         schema_bodies: Arc::new(cache::SchemaBodies::default()),
     };
     let router = Router::new()
-        .route("/", get(metadata::root))
+        .route("/", get(metadata::root).post(metadata::root))
         .route("/health", get(health::health))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
@@ -202,12 +202,42 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
         Some(auth) => router.layer(axum::middleware::from_fn_with_state(auth, auth::require)),
         None => router,
     };
-    router
+    let router = router
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::track,
         ))
-        .with_state(state)
+        .with_state(state);
+    // One rule for every route: `/config/` is `/config`, as Confluent's JAX-RS stack has it.
+    // Clients build such paths (python-schema-registry-client asks `config/{subject}` with an
+    // empty subject for the global setting), so the slash is dropped before routing, which is
+    // why this wraps the finished router instead of being one of its layers.
+    Router::new()
+        .fallback_service(router)
+        .layer(axum::middleware::map_request(trim_trailing_slash))
+}
+
+/// The request with one trailing `/` removed from its path (the root `/` stays as it is).
+async fn trim_trailing_slash(mut request: axum::extract::Request) -> axum::extract::Request {
+    let uri = request.uri();
+    let path = uri.path();
+    if path.len() > 1
+        && let Some(trimmed) = path.strip_suffix('/')
+    {
+        let path_and_query = match uri.query() {
+            Some(query) => format!("{trimmed}?{query}"),
+            None => trimmed.to_owned(),
+        };
+        let mut parts = uri.clone().into_parts();
+        // A path that was valid stays valid without its last `/`; if not, route it unchanged.
+        if let Ok(path_and_query) = path_and_query.parse() {
+            parts.path_and_query = Some(path_and_query);
+            if let Ok(trimmed_uri) = axum::http::Uri::from_parts(parts) {
+                *request.uri_mut() = trimmed_uri;
+            }
+        }
+    }
+    request
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then finishes the requests in

@@ -52,11 +52,11 @@ pub fn required_access(method: &Method, route: Option<&str>, public_metrics: boo
     if *method == Method::GET || *method == Method::HEAD {
         return Access::Read;
     }
-    // These POSTs send a schema to compare, not to store.
+    // These POSTs send a schema to compare, not to store (and the root's POST stores nothing).
     let reads = matches!(
         route,
         Some(
-            "/subjects/{subject}"
+            "/" | "/subjects/{subject}"
                 | "/compatibility/subjects/{subject}/versions"
                 | "/compatibility/subjects/{subject}/versions/{version}"
         )

@@ -23,25 +23,26 @@ pub(crate) struct ConfigBody {
     normalize: Option<bool>,
 }
 
-fn invalid_compatibility(found: &str) -> ApiError {
+/// Confluent's text, word for word (RestInvalidCompatibilityException, Confluent 7.9.0):
+/// clients such as kafkajs show the server's message to their users, and tests compare it.
+const INVALID_COMPATIBILITY_TEXT: &str = "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive";
+
+fn invalid_compatibility() -> ApiError {
     ApiError::new(
         codes::INVALID_COMPATIBILITY_LEVEL,
-        format!(
-            "Invalid compatibility level '{found}'. Valid values are {}",
-            CompatibilityMode::keywords().join(", ")
-        ),
+        INVALID_COMPATIBILITY_TEXT,
     )
 }
 
 fn config_update(body: ConfigBody) -> ApiResult<Config> {
     let compatibility = match body.compatibility.as_deref() {
-        Some(text) => Some(
-            CompatibilityMode::parse_keyword(text).ok_or_else(|| invalid_compatibility(text))?,
-        ),
+        Some(text) => {
+            Some(CompatibilityMode::parse_keyword(text).ok_or_else(invalid_compatibility)?)
+        }
         None => None,
     };
     if compatibility.is_none() && body.normalize.is_none() {
-        return Err(invalid_compatibility(""));
+        return Err(invalid_compatibility());
     }
     Ok(Config {
         compatibility,

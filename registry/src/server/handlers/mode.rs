@@ -19,17 +19,14 @@ pub(crate) struct ModeBody {
     mode: Option<String>,
 }
 
+/// Confluent's text, word for word (RestInvalidModeException, Confluent 7.9.0). It leaves out
+/// READONLY_OVERRIDE, which both registries accept all the same.
+const INVALID_MODE_TEXT: &str = "Invalid mode. Valid values are READWRITE, READONLY, and IMPORT.";
+
 fn mode_update(body: ModeBody) -> ApiResult<Mode> {
     let text = body.mode.unwrap_or_default();
-    text.parse().map_err(|_: String| {
-        ApiError::new(
-            codes::INVALID_MODE,
-            format!(
-                "Invalid mode '{text}'. Valid values are {}",
-                Mode::ALL.map(Mode::as_str).join(", ")
-            ),
-        )
-    })
+    text.parse()
+        .map_err(|_: String| ApiError::new(codes::INVALID_MODE, INVALID_MODE_TEXT))
 }
 
 pub(crate) async fn get_global(State(state): State<AppState>) -> ApiResult<Response> {

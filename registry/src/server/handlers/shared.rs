@@ -110,7 +110,7 @@ pub(super) async fn prepare(
         return Err(Refusal::InvalidSchema("Empty schema".to_owned()).into());
     };
     let schema_type = match body.schema_type.as_deref() {
-        None | Some("") => SchemaType::Avro,
+        None => SchemaType::Avro,
         Some(name) => name
             .parse()
             .map_err(|message: String| ApiError::from(Refusal::InvalidSchema(message)))?,

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::shared::{
     SchemaBody, check_subject, ok, parse_version, prefix_of, prepare, schema_text, version_json,
 };
+use crate::error::Refusal;
 use crate::model::{SubjectVersion, VersionSelector};
 use crate::server::AppState;
 use crate::server::compat;
@@ -81,7 +82,7 @@ pub(crate) async fn lookup(
         return Err(ApiError::subject_not_found(&subject));
     }
     let parsed = prepare(&state, &subject, body, params.flag("normalize")).await?;
-    let not_found = || ApiError::schema_not_found("not found");
+    let not_found = || ApiError::from(Refusal::SchemaNotUnderSubject);
     let id = state
         .store
         .find_schema(&parsed.schema)

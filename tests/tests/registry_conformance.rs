@@ -1,0 +1,173 @@
+//! Details where contrail's registry answers as Confluent Schema Registry 7.9.0 does, end to end
+//! on both stores: trailing slashes, error texts clients show to their users, an empty
+//! `schemaType`, `POST /`, and the text stored for `normalize=true`. docs/registry.md
+//! ("Confluent conformance") names the Confluent source of each.
+
+use contrail_e2e::on_both_stores;
+use contrail_e2e::stores::Backend;
+use serde_json::{Value, json};
+
+use crate::registry::Registry;
+
+const INVALID_COMPATIBILITY: &str = "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive";
+const INVALID_MODE: &str = "Invalid mode. Valid values are READWRITE, READONLY, and IMPORT.";
+
+fn string_schema() -> Value {
+    json!({"schema": "\"string\""})
+}
+
+fn trailing_slashes_are_ignored(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
+    let id = registry.register("a", &string_schema());
+    // PUTs through the slashed paths change what the plain paths read.
+    for (path, body) in [
+        ("/config/", json!({"compatibility": "FULL"})),
+        ("/config/a/", json!({"compatibility": "NONE"})),
+        ("/mode/a/", json!({"mode": "READONLY"})),
+        ("/mode/", json!({"mode": "READONLY"})),
+    ] {
+        assert_eq!(registry.put(path, &body).ok(), body, "PUT {path}");
+    }
+    assert_eq!(registry.get("/config").ok()["compatibilityLevel"], "FULL");
+    assert_eq!(registry.get("/config/a").ok()["compatibilityLevel"], "NONE");
+    assert_eq!(registry.get("/mode/a").ok()["mode"], "READONLY");
+    assert_eq!(registry.get("/mode").ok()["mode"], "READONLY");
+
+    let ids = format!("/schemas/ids/{id}/");
+    for slashed in [
+        "/config/",
+        "/config/a/",
+        "/mode/",
+        "/mode/a/",
+        "/subjects/",
+        "/subjects/?deleted=true",
+        "/subjects/a/versions/1/",
+        &ids,
+    ] {
+        let plain = slashed.replacen("/?", "?", 1);
+        let plain = plain.strip_suffix('/').unwrap_or(&plain);
+        assert_eq!(
+            registry.get(slashed).ok(),
+            registry.get(plain).ok(),
+            "GET {slashed}"
+        );
+    }
+    assert_eq!(registry.get("/subjects/").ok(), json!(["a"]));
+    assert_eq!(registry.get(&ids).ok(), json!({"schema": "\"string\""}));
+    // Only one slash goes: the path after that is still unknown.
+    registry.get("/subjects//").assert_error(404, 404);
+}
+
+on_both_stores!(trailing_slashes_are_ignored);
+
+fn lookup_of_an_unregistered_schema_says_schema_not_found(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
+    let id = registry.register("a", &string_schema());
+    let message = registry
+        .post("/subjects/a", &json!({"schema": "\"long\""}))
+        .assert_error(404, 40403);
+    assert_eq!(message, "Schema not found");
+    // An unknown id is still named.
+    let unknown = id + 1000;
+    let message = registry
+        .get(&format!("/schemas/ids/{unknown}"))
+        .assert_error(404, 40403);
+    assert_eq!(message, format!("Schema {unknown} not found"));
+}
+
+on_both_stores!(lookup_of_an_unregistered_schema_says_schema_not_found);
+
+fn invalid_compatibility_and_mode_have_confluents_texts(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
+    registry.register("a", &string_schema());
+    for path in ["/config", "/config/a"] {
+        let message = registry
+            .put(path, &json!({"compatibility": "SIDEWAYS"}))
+            .assert_error(422, 42203);
+        assert_eq!(message, INVALID_COMPATIBILITY, "PUT {path}");
+    }
+    for path in ["/mode", "/mode/a"] {
+        let message = registry
+            .put(path, &json!({"mode": "SIDEWAYS"}))
+            .assert_error(422, 42204);
+        assert_eq!(message, INVALID_MODE, "PUT {path}");
+    }
+}
+
+on_both_stores!(invalid_compatibility_and_mode_have_confluents_texts);
+
+fn empty_schema_type_is_refused(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
+    registry.register("a", &string_schema());
+    let body = json!({"schemaType": "", "schema": "\"string\""});
+    for path in [
+        "/subjects/a/versions",
+        "/subjects/a",
+        "/compatibility/subjects/a/versions/latest",
+    ] {
+        let message = registry.post(path, &body).assert_error(422, 42201);
+        assert_eq!(message, "Invalid schema type ", "POST {path}");
+    }
+    assert_eq!(registry.get("/subjects/a/versions").ok(), json!([1]));
+}
+
+on_both_stores!(empty_schema_type_is_refused);
+
+fn post_to_the_root_answers_an_empty_object(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
+    assert_eq!(registry.post("/", &json!({})).ok(), json!({}));
+    assert_eq!(registry.post("/", &json!({"any": "thing"})).ok(), json!({}));
+    assert_eq!(registry.get("/").ok(), json!({}));
+}
+
+on_both_stores!(post_to_the_root_answers_an_empty_object);
+
+fn normalize_stores_the_text_avro_java_writes(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
+    let full_name = r#"{"type":"record","name":"com.example.User","fields":[{"name":"id","type":"string"},{"name":"kind","type":{"type":"enum","name":"com.example.Kind","symbols":["A","B"]}},{"name":"previous","type":["null","com.example.Kind"],"default":null}]}"#;
+    let split = r#"{"namespace":"com.example","name":"User","type":"record","fields":[{"name":"id","type":"string"},{"name":"kind","type":{"type":"enum","name":"Kind","symbols":["A","B"]}},{"name":"previous","type":["null","Kind"],"default":null}]}"#;
+    let expected = r#"{"type":"record","name":"User","namespace":"com.example","fields":[{"name":"id","type":"string"},{"name":"kind","type":{"type":"enum","name":"Kind","symbols":["A","B"]}},{"name":"previous","type":["null","Kind"],"default":null}]}"#;
+
+    let id = registry
+        .post(
+            "/subjects/x/versions?normalize=true",
+            &json!({"schema": full_name}),
+        )
+        .ok()["id"]
+        .clone();
+    let stored = registry.get("/subjects/x/versions/1").ok();
+    assert_eq!(stored["schema"], json!(expected));
+    assert_eq!(
+        registry.get(&format!("/schemas/ids/{id}")).ok()["schema"],
+        json!(expected)
+    );
+
+    // The other spelling of the same names is the same schema: same id, no new version, and a
+    // normalized lookup finds it.
+    let again = registry
+        .post(
+            "/subjects/x/versions?normalize=true",
+            &json!({"schema": split}),
+        )
+        .ok();
+    assert_eq!(again["id"], id);
+    assert_eq!(registry.get("/subjects/x/versions").ok(), json!([1]));
+    let found = registry
+        .post("/subjects/x?normalize=true", &json!({"schema": split}))
+        .ok();
+    assert_eq!(found["version"], json!(1));
+    assert_eq!(found["id"], id);
+
+    // `normalize` set in the subject's config works as the query parameter does.
+    registry.put("/config/y", &json!({"normalize": true})).ok();
+    let by_config = registry
+        .post("/subjects/y/versions", &json!({"schema": split}))
+        .ok();
+    assert_eq!(by_config["id"], id);
+    assert_eq!(
+        registry.get("/subjects/y/versions/1").ok()["schema"],
+        json!(expected)
+    );
+}
+
+on_both_stores!(normalize_stores_the_text_avro_java_writes);
