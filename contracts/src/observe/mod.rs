@@ -5,6 +5,8 @@
 //! [`ObservedRecord`]s; the registry lookups a decoder needs go through a trait the caller
 //! implements. Nothing here knows Kafka's protocol or HTTP.
 
+mod problem;
 mod record;
 
+pub use problem::{PerProblem, ProblemKind};
 pub use record::{ObservedHeader, ObservedRecord};
