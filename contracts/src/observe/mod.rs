@@ -5,8 +5,10 @@
 //! [`ObservedRecord`]s; the registry lookups a decoder needs go through a trait the caller
 //! implements. Nothing here knows Kafka's protocol or HTTP.
 
+pub mod latency;
 mod problem;
 mod record;
 
+pub use latency::{LatencySketch, Percentiles};
 pub use problem::{PerProblem, ProblemKind};
 pub use record::{ObservedHeader, ObservedRecord};
