@@ -5,10 +5,20 @@
 //! [`ObservedRecord`]s; the registry lookups a decoder needs go through a trait the caller
 //! implements. Nothing here knows Kafka's protocol or HTTP.
 
+mod declared;
+mod flows;
 pub mod latency;
 mod problem;
 mod record;
+mod report;
 
+pub use flows::{
+    FlowAssembler, FlowRecord, KeepFlows, PROBLEM_EXAMPLES, StreamingReport, TraceOptions,
+};
 pub use latency::{LatencySketch, Percentiles};
 pub use problem::{PerProblem, ProblemKind};
 pub use record::{ObservedHeader, ObservedRecord};
+pub use report::{
+    BrokenChain, EdgeReport, FlowReport, FlowTotals, Hop, RecordCounts, RecordPosition,
+    ReportedRecord, Timeline, TimelineStep, TraceReport,
+};
