@@ -8,6 +8,7 @@
 mod declared;
 mod flows;
 pub mod latency;
+pub mod otlp;
 mod problem;
 mod record;
 mod report;
@@ -16,6 +17,7 @@ pub use flows::{
     FlowAssembler, FlowRecord, KeepFlows, PROBLEM_EXAMPLES, StreamingReport, TraceOptions,
 };
 pub use latency::{LatencySketch, Percentiles};
+pub use otlp::{to_otlp, to_otlp_batches};
 pub use problem::{PerProblem, ProblemKind};
 pub use record::{ObservedHeader, ObservedRecord};
 pub use report::{

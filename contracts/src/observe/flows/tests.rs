@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use super::*;
-use crate::observe::{EdgeReport, FlowReport, Percentiles, TraceReport};
+use crate::observe::{EdgeReport, FlowReport, Percentiles, TraceReport, to_otlp};
 use crate::{LoadOptions, load_catalog};
 
 static SHOP: LazyLock<Catalog> = LazyLock::new(|| {
@@ -543,6 +543,148 @@ fn the_report_serializes_as_the_issue_specifies() {
     let mut a = assembler(TraceOptions::default());
     small_scenario(&mut a);
     insta::assert_json_snapshot!("trace_report", a.report());
+}
+
+#[test]
+fn otlp_is_one_trace_per_flow_and_one_span_per_record() {
+    let mut a = fed(chain("c-1", 1_000, 12));
+    a.push(rec(
+        "4bf92f3577b34da6a3ce929d0e0e4736",
+        "OrderPlaced",
+        2_000,
+        13,
+    ));
+    a.push(rec(
+        "4bf92f3577b34da6a3ce929d0e0e4736",
+        "InventoryReserved",
+        2_010,
+        14,
+    ));
+    let otlp = to_otlp(&a, "contrail");
+    let resources = otlp["resourceSpans"].as_array().expect("resourceSpans");
+    let service =
+        |r: &serde_json::Value| r["resource"]["attributes"][0]["value"]["stringValue"].clone();
+    let services: Vec<_> = resources.iter().map(service).collect();
+    assert_eq!(
+        services,
+        ["orders", "payments", "inventory", "shipping"].map(serde_json::Value::from)
+    );
+    let spans: Vec<&serde_json::Value> = resources
+        .iter()
+        .flat_map(|r| r["scopeSpans"][0]["spans"].as_array().into_iter().flatten())
+        .collect();
+    assert_eq!(spans.len(), 6);
+    let traces: std::collections::BTreeSet<&str> =
+        spans.iter().filter_map(|s| s["traceId"].as_str()).collect();
+    assert_eq!(traces.len(), 2);
+    // A W3C trace id is kept, so the spans join the services' own traces.
+    assert!(traces.contains("4bf92f3577b34da6a3ce929d0e0e4736"));
+    for s in &spans {
+        let (trace, span) = (s["traceId"].as_str(), s["spanId"].as_str());
+        assert!(trace.is_some_and(|t| t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit())));
+        assert!(span.is_some_and(|t| t.len() == 16 && t.bytes().all(|b| b.is_ascii_hexdigit())));
+    }
+    let by_name = |name: &str, trace: &str| {
+        spans
+            .iter()
+            .find(|s| s["name"] == name && s["traceId"] != trace)
+            .copied()
+            .expect("span")
+    };
+    let w3c = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let placed = by_name("OrderPlaced", w3c);
+    let paid = by_name("PaymentProcessed", w3c);
+    assert_eq!(placed["kind"], 4);
+    assert!(placed.get("parentSpanId").is_none() && placed.get("links").is_none());
+    assert_eq!(placed["startTimeUnixNano"], "1000000000");
+    assert_eq!(paid["kind"], 5);
+    assert_eq!(paid["parentSpanId"], placed["spanId"]);
+    assert_eq!(paid["links"][0]["spanId"], placed["spanId"]);
+    assert_eq!(paid["links"][0]["traceId"], placed["traceId"]);
+    assert_eq!(paid["startTimeUnixNano"], "1000000000");
+    assert_eq!(paid["endTimeUnixNano"], "1100000000");
+    let attributes: Vec<(String, serde_json::Value)> = paid["attributes"]
+        .as_array()
+        .expect("attributes")
+        .iter()
+        .map(|kv| {
+            (
+                kv["key"].as_str().unwrap_or("").to_owned(),
+                kv["value"].clone(),
+            )
+        })
+        .collect();
+    let expected = serde_json::json!([
+        ["messaging.system", {"stringValue": "kafka"}],
+        ["messaging.operation.type", {"stringValue": "process"}],
+        ["messaging.destination.name", {"stringValue": "shop.payments"}],
+        ["messaging.destination.partition.id", {"stringValue": "0"}],
+        ["messaging.kafka.offset", {"intValue": "12"}],
+        ["messaging.kafka.message.key", {"stringValue": "order-c-1"}],
+        ["messaging.consumer.group.name", {"stringValue": "payments"}],
+        ["messaging.message.conversation_id", {"stringValue": "c-1"}],
+        ["contrail.event", {"stringValue": "PaymentProcessed"}],
+    ]);
+    assert_eq!(serde_json::to_value(&attributes).ok(), Some(expected));
+    // The undeclared hop of the second flow: a PRODUCER span linked to its predecessor.
+    let skipped = spans
+        .iter()
+        .find(|s| s["traceId"] == w3c && s["name"] == "InventoryReserved")
+        .expect("span");
+    assert_eq!(skipped["kind"], 4);
+    assert_eq!(
+        skipped["links"][0]["attributes"][0]["value"]["boolValue"],
+        false
+    );
+    assert_eq!(skipped["startTimeUnixNano"], skipped["endTimeUnixNano"]);
+}
+
+#[test]
+fn otlp_ids_are_deterministic() {
+    use crate::observe::otlp::{span_id, trace_id};
+    assert_eq!(trace_id("c-1"), trace_id("c-1"));
+    assert_ne!(trace_id("c-1"), trace_id("c-2"));
+    assert_eq!(
+        trace_id("4BF92F3577B34DA6A3CE929D0E0E4736"),
+        "4bf92f3577b34da6a3ce929d0e0e4736"
+    );
+    // All zeros is no trace id: hashed like any other string.
+    assert_ne!(trace_id(&"0".repeat(32)), "0".repeat(32));
+    assert_ne!(span_id("t", 0, 1), span_id("t", 1, 0));
+    assert_eq!(span_id("t", 0, 1).len(), 16);
+}
+
+#[test]
+fn otlp_batches_hold_whole_flows() {
+    let a = fed((0..5).flat_map(|i| chain(&format!("c-{i}"), i * 10, i)));
+    let batches: Vec<serde_json::Value> =
+        crate::observe::to_otlp_batches(&a, "contrail", 9).collect();
+    let count = |v: &serde_json::Value| {
+        v["resourceSpans"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| r["scopeSpans"][0]["spans"].as_array().map_or(0, Vec::len))
+            .sum::<usize>()
+    };
+    let counts: Vec<usize> = batches.iter().map(count).collect();
+    assert_eq!(counts, [8, 8, 4]);
+    assert_eq!(count(&to_otlp(&a, "contrail")), 20);
+}
+
+#[test]
+fn a_broken_record_has_an_error_status_in_otlp() {
+    let a = fed([
+        rec("stuck", "OrderPlaced", 0, 1),
+        rec("now", "OrderPlaced", 90_000, 2),
+    ]);
+    let otlp = to_otlp(&a, "contrail");
+    let span = &otlp["resourceSpans"][0]["scopeSpans"][0]["spans"][0];
+    assert_eq!(span["status"]["code"], 2);
+    assert_eq!(
+        span["status"]["message"],
+        "broken chain: no follow-up from payments"
+    );
 }
 
 #[test]
