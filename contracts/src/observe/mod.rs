@@ -5,6 +5,22 @@
 //! [`ObservedRecord`]s; the registry lookups a decoder needs go through a trait the caller
 //! implements. Nothing here knows Kafka's protocol or HTTP.
 
+mod declared;
+mod flows;
+pub mod latency;
+pub mod otlp;
+mod problem;
 mod record;
+mod report;
 
+pub use flows::{
+    FlowAssembler, FlowRecord, KeepFlows, PROBLEM_EXAMPLES, StreamingReport, TraceOptions,
+};
+pub use latency::{LatencySketch, Percentiles};
+pub use otlp::{to_otlp, to_otlp_batches};
+pub use problem::{PerProblem, ProblemKind};
 pub use record::{ObservedHeader, ObservedRecord};
+pub use report::{
+    BrokenChain, EdgeReport, FlowReport, FlowTotals, Hop, RecordCounts, RecordPosition,
+    ReportedRecord, Timeline, TimelineStep, TraceReport,
+};
