@@ -6,5 +6,10 @@
 //! implements. Nothing here knows Kafka's protocol or HTTP.
 
 mod record;
+mod wire;
 
 pub use record::{ObservedHeader, ObservedRecord};
+pub use wire::{
+    Framed, Framing, KEY_SCHEMA_ID_HEADER, Part, SchemaPointer, VALUE_SCHEMA_ID_HEADER, WireError,
+    unframe,
+};
