@@ -5,9 +5,15 @@
 //! [`ObservedRecord`]s; the registry lookups a decoder needs go through a trait the caller
 //! implements. Nothing here knows Kafka's protocol or HTTP.
 
+mod avro_datum;
+mod decode;
 mod record;
 mod wire;
 
+pub use decode::{
+    Decoded, DecodedRecord, DecodedValue, Decoder, Failure, RegisteredSchema, SchemaSource,
+    SourceError,
+};
 pub use record::{ObservedHeader, ObservedRecord};
 pub use wire::{
     Framed, Framing, KEY_SCHEMA_ID_HEADER, Part, SchemaPointer, VALUE_SCHEMA_ID_HEADER, WireError,
