@@ -6,10 +6,12 @@
 //! implements. Nothing here knows Kafka's protocol or HTTP.
 
 mod avro_datum;
+mod classify;
 mod decode;
 mod record;
 mod wire;
 
+pub use classify::{Classifier, Finding, FindingKind, Problem, RecordCheck};
 pub use decode::{
     Decoded, DecodedRecord, DecodedValue, Decoder, Failure, RegisteredSchema, SchemaSource,
     SourceError,
