@@ -713,6 +713,36 @@ pub(crate) mod tests {
         assert_eq!(failure_of(&decoded).0, Failure::WrongMagic);
     }
 
+    proptest::proptest! {
+        /// Whatever bytes a topic holds, decoding answers and never panics.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..96),
+            header in proptest::option::of(
+                proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),
+            ),
+        ) {
+            let list = r#"{"type": "record", "name": "Node", "fields": [
+                {"name": "v", "type": {"type": "map", "values": ["null", "float", "bytes"]}},
+                {"name": "next", "type": ["null", "Node"]}]}"#;
+            let source = Schemas::default()
+                .with(7, SchemaFormat::Avro, ORDER)
+                .with(11, SchemaFormat::Avro, list)
+                .with(12, SchemaFormat::JsonSchema, "{}");
+            let mut decoder = Decoder::new(source);
+            let headers: Vec<ObservedHeader> = header
+                .into_iter()
+                .map(|h| ObservedHeader { key: "__value_schema_id".to_owned(), value: Some(h) })
+                .collect();
+            for bytes in [body.clone(), framed(7, &body), framed(11, &body), framed(12, &body)] {
+                for part in [Part::Key, Part::Value] {
+                    let decoded = decoder.decode_part(Some(&bytes), &headers, part);
+                    proptest::prop_assert!(decoded.is_ok());
+                }
+            }
+        }
+    }
+
     #[test]
     fn references_resolve_named_types_from_other_subjects() {
         let money = r#"{"type": "record", "name": "Money", "namespace": "shop", "fields": [
