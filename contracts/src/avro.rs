@@ -410,7 +410,7 @@ fn check_named(
         _ => {
             match names.resolve(name, namespace) {
                 Some(named) => check(
-                    &named.definition.clone(),
+                    &named.definition,
                     &parent_namespace(named),
                     names,
                     value,

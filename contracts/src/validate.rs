@@ -288,16 +288,7 @@ fn check_examples(
                 .iter()
                 .enumerate()
                 .flat_map(|(i, example)| {
-                    validator.iter_errors(&example.payload).map(move |error| {
-                        let pointer = error.instance_path().as_str().to_owned();
-                        (
-                            i,
-                            avro::Mismatch {
-                                pointer,
-                                message: shorten_instance(&error.to_string()),
-                            },
-                        )
-                    })
+                    json_schema_mismatches(validator, &example.payload).map(move |m| (i, m))
                 })
                 .collect()
         }
@@ -336,6 +327,17 @@ fn check_examples(
     }
 }
 
+/// Where a payload does not fit a compiled JSON Schema, in the form Avro mismatches take.
+pub(crate) fn json_schema_mismatches<'v>(
+    validator: &'v jsonschema::Validator,
+    payload: &'v serde_json::Value,
+) -> impl Iterator<Item = avro::Mismatch> + 'v {
+    validator.iter_errors(payload).map(|error| avro::Mismatch {
+        pointer: error.instance_path().as_str().to_owned(),
+        message: shorten_instance(&error.to_string()),
+    })
+}
+
 /// jsonschema's messages start with the offending value as JSON; a whole object makes an
 /// unreadable message, and the location already shows it, so long values become "the value".
 fn shorten_instance(message: &str) -> String {
@@ -352,7 +354,7 @@ fn shorten_instance(message: &str) -> String {
 }
 
 /// The named types an Avro schema can see: its own and those of the files it references.
-fn avro_names(catalog: &Catalog, schema: &LoadedSchema) -> avro::Names {
+pub(crate) fn avro_names(catalog: &Catalog, schema: &LoadedSchema) -> avro::Names {
     let mut names = avro::Names::default();
     let own = schema.json.iter();
     let referenced = schema.references.iter().filter_map(|(_, file)| {
@@ -392,7 +394,7 @@ impl jsonschema::Retrieve for LocalResources {
 /// A validator for a JSON Schema, whole-file or embedded in an AsyncAPI document. Embedded
 /// schemas are compiled as a `$ref` into their document so that their own `$ref`s resolve as
 /// they would in place.
-fn compile_json_schema(
+pub(crate) fn compile_json_schema(
     schema: &LoadedSchema,
     resources: &Arc<Resources>,
 ) -> Result<jsonschema::Validator, String> {

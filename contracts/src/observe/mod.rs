@@ -5,14 +5,23 @@
 //! [`ObservedRecord`]s; the registry lookups a decoder needs go through a trait the caller
 //! implements. Nothing here knows Kafka's protocol or HTTP.
 
+mod avro_datum;
+mod classify;
 mod declared;
+mod decode;
 mod flows;
 pub mod latency;
 pub mod otlp;
 mod problem;
 mod record;
 mod report;
+mod wire;
 
+pub use classify::{Classifier, Finding, FindingKind, Problem, RecordCheck};
+pub use decode::{
+    Decoded, DecodedRecord, DecodedValue, Decoder, Failure, RegisteredSchema, SchemaSource,
+    SourceError,
+};
 pub use flows::{
     FlowAssembler, FlowRecord, KeepFlows, PROBLEM_EXAMPLES, StreamingReport, TraceOptions,
 };
@@ -23,4 +32,8 @@ pub use record::{ObservedHeader, ObservedRecord};
 pub use report::{
     BrokenChain, EdgeReport, FlowReport, FlowTotals, Hop, RecordCounts, RecordPosition,
     ReportedRecord, Timeline, TimelineStep, TraceReport,
+};
+pub use wire::{
+    Framed, Framing, KEY_SCHEMA_ID_HEADER, Part, SchemaPointer, VALUE_SCHEMA_ID_HEADER, WireError,
+    unframe,
 };
