@@ -260,6 +260,17 @@ fn start_positions_latest_offset_and_a_partition_filter() {
         Polled::Finished
     );
 
+    // The mock answers every offsets-for-times lookup with -1, Kafka's answer for a time after
+    // the newest record: such a start is the end.
+    reader
+        .assign(&[Selection::topic("t")], Start::Time(0), Until::End)
+        .expect("assigns");
+    assert!(reader.progress().iter().all(|p| p.done && p.position == 5));
+    assert_eq!(
+        reader.poll(Duration::ZERO).expect("polls"),
+        Polled::Finished
+    );
+
     // A partition that does not exist.
     let err = reader
         .assign(
