@@ -13,13 +13,14 @@ use contrail_kafka::{
     Until,
 };
 use rdkafka::ClientConfig;
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{BaseProducer, BaseRecord, DefaultProducerContext, Producer};
-use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
+use rdkafka::topic_partition_list::Offset;
 
-const TIMEOUT: Duration = Duration::from_secs(10);
+mod support;
+
+use support::{TIMEOUT, commit, committed, read_all};
 
 type Cluster = MockCluster<'static, DefaultProducerContext>;
 
@@ -90,24 +91,6 @@ fn send(producer: &BaseProducer, topic: &str, records: &[Out<'_>]) {
     producer.flush(TIMEOUT).expect("flushed");
 }
 
-/// Reads everything up to the end, failing the test if it does not finish.
-fn read_all(reader: &mut Reader) -> Vec<ObservedRecord> {
-    let mut records = Vec::new();
-    for _ in 0..600 {
-        match reader.poll(Duration::from_millis(100)).expect("polls") {
-            Polled::Record(r) => records.push(r),
-            Polled::Idle => {}
-            Polled::Finished => return records,
-            Polled::Stopped => panic!("stopped"),
-        }
-    }
-    panic!(
-        "did not finish; read {} records: {:?}",
-        records.len(),
-        reader.progress()
-    );
-}
-
 fn positions(records: &[ObservedRecord]) -> Vec<String> {
     let mut p: Vec<String> = records.iter().map(ObservedRecord::position).collect();
     p.sort();
@@ -159,8 +142,7 @@ fn records_arrive_as_they_were_produced_headers_keys_and_tombstones_included() {
             Until::End,
         )
         .expect("assigns");
-    let mut records = read_all(&mut reader);
-    records.sort_by_key(|r| (r.partition, r.offset));
+    let records = read_all(&mut reader);
     let header = |key: &str, value: Option<&[u8]>| ObservedHeader {
         key: key.to_owned(),
         value: value.map(<[u8]>::to_vec),
@@ -377,27 +359,6 @@ fn settings_contrail_controls_and_settings_librdkafka_refuses_are_errors() {
     );
 }
 
-/// The offsets a consumer group committed for `topic`'s partitions, as a fresh member of the
-/// group sees them.
-fn committed(cluster: &Cluster, group: &str, topic: &str, partitions: i32) -> Vec<(i32, Offset)> {
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", cluster.bootstrap_servers())
-        .set("group.id", group)
-        .set("enable.auto.commit", "false")
-        .create()
-        .expect("consumer");
-    let mut tpl = TopicPartitionList::new();
-    for p in 0..partitions {
-        tpl.add_partition(topic, p);
-    }
-    let found = consumer.committed_offsets(tpl, TIMEOUT).expect("committed");
-    found
-        .elements()
-        .iter()
-        .map(|e| (e.partition(), e.offset()))
-        .collect()
-}
-
 #[test]
 fn sampling_commits_nothing() {
     let cluster = cluster(&[("t", 2)]);
@@ -408,20 +369,8 @@ fn sampling_commits_nothing() {
         &[out(0, "a"), out(0, "b"), out(1, "c"), out(1, "d")],
     );
     // A real consumer group that has read some of the topic.
-    {
-        let consumer: BaseConsumer = ClientConfig::new()
-            .set("bootstrap.servers", cluster.bootstrap_servers())
-            .set("group.id", "inventory")
-            .set("enable.auto.commit", "false")
-            .create()
-            .expect("consumer");
-        let mut tpl = TopicPartitionList::new();
-        tpl.add_partition_offset("t", 0, Offset::Offset(1))
-            .expect("offset");
-        consumer.assign(&tpl).expect("assign");
-        consumer.commit(&tpl, CommitMode::Sync).expect("commit");
-    }
-    let before = committed(&cluster, "inventory", "t", 2);
+    commit(&cluster.bootstrap_servers(), "inventory", "t", 0, 1);
+    let before = committed(&cluster.bootstrap_servers(), "inventory", "t", 2);
     assert_eq!(before, [(0, Offset::Offset(1)), (1, Offset::Invalid)]);
 
     let mut reader = reader(&cluster);
@@ -433,7 +382,10 @@ fn sampling_commits_nothing() {
     }
     drop(reader);
 
-    assert_eq!(committed(&cluster, "inventory", "t", 2), before);
+    assert_eq!(
+        committed(&cluster.bootstrap_servers(), "inventory", "t", 2),
+        before
+    );
 }
 
 #[test]
