@@ -55,6 +55,10 @@ missing=()
 command -v dot >/dev/null || missing+=(graphviz)
 command -v npm >/dev/null || missing+=(nodejs npm)
 command -v chromium >/dev/null || missing+=(chromium)
+# librdkafka (contrail-kafka) is compiled from its vendored source with TLS: it needs
+# pkg-config and OpenSSL's headers (no cmake, no system librdkafka).
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+dpkg -s libssl-dev >/dev/null 2>&1 || { command -v pkg-config >/dev/null && pkg-config --exists openssl; } || missing+=(libssl-dev)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
     echo "the tests need these Debian packages: ${missing[*]} (apt-get install ${missing[*]})" >&2
@@ -78,6 +82,17 @@ if [ ! -d "$MERMAID/node_modules/mermaid" ] || [ ! -d "$MERMAID/node_modules/jsd
   (cd "$MERMAID" && npm install --silent --no-package-lock --no-audit --no-fund)
 fi
 export CONTRAIL_MERMAID_DIR="$MERMAID" CONTRAIL_REQUIRE_MERMAID=1
+
+# tansu, a Kafka-compatible broker, for the end-to-end tests of reading live topics
+# (tests/src/lib.rs `start_tansu`). Built once into the cache: the build takes about 30
+# minutes on two cores, so it is only run when the binary is missing.
+TANSU="$CACHE/tansu-0.6.0"
+if [ ! -x "$TANSU/bin/tansu" ]; then
+  echo "== installing tansu 0.6.0 into $TANSU (a one-time build, about 30 minutes)"
+  cargo install tansu --version 0.6.0 --features dynostore --root "$TANSU" --target-dir "$CACHE/tansu-build"
+  rm -rf "$CACHE/tansu-build"
+fi
+export CONTRAIL_TANSU="$TANSU/bin/tansu" CONTRAIL_REQUIRE_TANSU=1
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

@@ -216,6 +216,33 @@ declare_codes! {
         /// contrail validate tests/fixtures/validate/CV050-not-a-catalog
         /// ```
         NOT_A_CATALOG = ("CV050", Error, "a directory without contrail.yaml");
+        /// The `brokers:` section of `contrail.yaml` is malformed: it is not a mapping of profile
+        /// names to settings, a profile is not a mapping, a profile has no `bootstrap` (the help
+        /// suggests it when a key is a misspelling of it), `bootstrap` is not a list of
+        /// `HOST:PORT`, a setting's value is a list, a mapping or null, or a value holds a
+        /// malformed `${VAR}` reference. See [brokers.md](../brokers.md).
+        ///
+        /// **What to do:** Write each profile as `NAME: { bootstrap: HOST:PORT, <librdkafka
+        /// setting>: value }`, secrets as `${VAR}`.
+        ///
+        /// ```sh
+        /// contrail validate tests/fixtures/validate/CV060-invalid-broker-profile
+        /// ```
+        INVALID_BROKER_PROFILE = ("CV060", Error, "the brokers section of contrail.yaml is malformed");
+        /// A broker profile sets a librdkafka setting contrail sets itself: `group.id`,
+        /// `enable.auto.commit`, `enable.auto.offset.store` and `group.instance.id` (sampling never
+        /// joins a consumer group and never commits, so it never changes what a consumer group
+        /// sees), `auto.offset.reset` (the start position is `--from`), `enable.partition.eof`,
+        /// `allow.auto.create.topics` (reading a missing topic must not create it) and
+        /// `bootstrap.servers` (written as `bootstrap`). contrail refuses to connect with such
+        /// a profile rather than ignore the setting.
+        ///
+        /// **What to do:** Remove the setting.
+        ///
+        /// ```sh
+        /// contrail validate tests/fixtures/validate/CV061-reserved-broker-setting
+        /// ```
+        RESERVED_BROKER_SETTING = ("CV061", Error, "a broker profile sets a setting contrail controls");
     }
 
     Compatibility {

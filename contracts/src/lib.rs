@@ -9,6 +9,7 @@
 //! errors.
 
 pub mod avro;
+pub mod brokers;
 pub mod codes;
 pub mod compat;
 pub mod diagnostic;

@@ -166,6 +166,28 @@ pub struct CatalogConfig {
     pub lint: Option<crate::yaml::Node>,
     /// AsyncAPI documents whose 2.x `publish`/`subscribe` are written from the client's view.
     pub asyncapi_client_perspective: Vec<Spanned<String>>,
+    /// The `brokers:` section: named broker profiles, in file order.
+    pub brokers: Vec<Broker>,
+}
+
+impl CatalogConfig {
+    /// The broker profile named `name`.
+    pub fn broker(&self, name: &str) -> Option<&Broker> {
+        self.brokers.iter().find(|b| b.name.value == name)
+    }
+}
+
+/// A broker profile as declared in `contrail.yaml`: `brokers: { NAME: { bootstrap: HOST:PORT,
+/// <librdkafka setting>: value } }`. Values are kept as written: `${VAR}` references are
+/// expanded by the caller ([`crate::brokers::expand`]), never here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Broker {
+    pub name: Spanned<String>,
+    /// `HOST:PORT[,HOST:PORT…]`.
+    pub bootstrap: Spanned<String>,
+    /// librdkafka settings (`security.protocol`, `sasl.username`, `ssl.ca.location`, …) in
+    /// file order; numbers and booleans are kept as their text.
+    pub settings: Vec<(Spanned<String>, Spanned<String>)>,
 }
 
 /// Catalog-wide defaults an event may override.

@@ -23,6 +23,25 @@ pub fn did_you_mean<'a>(
         .map(|(c, _)| c)
 }
 
+/// Up to `limit` of `candidates` close to `written`, closest first (ties in the candidates'
+/// order): for "no such topic; did you mean …" when several names are likely. Looser than
+/// [`did_you_mean`], since the user picks from a list.
+pub fn close_matches<'a>(
+    written: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    limit: usize,
+) -> Vec<&'a str> {
+    let normalized = |s: &str| s.to_ascii_lowercase().replace(['_', '-', '.'], "");
+    let w = normalized(written);
+    let mut scored: Vec<(&str, f64)> = candidates
+        .into_iter()
+        .map(|c| (c, strsim::jaro_winkler(&w, &normalized(c))))
+        .filter(|(_, score)| *score >= 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    scored.into_iter().take(limit).map(|(c, _)| c).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +53,16 @@ mod tests {
         assert_eq!(did_you_mean("topci", keys), Some("topic"));
         assert_eq!(did_you_mean("compatability", keys), Some("compatibility"));
         assert_eq!(did_you_mean("zzz", keys), None);
+    }
+
+    #[test]
+    fn close_matches_are_ranked_and_bounded() {
+        let topics = ["shop.orders", "shop.payments", "shop.orders.dlq", "billing"];
+        assert_eq!(
+            close_matches("shop.order", topics, 5),
+            ["shop.orders", "shop.orders.dlq"]
+        );
+        assert_eq!(close_matches("shop.order", topics, 1), ["shop.orders"]);
+        assert!(close_matches("zzz", topics, 5).is_empty());
     }
 }

@@ -1,5 +1,6 @@
-//! Helpers shared by the end-to-end tests: finding (and building) the `contrail` binary, and
-//! locating the repository's fixtures, examples and the vendored AsyncAPI corpus.
+//! Helpers shared by the end-to-end tests: finding (and building) the `contrail` binary,
+//! locating the repository's fixtures, examples and the vendored AsyncAPI corpus, and starting
+//! real peers (a registry, PostgreSQL, a tansu broker).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,9 @@ use std::time::{Duration, Instant};
 pub mod http;
 pub mod postgres;
 pub mod stores;
+pub mod tansu;
+
+pub use tansu::{TansuProcess, start_tansu};
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {

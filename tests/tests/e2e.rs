@@ -6,6 +6,7 @@ mod corpus;
 mod docs_site;
 mod graph;
 mod graph_diff;
+mod kafka_reader;
 mod mermaid;
 mod path_spellings;
 mod registry;

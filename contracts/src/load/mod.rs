@@ -5,6 +5,7 @@
 //! the rest of the catalog still loads. [`LoadError`] is for paths that cannot be read at all.
 
 mod asyncapi;
+mod brokers;
 mod fields;
 mod native;
 mod prefetch;

@@ -16,7 +16,9 @@ use crate::pointer::pointer_join;
 use crate::suggest::did_you_mean;
 use crate::yaml::{Document, Node, Value};
 
-const CONFIG_KEYS: &[&str] = &["catalog", "registry", "defaults", "lint", "asyncapi"];
+const CONFIG_KEYS: &[&str] = &[
+    "catalog", "registry", "defaults", "lint", "asyncapi", "brokers",
+];
 const DEFAULTS_KEYS: &[&str] = &[
     "compatibility",
     "correlation",
@@ -93,6 +95,10 @@ pub(super) fn load_config(ctx: &mut LoadCtx, path: &Path) {
     }
     if let Some(mut a) = f.nested("asyncapi", "`asyncapi`", ASYNCAPI_KEYS) {
         config.asyncapi_client_perspective = a.string_list("client-perspective");
+    }
+    if let Some(node) = f.get("brokers") {
+        let pointer = f.pointer_of("brokers");
+        config.brokers = super::brokers::brokers(path, node, &pointer, f.diagnostics);
     }
     ctx.diagnostics.extend(diagnostics);
 }
