@@ -322,7 +322,7 @@ impl CatalogGraph {
             .map(|e| (e.source(), e.target(), e.weight()))
     }
 
-    /// The edges between `nodes` (sorted, as [`Vec::sort`] leaves them), in the order
+    /// The edges between `nodes` (sorted ascending), in the order
     /// [`CatalogGraph::edges`] lists them. Walks only the nodes' own edges, so a small part of
     /// a large graph costs what the part has, not what the graph has.
     pub fn edges_within(&self, nodes: &[NodeIndex]) -> Vec<(NodeIndex, NodeIndex, &Edge)> {

@@ -2,7 +2,7 @@
 //! (`GET /contrail/v1/graph`), change impact (`GET /contrail/v1/impact/{event}`), the docs site
 //! (`GET /ui/`) and a reload (`POST /contrail/v1/catalog/reload`).
 //!
-//! Everything a request reads comes from one [`Snapshot`]: the loaded catalog, its graph, its
+//! Everything a request reads comes from one `Snapshot`: the loaded catalog, its graph, its
 //! findings and the rendered site. A reload builds a whole new snapshot off the async threads
 //! and swaps it in at once, so a request sees the old catalog or the new one, never a mix; a
 //! reload that fails keeps the old snapshot serving. [`ServedCatalog::watch`] reloads when the
