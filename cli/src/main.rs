@@ -72,6 +72,12 @@ pub enum Command {
     Explain(commands::explain::Args),
     /// Run the Confluent-compatible schema registry (`contrail registry serve`).
     Registry(commands::registry::Args),
+    /// Read records from live topics, decode them and check each against its contract.
+    #[cfg(feature = "kafka")]
+    Sample(commands::sample::Args),
+    /// Follow correlation ids across live topics: flows, hop latencies, broken chains.
+    #[cfg(feature = "kafka")]
+    Trace(commands::trace::Args),
 }
 
 fn main() -> ExitCode {
@@ -87,6 +93,10 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Registry(args) => commands::registry::run(args),
+        #[cfg(feature = "kafka")]
+        Command::Sample(args) => commands::sample::run(args),
+        #[cfg(feature = "kafka")]
+        Command::Trace(args) => commands::trace::run(args),
     };
     match outcome {
         Ok(code) => code,

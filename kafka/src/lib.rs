@@ -29,4 +29,4 @@ pub use error::KafkaError;
 pub use profile::BrokerProfile;
 pub use reader::{PartitionProgress, Polled, Reader, Records, Selection};
 pub use record::UNREADABLE_HEADER_KEY;
-pub use start::{Start, StartError, Until};
+pub use start::{DurationError, Start, StartError, Until, format_timestamp_ms, parse_duration};

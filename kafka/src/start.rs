@@ -85,6 +85,57 @@ impl fmt::Display for Start {
     }
 }
 
+/// A duration flag (`--timeout`, `--broken-after`, `--window`) that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{written}` is not a duration: {reason}; write a number and a unit, several may follow each other (250ms, 10s, 5m, 1h30m, 2d)"
+)]
+pub struct DurationError {
+    pub written: String,
+    pub reason: &'static str,
+}
+
+/// Parses a duration: one or more `<number><unit>` with units `ms`, `s`, `m`, `h`, `d`, `w`.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, DurationError> {
+    let ms = parse_duration_ms(text.trim()).map_err(|reason| DurationError {
+        written: text.to_owned(),
+        reason,
+    })?;
+    Ok(std::time::Duration::from_millis(
+        u64::try_from(ms).unwrap_or_default(),
+    ))
+}
+
+/// Milliseconds since the Unix epoch as an RFC 3339 UTC time with milliseconds
+/// (`2024-05-01T12:00:00.250Z`), the spelling `--from` accepts back.
+pub fn format_timestamp_ms(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        in_day / 3_600_000,
+        in_day / 60_000 % 60,
+        in_day / 1_000 % 60,
+        in_day % 1_000
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm,
+/// the inverse of `days_from_civil`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 /// `10m`, `1h30m`, `250ms` → milliseconds.
 fn parse_duration_ms(text: &str) -> Result<i64, &'static str> {
     if text.is_empty() {
@@ -264,6 +315,41 @@ mod tests {
         assert!(parse("-m").is_err());
         assert!(parse("-").is_err());
         assert!(parse("-99999999999999999w").is_err());
+    }
+
+    #[test]
+    fn timestamps_format_as_rfc3339_and_parse_back() {
+        for ms in [
+            0,
+            NOW,
+            NOW + 250,
+            951_782_400_000,
+            -86_400_001,
+            4_102_444_799_999,
+        ] {
+            let text = format_timestamp_ms(ms);
+            assert_eq!(parse_rfc3339_ms(&text), Ok(ms), "{text}");
+        }
+        assert_eq!(format_timestamp_ms(NOW + 250), "2024-05-01T12:00:00.250Z");
+        assert_eq!(
+            format_timestamp_ms(951_782_400_000),
+            "2000-02-29T00:00:00.000Z"
+        );
+    }
+
+    #[test]
+    fn durations_parse_with_units_and_refuse_bare_numbers() {
+        assert_eq!(
+            parse_duration("10s"),
+            Ok(std::time::Duration::from_secs(10))
+        );
+        assert_eq!(
+            parse_duration(" 1m30s "),
+            Ok(std::time::Duration::from_secs(90))
+        );
+        let error = parse_duration("10").expect_err("no unit");
+        assert!(error.to_string().contains("needs a unit"), "{error}");
+        assert!(parse_duration("").is_err());
     }
 
     #[test]

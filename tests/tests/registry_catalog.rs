@@ -178,6 +178,8 @@ fn the_docs_site_is_served_under_ui_and_nothing_else_is() {
 
     let index = get(&registry, "/ui/");
     assert_ok(&index, "text/html; charset=utf-8");
+    // `/ui` redirects to `/ui/` (the client follows), against which the links resolve.
+    assert_eq!(get(&registry, "/ui").body, index.body);
     assert!(index.body.contains("OrderPlaced"), "{}", index.body);
     // The index links the event's page, and that link resolves under /ui/.
     assert!(

@@ -7,8 +7,18 @@ pub(crate) mod docs;
 pub(crate) mod explain;
 pub(crate) mod graph;
 pub(crate) mod lint;
+#[cfg(feature = "kafka")]
+pub(crate) mod observe;
 pub(crate) mod registry;
 pub(crate) mod rules;
+#[cfg(feature = "kafka")]
+pub(crate) mod sample;
+#[cfg(feature = "kafka")]
+pub(crate) mod sample_output;
+#[cfg(feature = "kafka")]
+pub(crate) mod trace;
+#[cfg(feature = "kafka")]
+pub(crate) mod trace_output;
 pub(crate) mod validate;
 
 use std::process::ExitCode;

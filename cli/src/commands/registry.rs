@@ -152,16 +152,30 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `sqlite://` under the user's data directory.
 /// A client of the registry at `url`, with the credentials the environment names:
 /// `CONTRAIL_REGISTRY_USER_INFO=USER:PASSWORD` (HTTP basic, as Confluent's
 /// `basic.auth.user.info`) or `CONTRAIL_REGISTRY_TOKEN` (bearer), or user information in the URL.
 /// Secrets come from the environment rather than flags so they stay out of shell history and
 /// process listings.
 pub(crate) fn client(url: &str) -> anyhow::Result<contrail_registry::client::Client> {
-    use contrail_registry::client::{Client, Credentials};
+    with_credentials(contrail_registry::client::Client::new(url))
+}
+
+/// [`client`] with every request bounded by `timeout`.
+pub(crate) fn client_with_timeout(
+    url: &str,
+    timeout: std::time::Duration,
+) -> anyhow::Result<contrail_registry::client::Client> {
+    with_credentials(contrail_registry::client::Client::with_timeout(
+        url, timeout,
+    ))
+}
+
+fn with_credentials(
+    client: contrail_registry::client::Client,
+) -> anyhow::Result<contrail_registry::client::Client> {
+    use contrail_registry::client::Credentials;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let client = Client::new(url);
     match (
         env("CONTRAIL_REGISTRY_USER_INFO"),
         env("CONTRAIL_REGISTRY_TOKEN"),
@@ -183,6 +197,7 @@ pub(crate) fn client(url: &str) -> anyhow::Result<contrail_registry::client::Cli
     }
 }
 
+/// `sqlite://` under the user's data directory.
 fn default_store_url() -> anyhow::Result<String> {
     let data = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
         Some(dir) => PathBuf::from(dir),

@@ -110,6 +110,8 @@ pub struct FlowAssembler {
     /// The newest record timestamp read: the clock of `broken_after` and of the window.
     newest: Option<i64>,
     in_flows: u64,
+    /// Records neither in a flow nor a problem (see [`FlowAssembler::skip`]).
+    skipped: u64,
     problems: PerProblem<u64>,
     problem_examples: PerProblem<Vec<RecordPosition>>,
     closed: Totals,
@@ -172,6 +174,7 @@ impl FlowAssembler {
             expiry: BinaryHeap::new(),
             newest: None,
             in_flows: 0,
+            skipped: 0,
             problems: PerProblem::default(),
             problem_examples: PerProblem::default(),
             closed,
@@ -237,6 +240,13 @@ impl FlowAssembler {
             }
         }
         self.expire();
+    }
+
+    /// Counts a record that is neither in a flow nor a problem: a tombstone, a value contrail
+    /// cannot decode yet (Protobuf), an event whose contract declares no correlation id. It is
+    /// read, so it is counted, but it carries nothing to assemble.
+    pub fn skip(&mut self) {
+        self.skipped += 1;
     }
 
     /// Counts a problem record: one kind, no flow.

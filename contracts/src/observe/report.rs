@@ -30,9 +30,13 @@ pub struct TraceReport {
 /// What was read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordCounts {
-    /// Every record: those in flows and the problem records.
+    /// Every record: those in flows, the problem records and the skipped ones.
     pub read: u64,
     pub in_flows: u64,
+    /// Records neither in a flow nor a problem: tombstones, values contrail cannot decode yet
+    /// (Protobuf), events whose contract declares no correlation id.
+    #[serde(default)]
+    pub skipped: u64,
     /// Problem records by kind; each counted once, in one kind.
     pub problems: PerProblem<u64>,
     /// The first few positions of each kind of problem record

@@ -187,6 +187,11 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
                 "/contrail/v1/catalog/reload",
                 post(catalog::reload).with_state(served.clone()),
             )
+            // Relative links of the site resolve against `/ui/`, so `/ui` sends the browser there.
+            .route(
+                "/ui",
+                get(|| async { axum::response::Redirect::permanent("/ui/") }),
+            )
             .route("/ui/", get(catalog::ui_index).with_state(served.clone()))
             .route("/ui/{*path}", get(catalog::ui_page).with_state(served)),
         None => router,
@@ -218,10 +223,13 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
 }
 
 /// The request with one trailing `/` removed from its path (the root `/` stays as it is).
+/// Pages of the docs site under `/ui/` keep theirs: there a trailing `/` names a directory's
+/// index, and the browser resolves the pages' relative links against it.
 async fn trim_trailing_slash(mut request: axum::extract::Request) -> axum::extract::Request {
     let uri = request.uri();
     let path = uri.path();
     if path.len() > 1
+        && !path.starts_with("/ui/")
         && let Some(trimmed) = path.strip_suffix('/')
     {
         let path_and_query = match uri.query() {

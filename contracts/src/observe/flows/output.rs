@@ -76,8 +76,9 @@ impl FlowAssembler {
             .sum();
         TraceReport {
             records: RecordCounts {
-                read: self.in_flows + problems,
+                read: self.in_flows + problems + self.skipped,
                 in_flows: self.in_flows,
+                skipped: self.skipped,
                 problems: self.problems.clone(),
                 problem_examples: self.problem_examples.clone(),
             },

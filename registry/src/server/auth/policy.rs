@@ -115,6 +115,7 @@ mod tests {
         for route in [
             "/contrail/v1/graph",
             "/contrail/v1/impact/{event}",
+            "/ui",
             "/ui/",
             "/ui/{*path}",
         ] {

@@ -1,0 +1,450 @@
+//! `contrail sample`: read records from live topics, decode them through the registry and check
+//! each against its contract — without joining a consumer group or committing anything.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use contrail_contracts::observe::{
+    Classifier, Decoded, DecodedRecord, DecodedValue, Decoder, Failure, Framing, ObservedRecord,
+    Part, RecordCheck, SchemaPointer,
+};
+use contrail_contracts::{LoadOptions, load_paths};
+use contrail_kafka::{Polled, Reader, Selection, Start, Until};
+
+use super::observe::{self, ConnectArgs, Progress, RegistrySource};
+use super::sample_output::{Output, SampleFormat, Stopped, Summary};
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  contrail sample examples/shop --brokers localhost:9092 --registry http://localhost:8081
+  contrail sample --brokers staging --topic shop.orders --from -10m --limit 20
+  contrail sample --brokers localhost:9092 --where /orderId=o-1001 --limit all --format ndjson")]
+pub struct Args {
+    /// The catalog directory.
+    #[arg(default_value = ".", value_name = "PATH")]
+    pub path: PathBuf,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// A topic to read (repeatable). Default: every topic the catalog declares.
+    #[arg(long = "topic", short = 't', value_name = "TOPIC")]
+    pub topics: Vec<String>,
+
+    /// Only these partitions (repeatable), of every topic read.
+    #[arg(long = "partition", short = 'p', value_name = "P")]
+    pub partitions: Vec<i32>,
+
+    /// Where each partition starts: `earliest`, `latest`, an offset, an RFC 3339 time
+    /// (2026-12-01T09:00:00Z) or a duration back from now (-10m).
+    #[arg(long, default_value = "earliest", value_name = "WHERE")]
+    pub from: String,
+
+    /// Stop after N records (those that pass the filters); `all` reads to the end.
+    #[arg(long, default_value = "100", value_name = "N|all", value_parser = limit)]
+    pub limit: Limit,
+
+    /// Keep reading records as they are produced instead of stopping at the end of each
+    /// partition (Ctrl-C stops and prints the summary).
+    #[arg(long)]
+    pub follow: bool,
+
+    /// Only records with this key: its bytes, or its decoded value for a framed key.
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+
+    /// Only records with this header (`NAME`) or header value (`NAME=VALUE`); repeatable,
+    /// all must match.
+    #[arg(long = "header", value_name = "NAME[=VALUE]")]
+    pub headers: Vec<String>,
+
+    /// Only records whose decoded value has VALUE at the JSON pointer (`/orderId=o-1`,
+    /// `/total/amountMinor=2500`); repeatable, all must match.
+    #[arg(long = "where", value_name = "/POINTER=VALUE", value_parser = where_clause)]
+    pub wheres: Vec<Where>,
+
+    /// Output format: `human`, `json` (one document), `ndjson` (one record per line, then the
+    /// summary as the last line).
+    #[arg(long, short = 'f', value_enum, default_value_t = SampleFormat::Human)]
+    pub format: SampleFormat,
+}
+
+/// `--limit`: a number of records, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(pub Option<u64>);
+
+fn limit(text: &str) -> Result<Limit, String> {
+    if text.eq_ignore_ascii_case("all") {
+        return Ok(Limit(None));
+    }
+    match text.parse::<u64>() {
+        Ok(0) => Err("0 reads nothing: write a number of records, or `all`".to_owned()),
+        Ok(n) => Ok(Limit(Some(n))),
+        Err(_) => Err(format!(
+            "`{text}` is not a number of records: write 100, or `all`"
+        )),
+    }
+}
+
+/// `--where /pointer=value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Where {
+    pub pointer: String,
+    pub value: String,
+}
+
+fn where_clause(text: &str) -> Result<Where, String> {
+    let Some((pointer, value)) = text.split_once('=') else {
+        return Err(format!(
+            "`{text}` needs `=`: write /POINTER=VALUE, as /orderId=o-1"
+        ));
+    };
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return Err(format!(
+            "`{pointer}` is not a JSON pointer: it starts with `/`, as /orderId or /total/amountMinor"
+        ));
+    }
+    Ok(Where {
+        pointer: pointer.to_owned(),
+        value: value.to_owned(),
+    })
+}
+
+/// `--header NAME[=VALUE]`.
+struct HeaderFilter {
+    name: String,
+    value: Option<Vec<u8>>,
+}
+
+impl HeaderFilter {
+    fn parse(text: &str) -> HeaderFilter {
+        match text.split_once('=') {
+            Some((name, value)) => HeaderFilter {
+                name: name.to_owned(),
+                value: Some(value.as_bytes().to_vec()),
+            },
+            None => HeaderFilter {
+                name: text.to_owned(),
+                value: None,
+            },
+        }
+    }
+
+    fn matches(&self, record: &ObservedRecord) -> bool {
+        match &self.value {
+            None => record.headers.iter().any(|h| h.key == self.name),
+            Some(value) => record.header(&self.name) == Some(value.as_slice()),
+        }
+    }
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
+    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        // Reading goes on: what flows is worth seeing even while the catalog has mistakes.
+        eprintln!(
+            "note: the catalog has {errors} error{}; `contrail validate {}` shows {}",
+            if errors == 1 { "" } else { "s" },
+            args.path.display(),
+            if errors == 1 { "it" } else { "them" }
+        );
+    }
+    let catalog = &loaded.catalog;
+    let topics = if args.topics.is_empty() {
+        observe::catalog_topics(catalog)
+    } else {
+        args.topics.clone()
+    };
+    if topics.is_empty() {
+        anyhow::bail!(
+            "the catalog at {} declares no topics: name one with --topic",
+            args.path.display()
+        );
+    }
+    let start = Start::parse(&args.from, observe::now_ms()).context("--from")?;
+    let profile = args.connect.profile(catalog)?;
+    let source = args.connect.registry_source(catalog)?;
+    let mut reader = Reader::connect(&profile, args.connect.timeout)?;
+    let selections: Vec<Selection> = topics
+        .iter()
+        .map(|topic| {
+            if args.partitions.is_empty() {
+                Selection::topic(topic.clone())
+            } else {
+                Selection::partitions(topic.clone(), args.partitions.iter().copied())
+            }
+        })
+        .collect();
+    let until = if args.follow {
+        Until::Never
+    } else {
+        Until::End
+    };
+    reader.assign(&selections, start, until)?;
+    observe::stop_on_ctrl_c(reader.stop_flag());
+
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let filtered = args.key.is_some() || !args.headers.is_empty() || !args.wheres.is_empty();
+    let mut output = Output::new(
+        std::io::BufWriter::new(stdout.lock()),
+        args.format,
+        filtered,
+    );
+    let mut sampler = Sampler {
+        decoder: Decoder::new(source),
+        classifier: Classifier::new(catalog),
+        key: args.key.clone(),
+        headers: args
+            .headers
+            .iter()
+            .map(|h| HeaderFilter::parse(h))
+            .collect(),
+        wheres: args.wheres.clone(),
+    };
+    let mut summary = Summary::new(&topics);
+    let mut progress = Progress::new();
+    output.begin()?;
+    let outcome = read(
+        &mut reader,
+        &mut sampler,
+        &mut summary,
+        &mut output,
+        &mut progress,
+        args.limit,
+        terminal || args.follow,
+    );
+    progress.clear();
+    let stopped = match &outcome {
+        Ok(stopped) => *stopped,
+        // What was read is still reported before the error.
+        Err(_) => Stopped::Error,
+    };
+    output.finish(&summary, stopped)?;
+    outcome?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads until the end, the limit, Ctrl-C or an error.
+fn read<W: Write>(
+    reader: &mut Reader,
+    sampler: &mut Sampler<'_>,
+    summary: &mut Summary,
+    output: &mut Output<W>,
+    progress: &mut Progress,
+    limit: Limit,
+    flush_each: bool,
+) -> anyhow::Result<Stopped> {
+    let mut shown: u64 = 0;
+    loop {
+        let polled = reader.poll(Duration::from_millis(250))?;
+        match polled {
+            Polled::Record(record) => {
+                summary.read(&record.topic);
+                if let Some((decoded, check)) = sampler
+                    .sample(&record)
+                    .with_context(|| format!("decoding {}", record.position()))?
+                {
+                    summary.add(&record, &decoded, &check);
+                    progress.clear();
+                    output.record(&record, &decoded, &check)?;
+                    if flush_each {
+                        output.flush()?;
+                    }
+                    shown += 1;
+                    if limit.0.is_some_and(|n| shown >= n) {
+                        return Ok(Stopped::Limit);
+                    }
+                }
+            }
+            Polled::Idle => output.flush()?,
+            Polled::Finished => return Ok(Stopped::End),
+            Polled::Stopped => return Ok(Stopped::Interrupted),
+        }
+        progress.tick(summary.total_read(), reader.progress());
+    }
+}
+
+/// Filters, decodes and checks records.
+struct Sampler<'c> {
+    decoder: Decoder<RegistrySource>,
+    classifier: Classifier<'c>,
+    key: Option<String>,
+    headers: Vec<HeaderFilter>,
+    wheres: Vec<Where>,
+}
+
+impl Sampler<'_> {
+    /// The record decoded and checked, or `None` when a filter leaves it out. Filters on the
+    /// raw record run first, so a needle in a large topic costs little.
+    fn sample(
+        &mut self,
+        record: &ObservedRecord,
+    ) -> Result<Option<(DecodedRecord, RecordCheck)>, contrail_contracts::observe::SourceError>
+    {
+        if !self.headers.iter().all(|h| h.matches(record)) {
+            return Ok(None);
+        }
+        if let Some(wanted) = &self.key
+            && record.key.as_deref() != Some(wanted.as_bytes())
+            && !record.key.as_deref().is_some_and(maybe_framed)
+        {
+            return Ok(None);
+        }
+        let key = self
+            .decoder
+            .decode_part(record.key.as_deref(), &record.headers, Part::Key)?;
+        if let Some(wanted) = &self.key
+            && record.key.as_deref() != Some(wanted.as_bytes())
+            && !json_equals(&key.value, None, wanted)
+        {
+            return Ok(None);
+        }
+        let value =
+            self.decoder
+                .decode_part(record.value.as_deref(), &record.headers, Part::Value)?;
+        if !self
+            .wheres
+            .iter()
+            .all(|w| json_equals(&value.value, Some(&w.pointer), &w.value))
+        {
+            return Ok(None);
+        }
+        let decoded = DecodedRecord { key, value };
+        let check = self.classifier.classify(record, &decoded);
+        Ok(Some((decoded, check)))
+    }
+}
+
+/// Whether bytes could be a Confluent-framed key, which only decoding can compare.
+fn maybe_framed(bytes: &[u8]) -> bool {
+    matches!(bytes.first(), Some(0 | 1))
+}
+
+/// Whether the decoded value (at `pointer`) is `wanted`: a string equal to it, or any other
+/// JSON value whose text is it (`2500`, `true`, `null`).
+fn json_equals(value: &DecodedValue, pointer: Option<&str>, wanted: &str) -> bool {
+    let DecodedValue::Json(json) = value else {
+        return false;
+    };
+    let found = match pointer {
+        Some(pointer) => json.pointer(pointer),
+        None => Some(json),
+    };
+    match found {
+        Some(serde_json::Value::String(text)) => text == wanted,
+        // Numbers, booleans and null by their JSON text.
+        Some(other) => serde_json::to_string(other).is_ok_and(|text| text == wanted),
+        None => false,
+    }
+}
+
+/// The schema a key or value names, as people write it: `schema 7`, `schema GUID …`.
+pub(crate) fn pointer_text(decoded: &Decoded) -> Option<String> {
+    decoded.pointer.map(|p| match p {
+        SchemaPointer::Id(id) => format!("schema {id}"),
+        SchemaPointer::Guid(_) => format!("schema {p}"),
+    })
+}
+
+/// `prefix`, `header` or `plain`.
+pub(crate) fn framing_name(framing: Framing) -> &'static str {
+    match framing {
+        Framing::Plain => "plain",
+        Framing::Prefix => "prefix",
+        Framing::Header => "header",
+    }
+}
+
+/// The failure as a summary kind: the problem kinds, then why contrail could not read it.
+pub(crate) fn failure_name(failure: Failure) -> &'static str {
+    match failure {
+        Failure::WrongMagic => "wrong_magic",
+        Failure::UnknownSchema => "unknown_schema_id",
+        Failure::Truncated => "truncated",
+        Failure::Unsupported => "unsupported_format",
+        Failure::UnreadableSchema => "unreadable_schema",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn limits_are_numbers_or_all() {
+        assert_eq!(limit("all"), Ok(Limit(None)));
+        assert_eq!(limit("25"), Ok(Limit(Some(25))));
+        assert!(limit("0").expect_err("refused").contains("`all`"));
+        assert!(limit("-3").expect_err("refused").contains("not a number"));
+    }
+
+    #[test]
+    fn where_clauses_need_a_pointer_and_an_equals_sign() {
+        assert_eq!(
+            where_clause("/total/amountMinor=2500"),
+            Ok(Where {
+                pointer: "/total/amountMinor".to_owned(),
+                value: "2500".to_owned()
+            })
+        );
+        assert_eq!(
+            where_clause("/a=b=c").map(|w| w.value),
+            Ok("b=c".to_owned())
+        );
+        assert!(
+            where_clause("orderId=o-1")
+                .expect_err("refused")
+                .contains("JSON pointer")
+        );
+        assert!(
+            where_clause("/orderId")
+                .expect_err("refused")
+                .contains("needs `=`")
+        );
+    }
+
+    #[test]
+    fn decoded_values_compare_as_strings_or_json_text() {
+        let value = DecodedValue::Json(json!({"orderId": "o-1", "total": {"amountMinor": 2500}}));
+        assert!(json_equals(&value, Some("/orderId"), "o-1"));
+        assert!(!json_equals(&value, Some("/orderId"), "\"o-1\""));
+        assert!(json_equals(&value, Some("/total/amountMinor"), "2500"));
+        assert!(!json_equals(&value, Some("/missing"), "2500"));
+        assert!(!json_equals(&DecodedValue::Null, None, "null"));
+        assert!(json_equals(&DecodedValue::Json(json!("k")), None, "k"));
+    }
+
+    fn record(headers: &[(&str, &[u8])]) -> ObservedRecord {
+        ObservedRecord {
+            topic: "t".to_owned(),
+            partition: 0,
+            offset: 0,
+            timestamp_ms: None,
+            key: None,
+            value: None,
+            headers: headers
+                .iter()
+                .map(|(k, v)| contrail_contracts::observe::ObservedHeader {
+                    key: (*k).to_owned(),
+                    value: Some(v.to_vec()),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn header_filters_match_presence_or_the_exact_value() {
+        let r = record(&[("ce_type", b"OrderPlaced"), ("raw", &[0xff])]);
+        assert!(HeaderFilter::parse("ce_type").matches(&r));
+        assert!(HeaderFilter::parse("ce_type=OrderPlaced").matches(&r));
+        assert!(!HeaderFilter::parse("ce_type=OrderShipped").matches(&r));
+        assert!(!HeaderFilter::parse("missing").matches(&r));
+        assert!(!HeaderFilter::parse("raw=x").matches(&r));
+    }
+}
