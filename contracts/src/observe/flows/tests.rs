@@ -351,6 +351,16 @@ fn latency_percentiles_are_nearest_rank_over_every_hop() {
 }
 
 #[test]
+fn skipped_records_are_read_but_in_no_flow_and_no_problem() {
+    let mut a = fed([rec("c", "OrderPlaced", 0, 1)]);
+    a.skip();
+    a.skip();
+    let records = a.report().records;
+    assert_eq!((records.read, records.in_flows, records.skipped), (3, 1, 2));
+    assert_eq!(records.problems, PerProblem::default());
+}
+
+#[test]
 fn problems_are_counted_once_each_and_join_no_flow() {
     let mut a = fed([rec("c", "OrderPlaced", 0, 1)]);
     for offset in 0..7 {
