@@ -7,6 +7,7 @@ mod docs_site;
 mod graph;
 mod graph_diff;
 mod kafka_reader;
+mod live_topics;
 mod mermaid;
 mod path_spellings;
 mod registry;

@@ -15,7 +15,7 @@ use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::topic_partition_list::Offset;
 
 #[path = "../../kafka/tests/support/mod.rs"]
-mod support;
+pub(crate) mod support;
 
 use support::{TIMEOUT, commit, committed, read_all};
 
