@@ -72,7 +72,7 @@ exactly:
                      "OrderShipped": 400, "undeclared": 50},
       "topics": {"shop.orders": 3, ...},            partitions per topic
       "schema_ids": {"shop.orders-value": 3, ...},  the ids the serializers wrote
-      "records": [                                  in the order they were produced
+      "records": [                                  one a line, in the order produced
         {"topic": "shop.orders", "partition": 1, "offset": 0, "timestamp_ms": ...,
          "key": "o-1", "correlation_id": "c-1", "event": "OrderPlaced", "kind": "flow",
          "schema_id": 3, "value": {...}},
@@ -97,7 +97,6 @@ import random
 import sys
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
 
 from confluent_kafka import KafkaError, KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
@@ -105,7 +104,11 @@ from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroSerializer
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.schema_registry.json_schema import JSONSerializer
-from confluent_kafka.serialization import MessageField, SerializationContext, StringSerializer
+from confluent_kafka.serialization import (
+    MessageField,
+    SerializationContext,
+    StringSerializer,
+)
 
 # Each event's topic (events/*.yaml); its subject is the topic + "-value" (the catalog's
 # `subject-naming: topic`, Confluent's TopicNameStrategy).
@@ -151,8 +154,8 @@ def subject(topic):
 
 def iso_time(ms):
     """`2026-11-20T10:00:00.250Z`: JSON Schema's date-time for InventoryReserved.occurredAt."""
-    moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=ms)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    seconds = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ms // 1000))
+    return f"{seconds}.{ms % 1000:03d}Z"
 
 
 def event_id(rng):
@@ -216,7 +219,9 @@ def order_payloads(order_id, rng, stamps):
             "orderId": order_id,
             "paymentId": f"pay-{rng.getrandbits(32):08x}",
             "amount": {"amountMinor": total, "currency": "EUR"},
-            "pspReference": f"psp-{rng.getrandbits(32):08x}" if rng.random() < 0.8 else None,
+            "pspReference": f"psp-{rng.getrandbits(32):08x}"
+            if rng.random() < 0.8
+            else None,
             "method": rng.choice(METHODS),
         },
         "InventoryReserved": {
@@ -224,7 +229,11 @@ def order_payloads(order_id, rng, stamps):
             "occurredAt": iso_time(stamps["InventoryReserved"]),
             "orderId": order_id,
             "reservations": [
-                {"sku": item["sku"], "quantity": item["quantity"], "warehouse": warehouse}
+                {
+                    "sku": item["sku"],
+                    "quantity": item["quantity"],
+                    "warehouse": warehouse,
+                }
                 for item in items
             ],
         },
@@ -239,7 +248,9 @@ class Registry:
 
     def __init__(self, url, timeout):
         self.url = url
-        self.client = SchemaRegistryClient({"url": url, "timeout": timeout, "max.retries": 0})
+        self.client = SchemaRegistryClient(
+            {"url": url, "timeout": timeout, "max.retries": 0}
+        )
         self.schema_ids = {}
         for topic in TOPICS.values():
             name = subject(topic)
@@ -251,8 +262,12 @@ class Registry:
                         f"the registry at {url} has no subject {name}: push the shop's schemas "
                         f"first (contrail registry push examples/shop --registry {url})"
                     ) from error
-                raise ProduceError(f"the registry at {url} answered for {name}: {error}") from error
-            except Exception as error:  # the HTTP library's own errors: refused, timed out, ...
+                raise ProduceError(
+                    f"the registry at {url} answered for {name}: {error}"
+                ) from error
+            except (
+                Exception
+            ) as error:  # the HTTP library's own errors: refused, timed out, ...
                 raise ProduceError(
                     f"the schema registry at {url} is unreachable: {error}"
                 ) from error
@@ -272,7 +287,9 @@ class Registry:
         try:
             return self.serializers[event](payload, context)
         except SchemaRegistryError as error:
-            raise ProduceError(f"serializing {event} with {subject(topic)}: {error}") from error
+            raise ProduceError(
+                f"serializing {event} with {subject(topic)}: {error}"
+            ) from error
 
 
 class Broker:
@@ -302,14 +319,18 @@ class Broker:
 
     def _unreachable(self, what):
         last = f" ({self.errors[-1].str()})" if self.errors else ""
-        return ProduceError(f"the broker at {self.bootstrap} {what} within {self.timeout:g}s{last}")
+        return ProduceError(
+            f"the broker at {self.bootstrap} {what} within {self.timeout:g}s{last}"
+        )
 
     def partitions(self):
         """Partitions per topic of the shop's topics that exist."""
         try:
             metadata = self.producer.list_topics(timeout=self.timeout)
         except KafkaException as error:
-            raise self._unreachable(f"did not answer ({error.args[0].str()})") from error
+            raise self._unreachable(
+                f"did not answer ({error.args[0].str()})"
+            ) from error
         return {
             topic: len(meta.partitions)
             for topic, meta in metadata.topics.items()
@@ -323,7 +344,10 @@ class Broker:
             return
         admin = AdminClient({"bootstrap.servers": self.bootstrap, "log_level": 2})
         futures = admin.create_topics(
-            [NewTopic(t, num_partitions=partitions, replication_factor=1) for t in missing],
+            [
+                NewTopic(t, num_partitions=partitions, replication_factor=1)
+                for t in missing
+            ],
             request_timeout=self.timeout,
         )
         for topic, future in futures.items():
@@ -331,7 +355,9 @@ class Broker:
                 future.result(timeout=self.timeout)
             except KafkaException as error:
                 if error.args[0].code() != KafkaError.TOPIC_ALREADY_EXISTS:
-                    raise ProduceError(f"creating topic {topic}: {error.args[0].str()}") from error
+                    raise ProduceError(
+                        f"creating topic {topic}: {error.args[0].str()}"
+                    ) from error
         # Metadata may lag behind the creation for a moment.
         deadline = time.monotonic() + self.timeout
         while any(t not in self.partitions() for t in missing):
@@ -384,7 +410,9 @@ class Broker:
         if remaining:
             raise self._unreachable(f"did not acknowledge {remaining} records")
         if self.failed:
-            raise ProduceError(f"the broker refused {len(self.failed)} records: {self.failed[0]}")
+            raise ProduceError(
+                f"the broker refused {len(self.failed)} records: {self.failed[0]}"
+            )
         self.unflushed.clear()
 
 
@@ -467,7 +495,9 @@ def parse_args(argv):
         description="Produce the shop example's order flow onto a Kafka broker "
         "(see the top of this file for what is written, and when).",
     )
-    parser.add_argument("--bootstrap", required=True, metavar="HOST:PORT", help="the broker")
+    parser.add_argument(
+        "--bootstrap", required=True, metavar="HOST:PORT", help="the broker"
+    )
     parser.add_argument(
         "--registry",
         required=True,
@@ -475,9 +505,15 @@ def parse_args(argv):
         help="the schema registry holding the shop's schemas",
     )
     parser.add_argument(
-        "--orders", type=int, default=10, metavar="N", help="orders to place (default 10)"
+        "--orders",
+        type=int,
+        default=10,
+        metavar="N",
+        help="orders to place (default 10)",
     )
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="payload seed (default 1)")
+    parser.add_argument(
+        "--seed", type=int, default=1, metavar="S", help="payload seed (default 1)"
+    )
     parser.add_argument(
         "--start-ms",
         type=int,
@@ -486,7 +522,11 @@ def parse_args(argv):
         "(default: N * step before now, so the last order ends about now)",
     )
     parser.add_argument(
-        "--step-ms", type=int, default=1000, metavar="MS", help="time between orders (default 1000)"
+        "--step-ms",
+        type=int,
+        default=1000,
+        metavar="MS",
+        help="time between orders (default 1000)",
     )
     parser.add_argument(
         "--jitter-ms",
@@ -508,7 +548,9 @@ def parse_args(argv):
         help="every K-th order also gets an OrderShipped right after OrderPlaced",
     )
     parser.add_argument(
-        "--malformed", action="store_true", help="also write five malformed records on shop.orders"
+        "--malformed",
+        action="store_true",
+        help="also write five malformed records on shop.orders",
     )
     parser.add_argument(
         "--create-topics",
@@ -516,7 +558,9 @@ def parse_args(argv):
         metavar="P",
         help="create the shop's missing topics with P partitions each",
     )
-    parser.add_argument("--manifest", metavar="FILE", help="write what was produced, as JSON")
+    parser.add_argument(
+        "--manifest", metavar="FILE", help="write what was produced, as JSON"
+    )
     parser.add_argument(
         "--timeout",
         type=float,
