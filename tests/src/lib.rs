@@ -1,6 +1,7 @@
 //! Helpers shared by the end-to-end tests: finding (and building) the `contrail` binary,
 //! locating the repository's fixtures, examples and the vendored AsyncAPI corpus, and starting
-//! real peers (a registry, PostgreSQL, a tansu broker).
+//! real peers (a registry, PostgreSQL, a tansu broker), and the shop example's traffic on a
+//! broker ([`shop_traffic`]).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use std::time::{Duration, Instant};
 
 pub mod http;
 pub mod postgres;
+pub mod shop_traffic;
 pub mod stores;
 pub mod tansu;
 

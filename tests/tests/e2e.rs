@@ -18,4 +18,5 @@ mod registry_postgres;
 mod registry_push;
 mod sarif;
 mod schemathesis;
+mod shop_traffic;
 mod validate;
