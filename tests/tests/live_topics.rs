@@ -137,7 +137,11 @@ fn sample_decodes_and_checks_every_record(traffic: &ShopTraffic, manifest: &Mani
     assert_eq!(summary["stopped"], "end");
     for topic in summary["topics"].as_array().expect("topics") {
         let name = topic["topic"].as_str().expect("name");
-        let produced: Vec<_> = manifest.records.iter().filter(|r| r.topic == name).collect();
+        let produced: Vec<_> = manifest
+            .records
+            .iter()
+            .filter(|r| r.topic == name)
+            .collect();
         assert_eq!(topic["read"], json!(produced.len()), "{name}");
         assert_eq!(topic["matched"], json!(produced.len()), "{name}");
         let conforming = produced
@@ -177,7 +181,11 @@ fn sample_decodes_and_checks_every_record(traffic: &ShopTraffic, manifest: &Mani
     // Human output: every record's position, and the summary.
     let human = stdout(&run(traffic, "sample", &["--limit", "all"]));
     for produced in &manifest.records {
-        assert!(human.contains(&produced.position()), "{}", produced.position());
+        assert!(
+            human.contains(&produced.position()),
+            "{}",
+            produced.position()
+        );
     }
     assert!(
         human.contains("summary (read to the end of every partition):"),
@@ -200,7 +208,10 @@ fn sample_decodes_and_checks_every_record(traffic: &ShopTraffic, manifest: &Mani
         &["--limit", "all", "--format", "json"],
     )))
     .expect("one JSON document");
-    assert_eq!(document["records"].as_array().map(Vec::len), Some(records.len()));
+    assert_eq!(
+        document["records"].as_array().map(Vec::len),
+        Some(records.len())
+    );
     assert_eq!(document["summary"]["stopped"], "end");
 }
 
@@ -282,7 +293,11 @@ fn trace_json_matches_the_definitions(traffic: &ShopTraffic, manifest: &Manifest
         "not_declared",
         "no_correlation_id",
     ] {
-        assert_eq!(report["records"]["problems"][problem], json!(1), "{problem}");
+        assert_eq!(
+            report["records"]["problems"][problem],
+            json!(1),
+            "{problem}"
+        );
     }
 
     // Flows: every record of each correlation id, in timestamp order.
@@ -370,18 +385,44 @@ fn trace_json_matches_the_definitions(traffic: &ShopTraffic, manifest: &Manifest
     let edge = |from: &str, to: &str| edges[&(from.to_owned(), to.to_owned())];
     let offsets = &manifest.offsets_ms;
     let hop = |from: &str, to: &str| offsets[to] - offsets[from];
-    let latency =
-        |ms: i64| json!({"p50": ms, "p90": ms, "p99": ms, "max": ms});
+    let latency = |ms: i64| json!({"p50": ms, "p90": ms, "p99": ms, "max": ms});
     let complete = flows
         .values()
-        .filter(|r| r.iter().any(|r| r.event.as_deref() == Some("InventoryReserved")))
+        .filter(|r| {
+            r.iter()
+                .any(|r| r.event.as_deref() == Some("InventoryReserved"))
+        })
         .count();
     assert_eq!(complete, 8);
     let cases = [
-        ("OrderPlaced", "PaymentProcessed", true, 10, hop("OrderPlaced", "PaymentProcessed")),
-        ("PaymentProcessed", "InventoryReserved", true, complete, hop("PaymentProcessed", "InventoryReserved")),
-        ("InventoryReserved", "OrderShipped", true, complete, hop("InventoryReserved", "OrderShipped")),
-        ("OrderPlaced", "OrderShipped", false, 2, offsets["undeclared"] - offsets["OrderPlaced"]),
+        (
+            "OrderPlaced",
+            "PaymentProcessed",
+            true,
+            10,
+            hop("OrderPlaced", "PaymentProcessed"),
+        ),
+        (
+            "PaymentProcessed",
+            "InventoryReserved",
+            true,
+            complete,
+            hop("PaymentProcessed", "InventoryReserved"),
+        ),
+        (
+            "InventoryReserved",
+            "OrderShipped",
+            true,
+            complete,
+            hop("InventoryReserved", "OrderShipped"),
+        ),
+        (
+            "OrderPlaced",
+            "OrderShipped",
+            false,
+            2,
+            offsets["undeclared"] - offsets["OrderPlaced"],
+        ),
     ];
     for (from, to, declared, count, ms) in cases {
         let e = edge(from, to);
@@ -432,7 +473,11 @@ fn trace_otlp_parses_with_opentelemetry_proto(traffic: &ShopTraffic, manifest: &
     for spans in traces.values() {
         let ids: BTreeSet<&str> = spans
             .iter()
-            .map(|s| s["attributes"]["messaging.message.conversation_id"].as_str().expect("id"))
+            .map(|s| {
+                s["attributes"]["messaging.message.conversation_id"]
+                    .as_str()
+                    .expect("id")
+            })
             .collect();
         assert_eq!(ids.len(), 1, "one correlation id per trace");
         let roots = spans.iter().filter(|s| s["parent_span_id"] == "").count();
@@ -455,7 +500,10 @@ fn trace_timeline_of_one_flow(traffic: &ShopTraffic) {
         &["--correlation-id", "c-4", "--broken-after", "2s"],
     ));
     assert!(human.starts_with("flow c-4\n"), "{human}");
-    assert!(human.contains("100 ms after OrderPlaced (via payments"), "{human}");
+    assert!(
+        human.contains("100 ms after OrderPlaced (via payments"),
+        "{human}"
+    );
     assert!(
         human.contains("BROKEN: inventory consumes PaymentProcessed but produced nothing after it"),
         "{human}"

@@ -120,7 +120,11 @@ fn write_report(out: &mut impl Write, report: &TraceReport) -> io::Result<()> {
 
     writeln!(out)?;
     if report.broken_by_service.is_empty() {
-        writeln!(out, "broken chains: none ({} flows)", report.totals.flows)?;
+        writeln!(
+            out,
+            "broken chains: none ({})",
+            plural(report.totals.flows, "flow")
+        )?;
     } else {
         writeln!(
             out,

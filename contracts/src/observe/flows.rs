@@ -242,6 +242,13 @@ impl FlowAssembler {
         self.expire();
     }
 
+    /// Moves the clock of `broken_after` (and of the window) for a record read but not
+    /// assembled: one of another flow, when only one flow is traced. Verdicts stay those of a
+    /// full read.
+    pub fn saw(&mut self, timestamp_ms: i64) {
+        self.newest = Some(self.newest.map_or(timestamp_ms, |n| n.max(timestamp_ms)));
+    }
+
     /// Counts a record that is neither in a flow nor a problem: a tombstone, a value contrail
     /// cannot decode yet (Protobuf), an event whose contract declares no correlation id. It is
     /// read, so it is counted, but it carries nothing to assemble.

@@ -351,6 +351,17 @@ fn latency_percentiles_are_nearest_rank_over_every_hop() {
 }
 
 #[test]
+fn a_record_seen_but_not_assembled_still_moves_the_broken_clock() {
+    let mut a = fed([rec("c", "OrderPlaced", 0, 1)]);
+    assert!(a.report().flows[0].broken.is_empty());
+    a.saw(120_000);
+    assert_eq!(a.newest_timestamp_ms(), Some(120_000));
+    let report = a.report();
+    assert_eq!(report.records.read, 1);
+    assert_eq!(report.flows[0].broken.len(), 1, "{:?}", report.flows[0]);
+}
+
+#[test]
 fn skipped_records_are_read_but_in_no_flow_and_no_problem() {
     let mut a = fed([rec("c", "OrderPlaced", 0, 1)]);
     a.skip();
