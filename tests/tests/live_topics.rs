@@ -188,7 +188,7 @@ fn sample_decodes_and_checks_every_record(traffic: &ShopTraffic, manifest: &Mani
         );
     }
     assert!(
-        human.contains("summary (read to the end of every partition):"),
+        human.contains("summary, read to the end of every partition:"),
         "{human}"
     );
 

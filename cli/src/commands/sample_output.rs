@@ -491,11 +491,11 @@ fn human_summary(
 ) -> std::io::Result<()> {
     let why = match stopped {
         Stopped::End => "read to the end of every partition",
-        Stopped::Limit => "stopped at --limit (`--limit all` reads to the end)",
+        Stopped::Limit => "stopped at --limit; `--limit all` reads to the end",
         Stopped::Interrupted => "stopped by Ctrl-C",
         Stopped::Error => "stopped by the error below",
     };
-    writeln!(out, "summary ({why}):")?;
+    writeln!(out, "summary, {why}:")?;
     for t in &summary.topics {
         let matched = if filtered || t.matched != t.read {
             format!(", {} matched the filters", t.matched)

@@ -280,6 +280,10 @@ impl Tracer<'_> {
             .as_ref()
             .is_some_and(|only| *only != correlation_id)
         {
+            // Not this flow; but "broken" is judged against the newest record read.
+            if let Some(timestamp_ms) = record.timestamp_ms {
+                self.assembler.saw(timestamp_ms);
+            }
             return Ok(());
         }
         let Some(timestamp_ms) = record.timestamp_ms else {
