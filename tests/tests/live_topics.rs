@@ -624,3 +624,45 @@ fn produce_raw(bootstrap: &str, topic: &str, value: &[u8]) {
         .flush(std::time::Duration::from_secs(10))
         .expect("flush");
 }
+
+#[test]
+fn ctrl_c_stops_following_and_writes_the_summary() {
+    let Some(tansu) = start_tansu() else { return };
+    tansu.create_topic("shop.orders", 1);
+    produce_raw(&tansu.bootstrap, "shop.orders", b"{\"orderId\": \"o-1\"}");
+    let mut child = contrail()
+        .current_dir(repo_root())
+        .args([
+            "sample",
+            "examples/shop",
+            "--brokers",
+            &tansu.bootstrap,
+            "--topic",
+            "shop.orders",
+            "--follow",
+            "--format",
+            "ndjson",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("contrail starts");
+    // The record is read once the first line is out; then Ctrl-C (SIGINT).
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).expect("a record line");
+    let record: Value = serde_json::from_str(&first).expect("JSON");
+    assert_eq!(record["value"]["json"]["orderId"], "o-1");
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("the rest");
+    let exit = child.wait().expect("contrail ends");
+    assert!(exit.success(), "{exit:?}");
+    let summary: Value = serde_json::from_str(rest.trim()).expect("the summary line");
+    assert_eq!(summary["summary"]["stopped"], "interrupted");
+    assert_eq!(summary["summary"]["topics"][0]["read"], json!(1));
+}

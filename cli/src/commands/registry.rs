@@ -162,6 +162,7 @@ pub(crate) fn client(url: &str) -> anyhow::Result<contrail_registry::client::Cli
 }
 
 /// [`client`] with every request bounded by `timeout`.
+#[cfg(feature = "kafka")]
 pub(crate) fn client_with_timeout(
     url: &str,
     timeout: std::time::Duration,
