@@ -444,15 +444,23 @@ impl Context<'_> {
     fn broken(&self, service: &str, count: u64, report: &TraceReport) -> Diagnostic {
         // The events the listed flows broke after, most frequent first, and example flows.
         let mut after: BTreeMap<&str, usize> = BTreeMap::new();
-        let mut examples: Vec<String> = Vec::new();
+        let mut examples: Vec<(&str, &str)> = Vec::new();
         for flow in &report.flows {
             for broken in flow.broken.iter().filter(|b| &*b.service == service) {
                 *after.entry(&broken.after).or_default() += 1;
                 if examples.len() < EXAMPLES {
-                    examples.push(format!("{} after {}", flow.correlation_id, broken.after));
+                    examples.push((&flow.correlation_id, &broken.after));
                 }
             }
         }
+        // With one event named in the message, the examples need only their ids.
+        let examples: Vec<String> = examples
+            .iter()
+            .map(|(id, event)| match after.len() {
+                1 => (*id).to_owned(),
+                _ => format!("{id} after {event}"),
+            })
+            .collect();
         let mut after: Vec<(&str, usize)> = after.into_iter().collect();
         after.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let chains = if count == 1 { "chain" } else { "chains" };

@@ -257,8 +257,8 @@ fn the_shop_trace_gives_one_finding_per_kind_of_drift() {
         [
             "`PaymentProcessed` → `OrderShipped` was seen 2 times (p50 300 ms), but no service declares consuming `PaymentProcessed` and producing `OrderShipped`",
             "`orders` consumes `OrderShipped` and produces `OrderPlaced`, but the trace never saw `OrderPlaced` follow `OrderShipped`",
-            "`inventory` broke 4 chains: it consumes `PaymentProcessed` but produced nothing after it (flows c-5 after PaymentProcessed, c-6 after PaymentProcessed, c-7 after PaymentProcessed, …)",
-            "`orders` broke 6 chains: it consumes `OrderShipped` but produced nothing after it (flows c-1 after OrderShipped, c-2 after OrderShipped, c-3 after OrderShipped, …)",
+            "`inventory` broke 4 chains: it consumes `PaymentProcessed` but produced nothing after it (flows c-5, c-6, c-7, …)",
+            "`orders` broke 6 chains: it consumes `OrderShipped` but produced nothing after it (flows c-1, c-2, c-3, …)",
             "1 record in neither Confluent wire format nor JSON, where the event needs a registry (`wrong_magic`), e.g. shop.orders/0@9",
             "2 records without a correlation id where the contract says (`no_correlation_id`), e.g. shop.payments/0@8, shop.payments/0@9",
         ]
@@ -471,4 +471,24 @@ fn problem_records_on_an_unknown_topic_point_at_the_trace() {
         found[1].message,
         "7 records that decode to no event declared on their topic (`not_declared`), e.g. shop.legacy/2@40, …"
     );
+}
+
+#[test]
+fn chains_broken_after_several_events_name_each_and_point_at_the_most_frequent() {
+    let mut report = fixture();
+    let first = &mut report.flows[0].broken;
+    let orders = first
+        .iter_mut()
+        .find(|b| &*b.service == "orders")
+        .expect("c-1 is broken by orders");
+    orders.after = Arc::from("PaymentProcessed");
+    let found: Vec<Diagnostic> = findings(&SHOP, &report, trace())
+        .into_iter()
+        .filter(|d| d.code == codes::BROKEN_CHAIN_OBSERVED && d.message.starts_with("`orders`"))
+        .collect();
+    assert_eq!(
+        found[0].message,
+        "`orders` broke 6 chains: it consumed an event and produced nothing after it (flows c-1 after PaymentProcessed, c-2 after OrderShipped, c-3 after OrderShipped, …)"
+    );
+    assert_eq!(found[0].pointer.as_deref(), Some("/consumes/0/event"));
 }
