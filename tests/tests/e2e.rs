@@ -8,6 +8,7 @@ mod graph;
 mod graph_diff;
 mod kafka_reader;
 mod mermaid;
+mod observed;
 mod path_spellings;
 mod registry;
 mod registry_catalog;
