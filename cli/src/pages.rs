@@ -132,6 +132,10 @@ fn index() -> String {
             Family::Lint,
             "## Lint rules (`contrail lint`)\n\nEvent-driven practice; [rules/README.md](rules/README.md) groups them by category.",
         ),
+        (
+            Family::Observed,
+            "## Observed drift (`contrail check --observed`)\n\nA saved `contrail trace` report against the catalog: edges nobody declared, declarations\nnobody follows, broken chains and problem records ([check.md](check.md#observed-drift)).",
+        ),
     ];
     for (family, heading) in families {
         out.push_str(&format!(

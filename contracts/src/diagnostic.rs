@@ -89,6 +89,9 @@ pub enum Family {
     LintConfig,
     /// `CLnnn`: lint rules (`contrail lint`).
     Lint,
+    /// `COnnn`: drift between what a trace observed and what the catalog declares
+    /// (`contrail check --observed`).
+    Observed,
 }
 
 impl Family {
@@ -99,6 +102,7 @@ impl Family {
             Family::Compatibility => "CC",
             Family::LintConfig => "CL00",
             Family::Lint => "CL",
+            Family::Observed => "CO",
         }
     }
 
@@ -109,6 +113,7 @@ impl Family {
             Family::Compatibility => "compatibility",
             Family::LintConfig => "lint configuration",
             Family::Lint => "lint rule",
+            Family::Observed => "observed drift",
         }
     }
 }

@@ -9,6 +9,7 @@ mod graph_diff;
 mod kafka_reader;
 mod live_topics;
 mod mermaid;
+mod observed;
 mod path_spellings;
 mod registry;
 mod registry_catalog;

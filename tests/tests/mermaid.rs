@@ -89,6 +89,10 @@ fn mermaids_parser_reads_every_diagram() {
     let changed = out.path().join("changed-shop");
     changed_shop(&changed);
     let shop_dir = shop.display().to_string();
+    let trace = repo_root()
+        .join("tests/fixtures/observed/shop-trace.json")
+        .display()
+        .to_string();
     let files = [
         draw(&shop, &[], out.path(), "shop"),
         draw(&shop, &["--group-by", "owner"], out.path(), "shop-by-owner"),
@@ -113,6 +117,12 @@ fn mermaids_parser_reads_every_diagram() {
         ),
         draw(&hostile, &["--group-by", "owner"], out.path(), "hostile"),
         draw(&changed, &["--diff", &shop_dir], out.path(), "shop-diff"),
+        draw(
+            &shop,
+            &["--observed", &trace, "--group-by", "owner"],
+            out.path(),
+            "shop-observed",
+        ),
     ];
     let output = Command::new("node")
         .arg(repo_root().join("tests/mermaid/parse.mjs"))

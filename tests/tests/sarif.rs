@@ -223,3 +223,55 @@ fn file_names_that_are_not_uri_safe_are_percent_encoded() {
         "{uris:?}"
     );
 }
+
+#[test]
+fn check_sarif_is_valid_with_observed_drift() {
+    let output = contrail()
+        .current_dir(repo_root())
+        .args([
+            "check",
+            "examples/shop",
+            "--observed",
+            "tests/fixtures/observed/shop-trace.json",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .expect("contrail runs");
+    assert_eq!(output.status.code(), Some(1));
+    let document = valid_sarif("check --observed", &output.stdout);
+    let mut drift: Vec<&str> = rule_ids(&document)
+        .into_iter()
+        .filter(|id| id.starts_with("CO"))
+        .collect();
+    drift.sort_unstable();
+    assert_eq!(
+        drift,
+        ["CO001", "CO002", "CO003", "CO003", "CO010", "CO014"]
+    );
+    let undeclared = results(&document)
+        .iter()
+        .find(|r| r["ruleId"] == "CO001")
+        .expect("the undeclared edge is a result");
+    assert_eq!(undeclared["level"], "error");
+    assert_eq!(
+        undeclared["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "examples/shop/asyncapi/shipping.yaml"
+    );
+    assert_eq!(
+        undeclared["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "tests/fixtures/observed/shop-trace.json"
+    );
+    // Each drift code's rule links to its generated page.
+    let rules = document["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    for rule in rules
+        .iter()
+        .filter(|r| r["id"].as_str().is_some_and(|id| id.starts_with("CO")))
+    {
+        let help = rule["helpUri"].as_str().expect("help URI");
+        let page = help.split_once("/blob/main/").map_or("", |(_, p)| p);
+        assert!(repo_root().join(page).is_file(), "{help}");
+    }
+}

@@ -1,5 +1,6 @@
-//! `contrail check`: the one command CI runs — contracts valid, lint clean, and every changed
-//! schema compatible with its baseline.
+//! `contrail check`: the one command CI runs — contracts valid, lint clean, every changed
+//! schema compatible with its baseline, and (`--observed`) what a trace saw drifting from the
+//! declarations.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use contrail_contracts::compat::evolution::{self, BaselineVersion, Baselines};
+use contrail_contracts::observe::{ProblemKind, TraceReport, drift};
 use contrail_contracts::{Catalog, LoadOptions, Sources, load_paths};
 use contrail_lint::context::BreakingChange;
 
@@ -28,6 +30,13 @@ pub struct Args {
     #[arg(long, value_name = "BASELINE")]
     pub against: Option<String>,
 
+    /// A report of `contrail trace --format json`: turn its drift from the catalog into
+    /// findings — edges seen that no service declares (CO001), declared edges never seen
+    /// (CO002), broken chains by service (CO003) and problem records by kind (CO010–CO014).
+    /// With or without `--against`.
+    #[arg(long, value_name = "TRACE.json")]
+    pub observed: Option<PathBuf>,
+
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -35,6 +44,11 @@ pub struct Args {
 
 pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
+    // Read before anything slow, so a report that is not one fails at once.
+    let observed = match &args.observed {
+        Some(path) => Some((path, super::observed::read_trace(path)?)),
+        None => None,
+    };
     let mut sources = loaded.sources.clone();
     let mut diagnostics = loaded.diagnostics.clone();
     let mut summary = None;
@@ -65,12 +79,15 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     }
     // Lint runs after the comparison so that the rules judging changes see its verdicts.
     diagnostics.extend(contrail_lint::lint_with(&loaded.catalog, &breaking));
+    if let Some((path, report)) = &observed {
+        diagnostics.extend(drift::findings(&loaded.catalog, report, path));
+    }
     contrail_contracts::diagnostic::normalize(&mut diagnostics);
     let impacts = summary.as_ref().map_or_else(Vec::new, |(_, evolution)| {
         check_impact::impacts(&loaded.catalog, evolution)
     });
     let mut stdout = std::io::stdout().lock();
-    let extra = summary.as_ref().map(|(label, evolution)| {
+    let mut extra = summary.as_ref().map(|(label, evolution)| {
         let mut extra = serde_json::json!({
             "baseline": label,
             "compatibility": {
@@ -94,9 +111,19 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
         }
         extra
     });
+    if let Some((path, report)) = &observed {
+        let facts = observed_facts(path, report);
+        match extra.as_mut().and_then(serde_json::Value::as_object_mut) {
+            Some(object) => {
+                object.insert("observed".to_owned(), facts);
+            }
+            None => extra = Some(serde_json::json!({ "observed": facts })),
+        }
+    }
     let context = ReportContext {
         command: "check",
-        files: loaded.sources.len(),
+        // The trace report is a file read too.
+        files: loaded.sources.len() + usize::from(observed.is_some()),
         color,
         extra: extra.as_ref(),
     };
@@ -143,8 +170,39 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
             evolution.new.len()
         )?;
     }
+    if let (Format::Human, Some((path, report))) = (args.format, &observed) {
+        writeln!(stdout, "{}", observed_line(path, report))?;
+    }
     stdout.flush()?;
     Ok(super::exit_code(&diagnostics))
+}
+
+/// What the trace report held, for the JSON report's `observed`.
+fn observed_facts(path: &Path, report: &TraceReport) -> serde_json::Value {
+    let seen = report.edges.iter().filter(|e| e.count > 0).count();
+    serde_json::json!({
+        "trace": render::display_path(path),
+        "records": report.records.read,
+        "flows": report.totals.flows,
+        "edges_seen": seen,
+        "broken_chains": report.totals.broken_chains,
+    })
+}
+
+/// The closing line of the human report with `--observed`.
+fn observed_line(path: &Path, report: &TraceReport) -> String {
+    let problems: u64 = ProblemKind::ALL
+        .iter()
+        .map(|&k| *report.records.problems.get(k))
+        .sum();
+    let seen = report.edges.iter().filter(|e| e.count > 0).count();
+    format!(
+        "check: observed {}: {} records ({problems} problem records), {} flows, {seen} edges seen, {} broken chains",
+        render::display_path(path),
+        report.records.read,
+        report.totals.flows,
+        report.totals.broken_chains,
+    )
 }
 
 /// The events the comparison found incompatible, with what the baseline said about each, for

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use contrail_contracts::graph::CatalogGraph;
 use contrail_contracts::graph::diff::{self, DiffEdge, GraphDiff};
 use contrail_contracts::graph::impact::{self, Impact};
+use contrail_contracts::observe::drift::ObservedGraph;
 use contrail_contracts::{LoadOptions, load_paths};
 use contrail_site::graph::{self as draw, GroupBy, View};
 
@@ -51,7 +52,8 @@ pub enum GroupByArg {
   contrail graph examples/shop --format svg --group-by owner > shop.svg
   contrail graph examples/shop --format html > shop.html
   contrail graph examples/shop --impact OrderPlaced.total.amountMinor
-  contrail graph examples/shop --diff git:main --format mermaid")]
+  contrail graph examples/shop --diff git:main --format mermaid
+  contrail graph examples/shop --observed tests/fixtures/observed/shop-trace.json --format svg > traffic.svg")]
 pub struct Args {
     /// The catalog directory.
     #[arg(default_value = ".", value_name = "PATH")]
@@ -82,6 +84,13 @@ pub struct Args {
     /// neighbours, added in green, removed in red and dashed.
     #[arg(long, value_name = "BASELINE", conflicts_with_all = ["impact", "focus"])]
     pub diff: Option<String>,
+
+    /// Draw what a trace saw (a report of `contrail trace --format json`): each `consumes`
+    /// edge of a service that produces something is labelled with how often the trace saw the
+    /// service follow the event and the p50 hop latency (amber when never seen); edges event →
+    /// event seen that no service declares are drawn dashed and purple.
+    #[arg(long, value_name = "TRACE.json", conflicts_with_all = ["impact", "diff"])]
+    pub observed: Option<PathBuf>,
 
     /// Cluster nodes by owning team.
     #[arg(long, value_enum, default_value_t = GroupByArg::None)]
@@ -115,6 +124,33 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         anyhow::bail!("`--layout` applies to `--format svg` and `--format html` only");
     }
     let layout = args.layout.unwrap_or(LayoutArg::Builtin);
+    let observed = match &args.observed {
+        Some(path) => {
+            let report = super::observed::read_trace(path)?;
+            let observed = ObservedGraph::build(&graph, &report);
+            if !observed.unplaced.is_empty() {
+                let edges: Vec<String> = observed
+                    .unplaced
+                    .iter()
+                    .map(|e| format!("{} → {}", e.from, e.to))
+                    .collect();
+                eprintln!(
+                    "note: {} seen in {} name{} an event the catalog does not declare, and {} not drawn: {}",
+                    if edges.len() == 1 {
+                        "1 edge".to_owned()
+                    } else {
+                        format!("{} edges", edges.len())
+                    },
+                    path.display(),
+                    if edges.len() == 1 { "s" } else { "" },
+                    if edges.len() == 1 { "is" } else { "are" },
+                    edges.join(", ")
+                );
+            }
+            Some(observed)
+        }
+        None => None,
+    };
     let mut stdout = std::io::stdout().lock();
     if let Some(target) = &args.impact {
         let (event, field) = impact::parse_target(&graph, target);
@@ -147,11 +183,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         // A view, not a gate: a change of shape is no failure.
         return Ok(ExitCode::SUCCESS);
     }
-    let view = match &args.focus {
+    let mut view = match &args.focus {
         Some(name) => View::focus(catalog, &graph, graph.lookup(name)?, args.depth),
         None => View::whole(catalog, &graph),
     }
     .with_group_by(group_by);
+    if let Some(observed) = &observed {
+        view = view.with_observed(observed);
+    }
     let text = match args.format {
         GraphFormat::Human => listing(&view, &graph),
         GraphFormat::Json => json_text(&draw::to_json(&view))?,
@@ -230,8 +269,9 @@ fn graphviz(dot: &str) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// Each drawn service with what it consumes (group, fields read) and produces, then events
-/// nobody declares.
+/// Each drawn service with what it consumes (group, fields read, and with `--observed` what
+/// the trace saw after it) and produces, then events nobody declares, then the undeclared
+/// edges a trace saw.
 fn listing(view: &View<'_>, graph: &CatalogGraph) -> String {
     use contrail_contracts::graph::NodeKind;
     let mut out = String::new();
@@ -263,6 +303,15 @@ fn listing(view: &View<'_>, graph: &CatalogGraph) -> String {
                             line.push_str(&format!(", reads {}", reads.join(", ")));
                         }
                     }
+                    if let Some(seen) = view
+                        .observed()
+                        .and_then(|observed| observed.consumption(event, index))
+                    {
+                        line.push_str(&format!(
+                            "; observed: {}",
+                            draw::consumption_label(graph, seen)
+                        ));
+                    }
                     out.push_str(&line);
                     out.push('\n');
                 }
@@ -279,6 +328,18 @@ fn listing(view: &View<'_>, graph: &CatalogGraph) -> String {
                 ));
             }
             NodeKind::Event | NodeKind::Topic => {}
+        }
+    }
+    let undeclared = view.undeclared_edges();
+    if !undeclared.is_empty() {
+        out.push_str("observed, declared by no service:\n");
+        for edge in undeclared {
+            out.push_str(&format!(
+                "  {} → {}: {}\n",
+                graph.node(edge.from).name,
+                graph.node(edge.to).name,
+                draw::observation_label(&edge.observation)
+            ));
         }
     }
     out

@@ -9,6 +9,7 @@ pub(crate) mod graph;
 pub(crate) mod lint;
 #[cfg(feature = "kafka")]
 pub(crate) mod observe;
+pub(crate) mod observed;
 pub(crate) mod registry;
 pub(crate) mod rules;
 #[cfg(feature = "kafka")]

@@ -9,6 +9,7 @@ mod avro_datum;
 mod classify;
 mod declared;
 mod decode;
+pub mod drift;
 mod flows;
 pub mod latency;
 pub mod otlp;

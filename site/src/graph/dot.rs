@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use contrail_contracts::graph::{EdgeKind, NodeKind};
 
 use super::View;
-use super::style::{edge_paint, paint};
+use super::observed::{edge_label, undeclared_label};
+use super::style::{UNDECLARED_PAINT, edge_paint, observed_paint, paint};
 
 /// The view as a DOT digraph: services as rounded boxes, events as ellipses, topics as
 /// cylinders, events no contract declares dashed, and one cluster per owner when grouping.
@@ -64,18 +65,14 @@ pub fn to_dot(view: &View<'_>) -> String {
     }
     for (from, to, edge) in view.edges() {
         let mut attributes = Vec::new();
-        match edge.kind {
-            EdgeKind::Produces => {}
-            EdgeKind::Consumes => {
-                if let Some(group) = view.group(edge) {
-                    attributes.push(format!("label={}", quote(group)));
-                }
-            }
-            EdgeKind::PublishedOn => {
-                attributes.push("arrowhead=none".to_owned());
-            }
+        if let Some(label) = edge_label(view, from, to, edge) {
+            attributes.push(format!("label={}", quote(&label)));
         }
-        let look = edge_paint(view.edge_mark(from, to, edge));
+        if edge.kind == EdgeKind::PublishedOn {
+            attributes.push("arrowhead=none".to_owned());
+        }
+        let seen = view.observation(from, to, edge).map(|c| c.count());
+        let look = edge_paint(view.edge_mark(from, to, edge)).or(observed_paint(seen));
         // One `style`: a removed edge is dashed whatever its kind, a topic edge dotted.
         match (look, edge.kind) {
             (Some(look), _) if look.dashed => attributes.push("style=dashed".to_owned()),
@@ -99,6 +96,20 @@ pub fn to_dot(view: &View<'_>) -> String {
             let _ = write!(out, " [{}]", attributes.join(", "));
         }
         out.push_str(";\n");
+    }
+    // Undeclared edges a trace saw: no constraint, so they do not change the layering the
+    // declarations give.
+    for edge in view.undeclared_edges() {
+        let look = UNDECLARED_PAINT;
+        let _ = writeln!(
+            out,
+            "  {} -> {} [label={}, style=dashed, color=\"{}\", fontcolor=\"{}\", penwidth=2.5, constraint=false];",
+            quote(&view.graph.node(edge.from).id()),
+            quote(&view.graph.node(edge.to).id()),
+            quote(&undeclared_label(&edge.observation)),
+            look.stroke,
+            look.stroke,
+        );
     }
     out.push_str("}\n");
     out

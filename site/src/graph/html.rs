@@ -199,7 +199,12 @@ const SCRIPT: &str = r#"<script>
     if (e.group) { s += " as " + e.group; }
     if (e.reads) { s += ", reads " + e.reads.join(", "); }
     if (e.reader_schema) { s += " (reader schema " + e.reader_schema + ")"; }
+    if (e.observed) { s += "; " + traffic(e.observed); }
     return s;
+  }
+  function traffic(o) {
+    if (!o.count) { return "not seen"; }
+    return "seen " + o.count + "\u00d7" + (o.p50_ms !== undefined ? ", p50 " + o.p50_ms + " ms" : "");
   }
   function show(id) {
     var n = byId[id];
@@ -216,6 +221,8 @@ const SCRIPT: &str = r#"<script>
     if (n.kind === "event") {
       list(dl, "producers", to.filter(function (e) { return e.kind === "produces"; }).map(function (e) { return name(e.from); }));
       list(dl, "consumers", from.filter(function (e) { return e.kind === "consumes"; }).map(function (e) { return consumption(e, name(e.to)); }));
+      list(dl, "undeclared, seen after it", from.filter(function (e) { return e.kind === "observed"; }).map(function (e) { return name(e.to) + ": " + traffic(e.observed); }));
+      list(dl, "undeclared, seen before it", to.filter(function (e) { return e.kind === "observed"; }).map(function (e) { return name(e.from) + ": " + traffic(e.observed); }));
     } else if (n.kind === "service") {
       list(dl, "produces", from.filter(function (e) { return e.kind === "produces"; }).map(function (e) { return name(e.to); }));
       list(dl, "consumes", to.filter(function (e) { return e.kind === "consumes"; }).map(function (e) { return consumption(e, name(e.from)); }));

@@ -7,7 +7,8 @@ use contrail_contracts::graph::{EdgeKind, NodeKind};
 use petgraph::graph::NodeIndex;
 
 use super::View;
-use super::style::{EdgePaint, Paint, edge_paint, paint};
+use super::observed::{edge_label, undeclared_label};
+use super::style::{EdgePaint, Paint, UNDECLARED_PAINT, edge_paint, observed_paint, paint};
 
 /// The view as a `flowchart LR`: services as rounded boxes, events as stadiums, topics as
 /// cylinders; one subgraph per owner when grouping; one class per look.
@@ -50,19 +51,32 @@ pub fn to_mermaid(view: &View<'_>) -> String {
     }
     // Mermaid styles links by their position among the links drawn.
     let mut link_looks: Vec<(usize, EdgePaint)> = Vec::new();
-    for (i, (from, to, edge)) in view.edges().enumerate() {
-        if let Some(look) = edge_paint(view.edge_mark(from, to, edge)) {
-            link_looks.push((i, look));
+    let mut links = 0;
+    for (from, to, edge) in view.edges() {
+        let seen = view.observation(from, to, edge).map(|c| c.count());
+        if let Some(look) = edge_paint(view.edge_mark(from, to, edge)).or(observed_paint(seen)) {
+            link_looks.push((links, look));
         }
+        let label = edge_label(view, from, to, edge);
         let (from, to) = (id_of(from), id_of(to));
-        let _ = match edge.kind {
-            EdgeKind::Produces => writeln!(out, "  {from} --> {to}"),
-            EdgeKind::Consumes => match view.group(edge) {
-                Some(group) => writeln!(out, "  {from} -->|\"{}\"| {to}", escape(group)),
-                None => writeln!(out, "  {from} --> {to}"),
-            },
-            EdgeKind::PublishedOn => writeln!(out, "  {from} -.- {to}"),
+        let _ = match (edge.kind, label) {
+            (EdgeKind::PublishedOn, _) => writeln!(out, "  {from} -.- {to}"),
+            (_, Some(label)) => writeln!(out, "  {from} -->|\"{}\"| {to}", escape(&label)),
+            (_, None) => writeln!(out, "  {from} --> {to}"),
         };
+        links += 1;
+    }
+    // Undeclared edges a trace saw: dotted arrows, styled below.
+    for edge in view.undeclared_edges() {
+        let _ = writeln!(
+            out,
+            "  {} -.->|\"{}\"| {}",
+            id_of(edge.from),
+            escape(&undeclared_label(&edge.observation)),
+            id_of(edge.to)
+        );
+        link_looks.push((links, UNDECLARED_PAINT));
+        links += 1;
     }
     for (i, (look, members)) in looks.iter().enumerate() {
         let mut style = format!(

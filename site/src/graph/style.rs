@@ -107,3 +107,25 @@ pub(super) fn edge_paint(mark: Option<Mark>) -> Option<EdgePaint> {
         Mark::Focus | Mark::Changed | Mark::Direct | Mark::Transitive | Mark::Unknown => None,
     }
 }
+
+/// Purple for what a trace saw that nobody declares; amber for a declaration never seen.
+const UNDECLARED: &str = "#7048e8";
+const NOT_SEEN: &str = "#e8590c";
+
+/// An undeclared edge a trace saw: dashed and purple, told apart from every declared edge
+/// (and from a diff's red and green) with or without colour.
+pub(super) const UNDECLARED_PAINT: EdgePaint = EdgePaint {
+    stroke: UNDECLARED,
+    dashed: true,
+    thick: true,
+};
+
+/// A `consumes` edge whose traffic the trace never saw: amber, so a dead declaration stands
+/// out among the live ones. Seen edges keep their usual look (`None`).
+pub(super) fn observed_paint(seen: Option<u64>) -> Option<EdgePaint> {
+    (seen? == 0).then_some(EdgePaint {
+        stroke: NOT_SEEN,
+        dashed: false,
+        thick: false,
+    })
+}

@@ -6,7 +6,8 @@ use contrail_contracts::graph::{EdgeKind, Node, NodeKind};
 
 use super::View;
 use super::layout::{self, CLUSTER_PAD, Input, Rect};
-use super::style::{edge_paint, paint};
+use super::observed::{edge_label, undeclared_label};
+use super::style::{EdgePaint, UNDECLARED_PAINT, edge_paint, observed_paint, paint};
 
 /// The most nodes a drawing shows: beyond this an SVG is no longer readable.
 pub const MAX_DRAWN_NODES: usize = 300;
@@ -72,12 +73,15 @@ pub fn to_svg(view: &View<'_>) -> Result<String, DrawError> {
         }));
     }
     let edges: Vec<_> = view.edges().collect();
-    let labels: Vec<Option<&str>> = edges
+    let undeclared = view.undeclared_edges();
+    let labels: Vec<Option<String>> = edges
         .iter()
-        .map(|(_, _, edge)| match edge.kind {
-            EdgeKind::Consumes => view.group(edge),
-            EdgeKind::Produces | EdgeKind::PublishedOn => None,
-        })
+        .map(|&(from, to, edge)| edge_label(view, from, to, edge))
+        .chain(
+            undeclared
+                .iter()
+                .map(|e| Some(undeclared_label(&e.observation))),
+        )
         .collect();
     let input = Input {
         sizes: nodes
@@ -87,16 +91,21 @@ pub fn to_svg(view: &View<'_>) -> Result<String, DrawError> {
         clusters,
         edges: edges
             .iter()
-            .map(|(from, to, _)| {
+            .map(|(from, to, _)| (*from, *to))
+            .chain(undeclared.iter().map(|e| (e.from, e.to)))
+            .map(|(from, to)| {
                 (
-                    view.position(*from).unwrap_or(usize::MAX),
-                    view.position(*to).unwrap_or(usize::MAX),
+                    view.position(from).unwrap_or(usize::MAX),
+                    view.position(to).unwrap_or(usize::MAX),
                 )
             })
             .collect(),
         labels: labels
             .iter()
-            .map(|l| l.map_or(0.0, |l| text_width(l, LABEL_CHAR_WIDTH) + 12.0))
+            .map(|l| {
+                l.as_deref()
+                    .map_or(0.0, |l| text_width(l, LABEL_CHAR_WIDTH) + 12.0)
+            })
             .collect(),
     };
     let laid = layout::layout(&input);
@@ -138,46 +147,60 @@ pub fn to_svg(view: &View<'_>) -> Result<String, DrawError> {
             continue;
         }
         let mark = view.edge_mark(*from, *to, edge);
-        // Inline `style` so the look beats the stylesheet's rules for every edge.
-        let look = edge_paint(mark).map_or_else(String::new, |look| {
-            format!(
-                " style=\"stroke:{};stroke-width:{}{}\"",
-                look.stroke,
-                if look.thick { "3" } else { "1.6" },
-                if look.dashed {
-                    ";stroke-dasharray:5 3"
-                } else {
-                    ""
-                }
-            )
-        });
+        let observation = view.observation(*from, *to, edge);
+        let look = edge_paint(mark).or(observed_paint(observation.map(|c| c.count())));
+        let mut class = format!("edge {}", edge.kind.as_str());
+        if let Some(mark) = mark {
+            let _ = write!(class, " mark-{}", mark.as_str());
+        }
+        if let Some(observation) = observation {
+            class.push_str(if observation.count() == 0 {
+                " not-seen"
+            } else {
+                " seen"
+            });
+        }
         let (from, to) = (view.graph.node(*from), view.graph.node(*to));
         let _ = write!(
             out,
-            "<g class=\"edge {}{}\"><title>{} {} {}{}</title><path d=\"{}\"{}{look}/>",
-            edge.kind.as_str(),
-            mark.map_or_else(String::new, |m| format!(" mark-{}", m.as_str())),
+            "<g class=\"{class}\"><title>{} {} {}{}</title><path d=\"{}\"{}{}/>",
             escape(&from.id()),
             edge.kind.as_str(),
             escape(&to.id()),
-            label.map_or_else(String::new, |l| format!(" as {}", escape(l))),
+            label
+                .as_deref()
+                .map_or_else(String::new, |l| format!(" as {}", escape(l))),
             path(&route.points),
             match edge.kind {
                 EdgeKind::PublishedOn => "",
                 EdgeKind::Produces | EdgeKind::Consumes => " marker-end=\"url(#contrail-arrow)\"",
             },
+            inline_look(look),
         );
-        if let Some(label) = label
-            && let [.., a, b] = route.points.as_slice()
-        {
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" dy=\"-0.3em\">{}</text>",
-                num((a.0 + b.0) / 2.0),
-                num((a.1 + b.1) / 2.0),
-                escape(label)
-            );
+        edge_text(&mut out, label.as_deref(), &route.points);
+        out.push_str("</g>\n");
+    }
+    for ((edge, route), label) in undeclared
+        .iter()
+        .zip(&laid.routes[edges.len().min(laid.routes.len())..])
+        .zip(&labels[edges.len().min(labels.len())..])
+    {
+        if route.points.is_empty() {
+            continue;
         }
+        let (from, to) = (view.graph.node(edge.from), view.graph.node(edge.to));
+        let _ = write!(
+            out,
+            "<g class=\"edge observed undeclared\"><title>{} observed {}{}</title><path d=\"{}\" marker-end=\"url(#contrail-arrow)\"{}/>",
+            escape(&from.id()),
+            escape(&to.id()),
+            label
+                .as_deref()
+                .map_or_else(String::new, |l| format!(" as {}", escape(l))),
+            path(&route.points),
+            inline_look(Some(UNDECLARED_PAINT)),
+        );
+        edge_text(&mut out, label.as_deref(), &route.points);
         out.push_str("</g>\n");
     }
     out.push_str("</g>\n<g class=\"nodes\">\n");
@@ -219,6 +242,37 @@ pub fn to_svg(view: &View<'_>) -> Result<String, DrawError> {
     }
     out.push_str("</g>\n</svg>\n");
     Ok(out)
+}
+
+/// An edge's look as an inline `style`, so it beats the stylesheet's rules for every edge.
+fn inline_look(look: Option<EdgePaint>) -> String {
+    look.map_or_else(String::new, |look| {
+        format!(
+            " style=\"stroke:{};stroke-width:{}{}\"",
+            look.stroke,
+            if look.thick { "3" } else { "1.6" },
+            if look.dashed {
+                ";stroke-dasharray:5 3"
+            } else {
+                ""
+            }
+        )
+    })
+}
+
+/// An edge's label, on its last segment.
+fn edge_text(out: &mut String, label: Option<&str>, points: &[(f64, f64)]) {
+    if let Some(label) = label
+        && let [.., a, b] = points
+    {
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" dy=\"-0.3em\">{}</text>",
+            num((a.0 + b.0) / 2.0),
+            num((a.1 + b.1) / 2.0),
+            escape(label)
+        );
+    }
 }
 
 const STYLE: &str = "<style>

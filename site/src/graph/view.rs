@@ -6,6 +6,7 @@ use contrail_contracts::graph::diff::{DiffEdge, GraphDiff};
 use contrail_contracts::graph::impact::Impact;
 use contrail_contracts::graph::{CatalogGraph, Edge, Node, NodeKind};
 use contrail_contracts::model::Catalog;
+use contrail_contracts::observe::drift::{ObservedConsumption, ObservedGraph, UndeclaredEdge};
 use petgraph::graph::NodeIndex;
 
 /// How nodes are clustered in a drawing.
@@ -61,6 +62,9 @@ pub struct View<'a> {
     /// For a diff: the baseline catalog, which edges from the baseline
     /// ([`Edge::baseline`]) index, and the diff that marks edges.
     baseline: Option<(&'a Catalog, &'a GraphDiff)>,
+    /// A trace report laid onto the graph (`--observed`): counts and latencies on the
+    /// `consumes` edges, and the undeclared edges seen.
+    observed: Option<&'a ObservedGraph>,
 }
 
 impl<'a> View<'a> {
@@ -73,6 +77,7 @@ impl<'a> View<'a> {
             marks: BTreeMap::new(),
             group_by: GroupBy::None,
             baseline: None,
+            observed: None,
         }
     }
 
@@ -92,6 +97,7 @@ impl<'a> View<'a> {
             marks: BTreeMap::from([(node, Mark::Focus)]),
             group_by: GroupBy::None,
             baseline: None,
+            observed: None,
         }
     }
 
@@ -126,6 +132,7 @@ impl<'a> View<'a> {
             marks,
             group_by: GroupBy::None,
             baseline: None,
+            observed: None,
         }
     }
 
@@ -164,12 +171,51 @@ impl<'a> View<'a> {
             marks,
             group_by: GroupBy::None,
             baseline: Some((baseline, diff)),
+            observed: None,
         }
     }
 
     pub fn with_group_by(mut self, group_by: GroupBy) -> View<'a> {
         self.group_by = group_by;
         self
+    }
+
+    /// Draws what a trace observed on the view: see [`ObservedGraph`] for how edges event →
+    /// event map onto the graph.
+    pub fn with_observed(mut self, observed: &'a ObservedGraph) -> View<'a> {
+        self.observed = Some(observed);
+        self
+    }
+
+    /// The trace report laid onto the graph, with `--observed`.
+    pub fn observed(&self) -> Option<&'a ObservedGraph> {
+        self.observed
+    }
+
+    /// What the trace saw after a `consumes` edge; `None` for other edges, without
+    /// `--observed`, and for consumers that produce nothing (which a trace cannot see).
+    pub fn observation(
+        &self,
+        from: NodeIndex,
+        to: NodeIndex,
+        edge: &Edge,
+    ) -> Option<&'a ObservedConsumption> {
+        if edge.kind != contrail_contracts::graph::EdgeKind::Consumes || edge.baseline {
+            return None;
+        }
+        self.observed?.consumption(from, to)
+    }
+
+    /// The undeclared edges event → event the trace saw between drawn events, in report
+    /// order. Drawn after the graph's own edges, in a style of their own.
+    pub fn undeclared_edges(&self) -> Vec<&'a UndeclaredEdge> {
+        self.observed.map_or_else(Vec::new, |observed| {
+            observed
+                .undeclared
+                .iter()
+                .filter(|e| self.contains(e.from) && self.contains(e.to))
+                .collect()
+        })
     }
 
     /// The nodes drawn, in graph order.
