@@ -237,3 +237,57 @@ fn graph_observed_does_not_combine_with_impact_or_diff() {
         );
     }
 }
+
+#[test]
+fn docs_observed_shows_each_hop_and_the_drift_on_the_pages() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    let output = run(&[
+        "docs",
+        "examples/shop",
+        "--out",
+        site.to_str().expect("UTF-8 path"),
+        "--markdown",
+        "--observed",
+        TRACE,
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let page = |path: &str| std::fs::read_to_string(site.join(path)).expect(path);
+    let traffic = |page: &str| -> String {
+        let start = page.find("## Traffic").expect("a Traffic section");
+        let end = page[start..].find("## Findings").expect("then Findings") + start;
+        page[start..end].to_owned()
+    };
+    // PaymentProcessed: payments produced it after OrderPlaced 8 times; something nobody
+    // declares produced OrderShipped after it twice.
+    let payment = traffic(&page("events/paymentprocessed.md"));
+    assert!(
+        payment.contains("| [OrderPlaced](../events/orderplaced.md) | [payments](../services/payments.md) | [PaymentProcessed](../events/paymentprocessed.md) | 8 | 100 | 160 | 160 |"),
+        "{payment}"
+    );
+    assert!(
+        payment.contains("| [PaymentProcessed](../events/paymentprocessed.md) | undeclared: no service consumes the one and produces the other | [OrderShipped](../events/ordershipped.md) | 2 | 300 | 300 | 300 |"),
+        "{payment}"
+    );
+    // A declaration the traffic never followed: seen 0 times, no latencies.
+    let orders = traffic(&page("services/orders.md"));
+    assert!(
+        orders.contains("| [orders](../services/orders.md) | [OrderPlaced](../events/orderplaced.md) | 0 |  |  |  |"),
+        "{orders}"
+    );
+    // The drift findings are on the pages they point into.
+    assert!(page("services/orders.md").contains("CO002"));
+    assert!(page("services/inventory.md").contains("CO003"));
+    // The HTML page has the section too; without --observed there is none.
+    assert!(page("events/paymentprocessed.html").contains("id=\"traffic\""));
+    let plain = out.path().join("plain");
+    let output = run(&[
+        "docs",
+        "examples/shop",
+        "--out",
+        plain.to_str().expect("UTF-8"),
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let html = std::fs::read_to_string(plain.join("events/paymentprocessed.html")).expect("page");
+    assert!(!html.contains("id=\"traffic\""));
+}

@@ -15,7 +15,8 @@ use contrail_site::docs::{SchemaRevision, SiteOptions, render_site_into};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   contrail docs examples/shop --out /tmp/shop-site
-  contrail docs examples/shop --out site --markdown")]
+  contrail docs examples/shop --out site --markdown
+  contrail docs examples/shop --out /tmp/shop-site --observed tests/fixtures/observed/shop-trace.json")]
 pub struct Args {
     /// The catalog directory.
     #[arg(default_value = ".", value_name = "PATH")]
@@ -34,6 +35,13 @@ pub struct Args {
     /// when the catalog is not in a git repository.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub history: usize,
+
+    /// Show a trace on the pages: TRACE.json is what `contrail trace --format json` wrote.
+    /// Event and service pages gain a "Traffic" section (each hop seen, its count and
+    /// latencies, the hops nobody declared) and the drift findings (CO codes) of
+    /// `contrail check --observed`.
+    #[arg(long, value_name = "TRACE.json")]
+    pub observed: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -42,12 +50,25 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     // still renders; its pages show them).
     let mut findings = loaded.diagnostics.clone();
     findings.extend(contrail_lint::lint(&loaded.catalog));
+    let observed = match &args.observed {
+        Some(path) => {
+            let report = super::observed::read_trace(path)?;
+            findings.extend(contrail_contracts::observe::drift::findings(
+                &loaded.catalog,
+                &report,
+                path,
+            ));
+            Some(report)
+        }
+        None => None,
+    };
     contrail_contracts::diagnostic::normalize(&mut findings);
     let graph = loaded.catalog.graph();
     let options = SiteOptions {
         title: None,
         markdown: args.markdown,
         history: schema_history(&loaded.catalog, args.history),
+        observed,
     };
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;

@@ -17,6 +17,7 @@ mod doc;
 mod pages;
 mod schema_table;
 mod search;
+mod traffic;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,6 +37,9 @@ pub struct SiteOptions {
     /// Earlier versions of each event's schema file, by event name, newest first. The CLI
     /// reads them from git; the site only shows them.
     pub history: BTreeMap<String, Vec<SchemaRevision>>,
+    /// A `contrail trace` report to show on the pages (`contrail docs --observed`): each
+    /// event's and service's hops as the trace saw them.
+    pub observed: Option<contrail_contracts::observe::TraceReport>,
 }
 
 /// One committed version of an event's schema file.

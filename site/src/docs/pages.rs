@@ -28,6 +28,8 @@ pub(crate) struct Site<'a> {
     /// Which page's "Findings" section each finding belongs to: indices into `findings`.
     attached: BTreeMap<NodeIndex, Vec<usize>>,
     avro_names: AvroNames,
+    /// The trace shown on the pages, laid onto the graph.
+    observed: Option<contrail_contracts::observe::drift::ObservedGraph>,
 }
 
 impl std::fmt::Debug for Site<'_> {
@@ -102,6 +104,7 @@ impl<'a> Site<'a> {
             owners,
             attached: BTreeMap::new(),
             avro_names: AvroNames::of(&catalog.schemas),
+            observed: super::traffic::build(graph, options.observed.as_ref()),
         };
         site.attach_findings();
         site
@@ -178,7 +181,16 @@ impl<'a> Site<'a> {
         format!("{}/{slug}", directory(node.kind))
     }
 
-    fn node_link(&self, index: NodeIndex) -> Inline {
+    /// The trace the pages show, if any.
+    pub(crate) fn observed(&self) -> Option<&contrail_contracts::observe::drift::ObservedGraph> {
+        self.observed.as_ref()
+    }
+
+    pub(crate) fn graph(&self) -> &CatalogGraph {
+        self.graph
+    }
+
+    pub(crate) fn node_link(&self, index: NodeIndex) -> Inline {
         let node = self.graph.node(index);
         Inline::link(&node.name, self.node_page(node))
     }
@@ -708,6 +720,7 @@ impl<'a> Site<'a> {
                 rows,
             });
         }
+        self.traffic_section(index, &mut blocks);
         self.findings_section(index, &mut blocks);
         let doc = Doc {
             path: self.node_page(node),
@@ -1004,6 +1017,7 @@ impl<'a> Site<'a> {
             }
             _ => blocks.push(para("Nothing.")),
         }
+        self.traffic_section(index, &mut blocks);
         self.findings_section(index, &mut blocks);
         let doc = Doc {
             path: self.node_page(node),
