@@ -288,40 +288,80 @@ impl<W: Write> Output<W> {
     }
 }
 
-/// One record as JSON (docs/sample.md).
-pub(crate) fn record_json(
-    record: &ObservedRecord,
-    decoded: &DecodedRecord,
-    check: &RecordCheck,
-) -> Value {
-    let headers: Vec<Value> = record
-        .headers
-        .iter()
-        .map(|h| match &h.value {
-            None => json!({"key": h.key, "value": null}),
-            Some(bytes) => match std::str::from_utf8(bytes) {
-                Ok(text) => json!({"key": h.key, "value": text}),
-                Err(_) => json!({"key": h.key, "value_base64": base64(bytes)}),
-            },
-        })
-        .collect();
-    json!({
-        "topic": record.topic,
-        "partition": record.partition,
-        "offset": record.offset,
-        "timestamp_ms": record.timestamp_ms,
-        "timestamp": record.timestamp_ms.map(contrail_kafka::format_timestamp_ms),
-        "headers": headers,
-        "key": part_json(&decoded.key),
-        "value": part_json(&decoded.value),
-        "event": check.event,
-        "correlation_id": check.correlation_id,
-        "conforms": conforms(decoded, check),
-        "problem": check.problem.map(|p| p.as_str()),
-        "detail": check.detail,
-        "tombstone": check.tombstone,
-        "findings": check.findings,
-    })
+/// One record as JSON (docs/sample.md), serialized straight from the decoded record: no
+/// intermediate `Value`, so a decoded payload is never copied.
+pub(crate) fn record_json<'a>(
+    record: &'a ObservedRecord,
+    decoded: &'a DecodedRecord,
+    check: &'a RecordCheck,
+) -> RecordOut<'a> {
+    RecordOut {
+        topic: &record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        timestamp_ms: record.timestamp_ms,
+        timestamp: record.timestamp_ms.map(contrail_kafka::format_timestamp_ms),
+        headers: HeadersOut(&record.headers),
+        key: PartOut(&decoded.key),
+        value: PartOut(&decoded.value),
+        event: check.event.as_deref(),
+        correlation_id: check.correlation_id.as_deref(),
+        conforms: conforms(decoded, check),
+        problem: check.problem.map(|p| p.as_str()),
+        detail: check.detail.as_deref(),
+        tombstone: check.tombstone,
+        findings: &check.findings,
+    }
+}
+
+/// A record as `--format json` and `ndjson` write it; the field order is the documented one.
+#[derive(serde::Serialize)]
+pub(crate) struct RecordOut<'a> {
+    topic: &'a str,
+    partition: i32,
+    offset: i64,
+    timestamp_ms: Option<i64>,
+    timestamp: Option<String>,
+    headers: HeadersOut<'a>,
+    key: PartOut<'a>,
+    value: PartOut<'a>,
+    event: Option<&'a str>,
+    correlation_id: Option<&'a str>,
+    conforms: bool,
+    problem: Option<&'static str>,
+    detail: Option<&'a str>,
+    tombstone: bool,
+    findings: &'a [contrail_contracts::observe::Finding],
+}
+
+/// Headers in record order: `{"key", "value"}`, with `value_base64` instead of `value` for a
+/// value that is not UTF-8, and `"value": null` for a null one.
+pub(crate) struct HeadersOut<'a>(&'a [contrail_contracts::observe::ObservedHeader]);
+
+impl serde::Serialize for HeadersOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct One<'h>(&'h contrail_contracts::observe::ObservedHeader);
+        impl serde::Serialize for One<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("key", &self.0.key)?;
+                match &self.0.value {
+                    None => map.serialize_entry("value", &())?,
+                    Some(bytes) => match std::str::from_utf8(bytes) {
+                        Ok(text) => map.serialize_entry("value", text)?,
+                        Err(_) => map.serialize_entry("value_base64", &base64(bytes))?,
+                    },
+                }
+                map.end()
+            }
+        }
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for header in self.0 {
+            seq.serialize_element(&One(header))?;
+        }
+        seq.end()
+    }
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -331,44 +371,47 @@ fn base64(bytes: &[u8]) -> String {
 
 /// A key or value: `null` when null, else its framing, schema and either the decoded JSON or
 /// why it is not decoded.
-fn part_json(part: &Decoded) -> Value {
-    let mut object = Map::new();
-    object.insert("framing".to_owned(), json!(framing_name(part.framing)));
-    match part.pointer {
-        Some(SchemaPointer::Id(id)) => {
-            object.insert("schema_id".to_owned(), json!(id));
+pub(crate) struct PartOut<'a>(&'a Decoded);
+
+impl serde::Serialize for PartOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let part = self.0;
+        if matches!(part.value, DecodedValue::Null) {
+            return serializer.serialize_unit();
         }
-        Some(pointer @ SchemaPointer::Guid(_)) => {
-            let text = pointer.to_string();
-            let guid = text.strip_prefix("GUID ").unwrap_or(&text);
-            object.insert("schema_guid".to_owned(), json!(guid));
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("framing", framing_name(part.framing))?;
+        match part.pointer {
+            Some(SchemaPointer::Id(id)) => map.serialize_entry("schema_id", &id)?,
+            Some(pointer @ SchemaPointer::Guid(_)) => {
+                let text = pointer.to_string();
+                let guid = text.strip_prefix("GUID ").unwrap_or(&text);
+                map.serialize_entry("schema_guid", guid)?;
+            }
+            None => {}
         }
-        None => {}
+        if let Some(schema) = &part.schema {
+            map.serialize_entry("format", format_name(schema.format))?;
+            if let Some((subject, version)) = schema.subjects.first() {
+                map.serialize_entry("subject", subject)?;
+                map.serialize_entry("version", version)?;
+            }
+        }
+        match &part.value {
+            DecodedValue::Null => {}
+            DecodedValue::Json(value) => map.serialize_entry("json", value)?,
+            DecodedValue::Undecodable {
+                failure,
+                reason,
+                bytes_base64,
+            } => map.serialize_entry(
+                "undecodable",
+                &json!({"failure": failure_name(*failure), "reason": reason, "base64": bytes_base64}),
+            )?,
+        }
+        map.end()
     }
-    if let Some(schema) = &part.schema {
-        object.insert("format".to_owned(), json!(format_name(schema.format)));
-        if let Some((subject, version)) = schema.subjects.first() {
-            object.insert("subject".to_owned(), json!(subject));
-            object.insert("version".to_owned(), json!(version));
-        }
-    }
-    match &part.value {
-        DecodedValue::Null => return Value::Null,
-        DecodedValue::Json(value) => {
-            object.insert("json".to_owned(), value.clone());
-        }
-        DecodedValue::Undecodable {
-            failure,
-            reason,
-            bytes_base64,
-        } => {
-            object.insert(
-                "undecodable".to_owned(),
-                json!({"failure": failure_name(*failure), "reason": reason, "base64": bytes_base64}),
-            );
-        }
-    }
-    Value::Object(object)
 }
 
 fn format_name(format: SchemaFormat) -> &'static str {
