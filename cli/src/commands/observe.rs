@@ -157,7 +157,7 @@ pub(crate) fn stop_on_ctrl_c(stop: Arc<AtomicBool>) {
 
 /// The registry as the decoder's [`SchemaSource`]: a schema by id with the subjects it is
 /// registered under, its references' texts resolved depth-first.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct RegistrySource {
     client: Option<Client>,
     /// Referenced subject versions already fetched: `(subject, version)` → text and references.

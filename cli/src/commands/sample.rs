@@ -15,7 +15,7 @@ use contrail_contracts::{LoadOptions, load_paths};
 use contrail_kafka::{Polled, Reader, Selection, Start, Until};
 
 use super::observe::{self, ConnectArgs, Progress, RegistrySource};
-use super::sample_output::{Output, SampleFormat, Stopped, Summary};
+use super::sample_output::{Output, SampleFormat, Stopped, Summary, render};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -195,28 +195,36 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.format,
         filtered,
     );
-    let mut sampler = Sampler {
-        decoder: Decoder::new(source),
-        classifier: Classifier::new(catalog),
-        key: args.key.clone(),
-        headers: args
-            .headers
-            .iter()
-            .map(|h| HeaderFilter::parse(h))
-            .collect(),
-        wheres: args.wheres.clone(),
-    };
+    // One sampler per core, each with its own schema cache: records are independent, and
+    // decoding and rendering them is most of a sample's time.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let mut samplers: Vec<Sampler<'_>> = (0..threads)
+        .map(|_| Sampler {
+            decoder: Decoder::new(source.clone()),
+            classifier: Classifier::new(catalog),
+            key: args.key.clone(),
+            headers: args
+                .headers
+                .iter()
+                .map(|h| HeaderFilter::parse(h))
+                .collect(),
+            wheres: args.wheres.clone(),
+        })
+        .collect();
     let mut summary = Summary::new(&topics);
     let mut progress = Progress::new();
     output.begin()?;
     let outcome = read(
         &mut reader,
-        &mut sampler,
+        &mut samplers,
         &mut summary,
         &mut output,
         &mut progress,
         args.limit,
         terminal || args.follow,
+        args.format,
     );
     progress.clear();
     let stopped = match &outcome {
@@ -229,44 +237,119 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The most records decoded and rendered at once: what arrives without waiting, up to this,
+/// is split among the samplers (one per core) and written in the order it was read.
+const BATCH: usize = 1024;
+
+/// Below this many records per thread, starting threads costs more than it saves.
+const MIN_PER_THREAD: usize = 64;
+
+/// A record once its sampler is done with it: kept, with what the summary counts and its
+/// rendered output; or left out by a filter.
+type Processed = Option<(DecodedRecord, RecordCheck, Vec<u8>)>;
+
 /// Reads until the end, the limit, Ctrl-C or an error.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the read loop borrows each piece of the command's state separately"
+)]
 fn read<W: Write>(
     reader: &mut Reader,
-    sampler: &mut Sampler<'_>,
+    samplers: &mut [Sampler<'_>],
     summary: &mut Summary,
     output: &mut Output<W>,
     progress: &mut Progress,
     limit: Limit,
     flush_each: bool,
+    format: SampleFormat,
 ) -> anyhow::Result<Stopped> {
     let mut shown: u64 = 0;
+    let mut batch: Vec<ObservedRecord> = Vec::with_capacity(BATCH);
     loop {
-        let polled = reader.poll(Duration::from_millis(250))?;
-        match polled {
-            Polled::Record(record) => {
-                summary.read(&record.topic);
-                if let Some((decoded, check)) = sampler
-                    .sample(&record)
-                    .with_context(|| format!("decoding {}", record.position()))?
-                {
-                    summary.add(&record, &decoded, &check);
-                    progress.clear();
-                    output.record(&record, &decoded, &check)?;
-                    if flush_each {
-                        output.flush()?;
-                    }
-                    shown += 1;
-                    if limit.0.is_some_and(|n| shown >= n) {
-                        return Ok(Stopped::Limit);
-                    }
+        // The first record may be waited for; the rest of a batch is what is already there.
+        let mut stopped = None;
+        while batch.len() < BATCH {
+            let wait = if batch.is_empty() {
+                Duration::from_millis(250)
+            } else {
+                Duration::ZERO
+            };
+            match reader.poll(wait)? {
+                Polled::Record(record) => batch.push(record),
+                Polled::Idle => break,
+                Polled::Finished => {
+                    stopped = Some(Stopped::End);
+                    break;
+                }
+                Polled::Stopped => {
+                    stopped = Some(Stopped::Interrupted);
+                    break;
                 }
             }
-            Polled::Idle => output.flush()?,
-            Polled::Finished => return Ok(Stopped::End),
-            Polled::Stopped => return Ok(Stopped::Interrupted),
         }
+        let processed = process(samplers, &batch, format);
+        for (record, processed) in batch.drain(..).zip(processed) {
+            summary.read(&record.topic);
+            let Some((decoded, check, rendered)) =
+                processed.with_context(|| format!("decoding {}", record.position()))?
+            else {
+                continue;
+            };
+            summary.add(&record, &decoded, &check);
+            progress.clear();
+            output.write_rendered(&rendered)?;
+            if flush_each {
+                output.flush()?;
+            }
+            shown += 1;
+            if limit.0.is_some_and(|n| shown >= n) {
+                return Ok(Stopped::Limit);
+            }
+        }
+        if let Some(stopped) = stopped {
+            return Ok(stopped);
+        }
+        output.flush()?;
         progress.tick(summary.total_read(), reader.progress());
     }
+}
+
+/// Samples `batch`, split in contiguous runs among `samplers` (each on a thread of its own when
+/// the batch is large enough to be worth one), and gives the results in the batch's order.
+fn process(
+    samplers: &mut [Sampler<'_>],
+    batch: &[ObservedRecord],
+    format: SampleFormat,
+) -> Vec<anyhow::Result<Processed>> {
+    fn one(
+        sampler: &mut Sampler<'_>,
+        records: &[ObservedRecord],
+        format: SampleFormat,
+    ) -> Vec<anyhow::Result<Processed>> {
+        records
+            .iter()
+            .map(|record| sampler.process(record, format))
+            .collect()
+    }
+    let threads = samplers.len().min(batch.len() / MIN_PER_THREAD).max(1);
+    if threads == 1 {
+        return match samplers.first_mut() {
+            Some(sampler) => one(sampler, batch, format),
+            None => Vec::new(),
+        };
+    }
+    let chunk = batch.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = samplers
+            .iter_mut()
+            .zip(batch.chunks(chunk))
+            .map(|(sampler, records)| scope.spawn(move || one(sampler, records, format)))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
 }
 
 /// Filters, decodes and checks records.
@@ -279,6 +362,20 @@ struct Sampler<'c> {
 }
 
 impl Sampler<'_> {
+    /// [`Sampler::sample`], then the record rendered in `format`.
+    fn process(
+        &mut self,
+        record: &ObservedRecord,
+        format: SampleFormat,
+    ) -> anyhow::Result<Processed> {
+        let Some((decoded, check)) = self.sample(record)? else {
+            return Ok(None);
+        };
+        let mut rendered = Vec::with_capacity(512);
+        render(format, &mut rendered, record, &decoded, &check)?;
+        Ok(Some((decoded, check, rendered)))
+    }
+
     /// The record decoded and checked, or `None` when a filter leaves it out. Filters on the
     /// raw record run first, so a needle in a large topic costs little.
     fn sample(

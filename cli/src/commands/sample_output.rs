@@ -245,25 +245,12 @@ impl<W: Write> Output<W> {
         self.out.flush()
     }
 
-    pub(crate) fn record(
-        &mut self,
-        record: &ObservedRecord,
-        decoded: &DecodedRecord,
-        check: &RecordCheck,
-    ) -> std::io::Result<()> {
-        match self.format {
-            SampleFormat::Json => {
-                if self.written > 0 {
-                    self.out.write_all(b",")?;
-                }
-                serde_json::to_writer(&mut self.out, &record_json(record, decoded, check))?;
-            }
-            SampleFormat::Ndjson => {
-                serde_json::to_writer(&mut self.out, &record_json(record, decoded, check))?;
-                self.out.write_all(b"\n")?;
-            }
-            SampleFormat::Human => human_record(&mut self.out, record, decoded, check)?,
+    /// Writes one record rendered by [`render`].
+    pub(crate) fn write_rendered(&mut self, rendered: &[u8]) -> std::io::Result<()> {
+        if self.format == SampleFormat::Json && self.written > 0 {
+            self.out.write_all(b",")?;
         }
+        self.out.write_all(rendered)?;
         self.written += 1;
         Ok(())
     }
@@ -286,6 +273,28 @@ impl<W: Write> Output<W> {
         }
         self.out.flush()
     }
+}
+
+/// One record in `format`, appended to `buf` (JSON without the separating comma, which
+/// [`Output::write_rendered`] adds): done on the worker threads, in parallel.
+pub(crate) fn render(
+    format: SampleFormat,
+    buf: &mut Vec<u8>,
+    record: &ObservedRecord,
+    decoded: &DecodedRecord,
+    check: &RecordCheck,
+) -> std::io::Result<()> {
+    match format {
+        SampleFormat::Json => {
+            serde_json::to_writer(&mut *buf, &record_json(record, decoded, check))?
+        }
+        SampleFormat::Ndjson => {
+            serde_json::to_writer(&mut *buf, &record_json(record, decoded, check))?;
+            buf.push(b'\n');
+        }
+        SampleFormat::Human => human_record(buf, record, decoded, check)?,
+    }
+    Ok(())
 }
 
 /// One record as JSON (docs/sample.md), serialized straight from the decoded record: no
