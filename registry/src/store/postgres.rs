@@ -42,7 +42,9 @@ use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
 };
 use tokio_postgres::types::{FromSql, ToSql};
-use tokio_postgres::{NoTls, Row};
+use tokio_postgres::Row;
+
+mod tls;
 
 use super::{
     Checker, HistoryEntry, Migration, Queries, RegisterContext, RegisterRequest, Registered,
@@ -126,9 +128,14 @@ impl PostgresStore {
     /// applies pending migrations.
     pub async fn open(url: &str) -> Result<PostgresStore> {
         let shown = redact(url);
+        // `sslmode`, `sslrootcert`, `sslcert` and `sslkey` as libpq reads them; tokio-postgres
+        // gets the rest of the URL.
+        let (url, tls) = tls::split_url(url, &shown)?;
         let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| Error::Unsupported(format!("invalid PostgreSQL URL {shown}: {e}")))?;
+        config.ssl_mode(tls.mode.ssl_mode());
+        let connector = tls.connector()?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -137,7 +144,7 @@ impl PostgresStore {
         }
         let manager = Manager::from_config(
             config,
-            NoTls,
+            connector,
             ManagerConfig {
                 // A connection is checked only by its next statement: a dead one fails that
                 // request, which is cheaper than a round trip before every request.
