@@ -363,7 +363,7 @@ impl Client {
         let url = format!("{}{path}", self.base);
         let transport = |e: ureq::Error| ClientError::Transport {
             url: url.clone(),
-            message: e.to_string(),
+            message: with_tls_hint(e.to_string()),
         };
         let result = match (method, body) {
             ("POST", Some(body)) => self
@@ -538,6 +538,30 @@ impl Client {
         }
         let value = self.call("DELETE", &path, None)?;
         self.decode(&path, value)
+    }
+}
+
+/// A transport error, with what to do about it when TLS is why: the CLI's users meet these
+/// first when they point contrail at an `https://` registry.
+fn with_tls_hint(message: String) -> String {
+    if message.contains("invalid peer certificate") {
+        format!(
+            "{message} (the registry's TLS certificate is not trusted: give the CA that issued it with --registry-ca FILE or CONTRAIL_REGISTRY_CA)"
+        )
+    } else if [
+        "CertificateRequired",
+        "BadCertificate",
+        "UnknownCA",
+        "CertificateUnknown",
+    ]
+    .iter()
+    .any(|alert| message.contains(alert))
+    {
+        format!(
+            "{message} (the registry requires a client certificate it trusts: give one with --registry-cert FILE and --registry-key FILE)"
+        )
+    } else {
+        message
     }
 }
 

@@ -178,13 +178,17 @@ mod tests {
 
         let error = load_certs(&missing, "certificate").expect_err("missing");
         assert!(
-            error
-                .to_string()
-                .starts_with(&format!("cannot read the certificate file {}", missing.display())),
+            error.to_string().starts_with(&format!(
+                "cannot read the certificate file {}",
+                missing.display()
+            )),
             "{error}"
         );
         let error = load_certs(&text, "certificate").expect_err("no PEM");
-        assert!(error.to_string().contains("holds no certificate"), "{error}");
+        assert!(
+            error.to_string().contains("holds no certificate"),
+            "{error}"
+        );
         let error = load_certs(&broken, "certificate").expect_err("bad base64");
         assert!(error.to_string().contains("not valid PEM"), "{error}");
         let error = load_key(&text, "private key").expect_err("no key");

@@ -240,8 +240,9 @@ pub(crate) fn client_with_timeout(
         cert: tls.registry_cert.clone(),
         key: tls.registry_key.clone(),
     };
-    let client = contrail_registry::client::Client::with_tls(url, timeout, &settings)
-        .context("setting up TLS to the registry (--registry-ca, --registry-cert, --registry-key)")?;
+    let client = contrail_registry::client::Client::with_tls(url, timeout, &settings).context(
+        "setting up TLS to the registry (--registry-ca, --registry-cert, --registry-key)",
+    )?;
     with_credentials(client)
 }
 

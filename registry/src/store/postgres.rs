@@ -41,8 +41,8 @@ use contrail_contracts::model::Keyword;
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
 };
-use tokio_postgres::types::{FromSql, ToSql};
 use tokio_postgres::Row;
+use tokio_postgres::types::{FromSql, ToSql};
 
 mod tls;
 

@@ -291,7 +291,10 @@ mod tests {
                 .expect("verify-full");
         assert_eq!(url, "postgres://u@h/db?application_name=x");
         assert_eq!(tls.mode, Mode::VerifyFull);
-        assert_eq!(tls.root_cert, Some(RootCert::File(PathBuf::from("/ca.pem"))));
+        assert_eq!(
+            tls.root_cert,
+            Some(RootCert::File(PathBuf::from("/ca.pem")))
+        );
 
         // libpq: `require` with a CA file checks the chain.
         let (_, tls) = split("postgres://u@h/db?sslmode=require&sslrootcert=ca.pem").expect("req");
@@ -307,7 +310,10 @@ mod tests {
         let error = split("postgres://u@h/db?sslmode=verify-ca").expect_err("no CA");
         assert!(error.to_string().contains("sslrootcert=FILE"), "{error}");
         let error = split("postgres://u@h/db?sslmode=secure").expect_err("bad mode");
-        assert!(error.to_string().contains("invalid sslmode `secure`"), "{error}");
+        assert!(
+            error.to_string().contains("invalid sslmode `secure`"),
+            "{error}"
+        );
         let error = split("postgres://u@h/db?sslcert=c.pem").expect_err("no key");
         assert!(error.to_string().contains("sslkey"), "{error}");
     }
