@@ -393,7 +393,7 @@ fn postgres_store_over_tls_per_sslmode() {
     for (url, why) in [
         (
             format!("{base}?sslmode=verify-full&sslrootcert={ca}"),
-            "NotValidForName",
+            "certificate not valid for name",
         ),
         (
             format!(

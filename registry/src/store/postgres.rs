@@ -101,7 +101,18 @@ impl From<tokio_postgres::Error> for Error {
                 Some(detail) => format!("{}: {} ({detail})", db.code().code(), db.message()),
                 None => format!("{}: {}", db.code().code(), db.message()),
             }),
-            None => Error::Store(error.to_string()),
+            // tokio-postgres keeps the reason of a failed connection (a refused TLS
+            // certificate, a timeout) in the error's sources.
+            None => {
+                let mut message = error.to_string();
+                let mut source = std::error::Error::source(&error);
+                while let Some(cause) = source {
+                    message.push_str(": ");
+                    message.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                Error::Store(message)
+            }
         }
     }
 }
