@@ -2,6 +2,7 @@
 //! Confluent's), used by the CLI. Errors carry Confluent's `error_code`.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -198,6 +199,66 @@ impl Credentials {
     }
 }
 
+/// How an `https://` client checks the registry, and proves who it is when the registry asks
+/// for a client certificate (mTLS). The default trusts the system's CA certificates and sends
+/// no certificate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientTls {
+    /// Trust only the CA certificates in this PEM file, instead of the system's.
+    pub ca: Option<PathBuf>,
+    /// Present this certificate chain (PEM) to a registry that requires one; with `key`.
+    pub cert: Option<PathBuf>,
+    /// The private key of `cert` (PEM).
+    pub key: Option<PathBuf>,
+}
+
+impl ClientTls {
+    /// ureq's TLS settings: rustls, the CA file's certificates or the platform's verifier (the
+    /// system's roots), and the client certificate.
+    fn config(&self) -> Result<ureq::tls::TlsConfig, crate::tls::TlsError> {
+        use crate::tls::{TlsError, load_certs, load_key};
+        use ureq::tls::{Certificate, ClientCert, PrivateKey, RootCerts, TlsProvider};
+        let roots = match &self.ca {
+            Some(path) => RootCerts::new_with_certs(
+                &load_certs(path, "registry CA")?
+                    .iter()
+                    .map(|cert| Certificate::from_der(cert.as_ref()).to_owned())
+                    .collect::<Vec<_>>(),
+            ),
+            None => RootCerts::PlatformVerifier,
+        };
+        let client_cert = match (&self.cert, &self.key) {
+            (Some(cert), Some(key)) => {
+                let chain: Vec<Certificate<'static>> = load_certs(cert, "client certificate")?
+                    .iter()
+                    .map(|c| Certificate::from_der(c.as_ref()).to_owned())
+                    .collect();
+                // Checked here for an error that names the file; ureq keeps its own copy.
+                load_key(key, "client key")?;
+                let pem = std::fs::read(key).map_err(|source| TlsError::Read {
+                    what: "client key",
+                    path: key.clone(),
+                    source,
+                })?;
+                let key = PrivateKey::from_pem(&pem)
+                    .map_err(|e| TlsError::Other(format!("{}: {e}", key.display())))?;
+                Some(ClientCert::new_with_certs(&chain, key))
+            }
+            (None, None) => None,
+            _ => {
+                return Err(TlsError::Other(
+                    "a client certificate needs both its certificate and its key file".to_owned(),
+                ));
+            }
+        };
+        Ok(ureq::tls::TlsConfig::builder()
+            .provider(TlsProvider::Rustls)
+            .root_certs(roots)
+            .client_cert(client_cert)
+            .build())
+    }
+}
+
 /// Splits `http://user:password@host:port/…` into the URL without its user information and
 /// basic credentials (percent-decoded), as Confluent's clients accept them in the URL.
 fn split_user_info(url: &str) -> (String, Option<Credentials>) {
@@ -244,10 +305,31 @@ impl Client {
         Client::with_timeout(base_url, Duration::from_secs(30))
     }
 
+    /// [`Client::new`] with every request bounded by `timeout`.
     pub fn with_timeout(base_url: &str, timeout: Duration) -> Client {
+        // Without files to read, the default TLS settings cannot fail.
+        Client::build(
+            base_url,
+            timeout,
+            ClientTls::default().config().unwrap_or_default(),
+        )
+    }
+
+    /// A client that checks an `https://` registry and identifies itself as `tls` says; fails
+    /// when a file `tls` names cannot be read or holds no usable PEM.
+    pub fn with_tls(
+        base_url: &str,
+        timeout: Duration,
+        tls: &ClientTls,
+    ) -> Result<Client, crate::tls::TlsError> {
+        Ok(Client::build(base_url, timeout, tls.config()?))
+    }
+
+    fn build(base_url: &str, timeout: Duration, tls: ureq::tls::TlsConfig) -> Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(timeout))
+            .tls_config(tls)
             .build()
             .into();
         let (base, credentials) = split_user_info(base_url);
@@ -281,7 +363,7 @@ impl Client {
         let url = format!("{}{path}", self.base);
         let transport = |e: ureq::Error| ClientError::Transport {
             url: url.clone(),
-            message: e.to_string(),
+            message: with_tls_hint(e.to_string()),
         };
         let result = match (method, body) {
             ("POST", Some(body)) => self
@@ -456,6 +538,30 @@ impl Client {
         }
         let value = self.call("DELETE", &path, None)?;
         self.decode(&path, value)
+    }
+}
+
+/// A transport error, with what to do about it when TLS is why: the CLI's users meet these
+/// first when they point contrail at an `https://` registry.
+fn with_tls_hint(message: String) -> String {
+    if message.contains("invalid peer certificate") {
+        format!(
+            "{message} (the registry's TLS certificate is not trusted: give the CA that issued it with --registry-ca FILE or CONTRAIL_REGISTRY_CA)"
+        )
+    } else if [
+        "CertificateRequired",
+        "BadCertificate",
+        "UnknownCA",
+        "CertificateUnknown",
+    ]
+    .iter()
+    .any(|alert| message.contains(alert))
+    {
+        format!(
+            "{message} (the registry requires a client certificate it trusts: give one with --registry-cert FILE and --registry-key FILE)"
+        )
+    } else {
+        message
     }
 }
 

@@ -7,6 +7,7 @@
 //! - [`server`]: the HTTP API (axum), with Confluent's error codes and content types.
 //! - [`client`]: a small blocking client the CLI uses.
 //! - [`push`]: what pushing a catalog registers, planned without the registry.
+//! - [`tls`]: certificates and keys from PEM files, for the server, the client and PostgreSQL.
 //! - [`codes`]: Confluent's error codes, which the server sends and the client reads.
 //!
 //! Architecture invariant: only this crate and the CLI know HTTP. Compatibility verdicts come
@@ -20,5 +21,6 @@ pub mod model;
 pub mod push;
 pub mod server;
 pub mod store;
+pub mod tls;
 
 pub use error::{Error, Refusal, Result};

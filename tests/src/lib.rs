@@ -120,7 +120,7 @@ pub fn contrail() -> Command {
 #[derive(Debug)]
 pub struct RegistryProcess {
     child: Child,
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` when started with `--tls-cert`.
     pub base: String,
 }
 
@@ -161,6 +161,9 @@ pub fn start_registry_at(store_url: &str, extra: &[&str]) -> RegistryProcess {
         .args(extra)
         .env_remove("CONTRAIL_REGISTRY_LISTEN")
         .env_remove("CONTRAIL_REGISTRY_STORE")
+        .env_remove("CONTRAIL_REGISTRY_TLS_CERT")
+        .env_remove("CONTRAIL_REGISTRY_TLS_KEY")
+        .env_remove("CONTRAIL_REGISTRY_TLS_CLIENT_CA")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -190,7 +193,11 @@ pub fn start_registry_at(store_url: &str, extra: &[&str]) -> RegistryProcess {
             Ok(line) => {
                 if let Some(rest) = line.strip_prefix("contrail registry listening on ") {
                     let base = rest.split(' ').next().unwrap_or_default().to_owned();
-                    assert!(base.starts_with("http://127.0.0.1:"), "{line}");
+                    assert!(
+                        base.starts_with("http://127.0.0.1:")
+                            || base.starts_with("https://127.0.0.1:"),
+                        "{line}"
+                    );
                     assert!(line.ends_with(&format!("(store: {store_url})")), "{line}");
                     process.base = base;
                     return process;

@@ -25,6 +25,8 @@ pub struct PostgresServer {
     port: u16,
     /// As root: run the server's tools as this user.
     run_as: Option<&'static str>,
+    /// Extra `-c` settings of the server (TLS).
+    settings: String,
     /// A shell that waits for its stdin to close, then stops the server and removes its
     /// directory. Its stdin is held by this process, so the server goes away whenever this
     /// process does, even when it is killed or `shared()`'s static is never dropped.
@@ -99,6 +101,16 @@ impl PostgresServer {
     /// Initialises a cluster in a new temporary directory and starts it; panics with the
     /// server's log when it cannot.
     pub fn start() -> PostgresServer {
+        PostgresServer::start_with(None)
+    }
+
+    /// [`PostgresServer::start`] with TLS on (`ssl=on`) using this certificate chain and key
+    /// (PEM); clients may still connect without TLS.
+    pub fn start_with_tls(cert_pem: &str, key_pem: &str) -> PostgresServer {
+        PostgresServer::start_with(Some((cert_pem, key_pem)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> PostgresServer {
         let bindir = bindir();
         let run_as = running_as_root().then_some("postgres");
         let dir = unique_dir();
@@ -134,8 +146,12 @@ impl PostgresServer {
             dir,
             port: 0,
             run_as,
+            settings: String::new(),
             watchdog,
         };
+        if let Some((cert, key)) = tls {
+            server.settings = server.tls_files(cert, key);
+        }
         server.init();
         server.launch();
         server
@@ -160,6 +176,35 @@ impl PostgresServer {
         // The postgres user may not be allowed into the caller's working directory.
         command.current_dir(&self.dir);
         command
+    }
+
+    /// Writes the server's certificate and key where the server can read them (the key
+    /// private to the server's user, as PostgreSQL insists) and returns the settings.
+    fn tls_files(&self, cert: &str, key: &str) -> String {
+        let cert_file = self.dir.join("server.crt");
+        let key_file = self.dir.join("server.key");
+        std::fs::write(&cert_file, cert).expect("writes the server certificate");
+        std::fs::write(&key_file, key).expect("writes the server key");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600))
+                .expect("chmod 600 the server key");
+        }
+        if let Some(user) = self.run_as {
+            let status = Command::new("chown")
+                .arg(format!("{user}:"))
+                .arg(&cert_file)
+                .arg(&key_file)
+                .status()
+                .expect("chown runs");
+            assert!(status.success(), "chown {user} of the TLS files failed");
+        }
+        format!(
+            " -c ssl=on -c ssl_cert_file='{}' -c ssl_key_file='{}'",
+            cert_file.display(),
+            key_file.display()
+        )
     }
 
     fn init(&self) {
@@ -191,8 +236,9 @@ impl PostgresServer {
         for _ in 0..5 {
             let port = free_port();
             let options = format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='{}' -c max_connections=300 -c fsync=off",
-                self.dir.display()
+                "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories='{}' -c max_connections=300 -c fsync=off{}",
+                self.dir.display(),
+                self.settings
             );
             // -w: pg_ctl returns once the server accepts connections.
             let status = self

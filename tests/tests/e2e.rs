@@ -17,6 +17,7 @@ mod registry_conformance;
 mod registry_ops;
 mod registry_postgres;
 mod registry_push;
+mod registry_tls;
 mod sarif;
 mod schemathesis;
 mod shop_traffic;

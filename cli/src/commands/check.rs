@@ -30,6 +30,9 @@ pub struct Args {
     #[arg(long, value_name = "BASELINE")]
     pub against: Option<String>,
 
+    #[command(flatten)]
+    pub tls: super::registry::RegistryTlsArgs,
+
     /// A report of `contrail trace --format json`: turn its drift from the catalog into
     /// findings — edges seen that no service declares (CO001), declared edges never seen
     /// (CO002), broken chains by service (CO003) and problem records by kind (CO010–CO014).
@@ -57,7 +60,7 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
         let (label, baselines, baseline_catalog) = match registry_url(against, &loaded.catalog)? {
             Some(url) => (
                 url.clone(),
-                registry_versions(&url, &loaded.catalog, &mut sources)?,
+                registry_versions(&url, &args.tls, &loaded.catalog, &mut sources)?,
                 None,
             ),
             None => {
@@ -270,13 +273,14 @@ fn registry_url(against: &str, catalog: &Catalog) -> anyhow::Result<Option<Strin
 /// Every live version of each event's subject, oldest first, with the schemas they reference.
 fn registry_versions(
     url: &str,
+    tls: &super::registry::RegistryTlsArgs,
     catalog: &Catalog,
     sources: &mut Sources,
 ) -> anyhow::Result<Baselines> {
     use contrail_contracts::compat::SchemaVersion;
     use contrail_registry::model::{SchemaType, VersionSelector};
 
-    let client = super::registry::client(url)?;
+    let client = super::registry::client(url, tls)?;
     let mut baselines = Baselines::new();
     for event in &catalog.events {
         if event.schema.is_none() {

@@ -28,6 +28,9 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "URL")]
     pub registry: Option<String>,
 
+    #[command(flatten)]
+    pub registry_tls: super::registry::RegistryTlsArgs,
+
     /// How long a broker or the registry may take to answer before contrail gives up.
     #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = duration)]
     pub timeout: Duration,
@@ -97,7 +100,11 @@ impl ConnectArgs {
             .clone()
             .or_else(|| catalog.config.registry.as_ref().map(|r| r.value.clone()));
         let client = match &url {
-            Some(url) => Some(super::registry::client_with_timeout(url, self.timeout)?),
+            Some(url) => Some(super::registry::client_with_timeout(
+                url,
+                self.timeout,
+                &self.registry_tls,
+            )?),
             None => None,
         };
         Ok(RegistrySource::new(client))

@@ -58,6 +58,35 @@ pub enum OutputFormat {
     Json,
 }
 
+/// How the commands that talk to a registry trust an `https://` one and identify themselves
+/// to one that requires client certificates; flattened into each such command.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RegistryTlsArgs {
+    /// Trust only the CA certificates in this PEM file for an https:// registry (default: the
+    /// system's CA certificates).
+    #[arg(long, value_name = "FILE", env = "CONTRAIL_REGISTRY_CA")]
+    pub registry_ca: Option<PathBuf>,
+
+    /// Present this client certificate (PEM) to a registry that requires one (mTLS); needs
+    /// --registry-key.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "CONTRAIL_REGISTRY_CERT",
+        requires = "registry_key"
+    )]
+    pub registry_cert: Option<PathBuf>,
+
+    /// The private key of --registry-cert (PEM).
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "CONTRAIL_REGISTRY_KEY",
+        requires = "registry_cert"
+    )]
+    pub registry_key: Option<PathBuf>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct PushArgs {
     /// The catalog directory.
@@ -67,6 +96,9 @@ pub struct PushArgs {
     /// The registry; default: the catalog's `registry:` URL.
     #[arg(long, value_name = "URL")]
     pub registry: Option<String>,
+
+    #[command(flatten)]
+    pub tls: RegistryTlsArgs,
 
     /// Show what would change (new subject, new version, unchanged, incompatible) without
     /// registering anything.
@@ -83,6 +115,9 @@ pub struct PullArgs {
     /// The registry; default: the `registry:` URL of the catalog in the working directory.
     #[arg(long, value_name = "URL")]
     pub registry: Option<String>,
+
+    #[command(flatten)]
+    pub tls: RegistryTlsArgs,
 
     /// Only subjects starting with PREFIX (repeatable; default: every subject).
     #[arg(long, value_name = "PREFIX")]
@@ -133,6 +168,35 @@ pub struct ServeArgs {
     #[arg(long, value_name = "PATH", env = "CONTRAIL_REGISTRY_CATALOG")]
     pub catalog: Option<PathBuf>,
 
+    /// Serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key
+    /// (docs/registry.md, "TLS").
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "CONTRAIL_REGISTRY_TLS_CERT",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert (PEM: PKCS#8, RSA or EC, unencrypted).
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "CONTRAIL_REGISTRY_TLS_KEY",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+
+    /// Require a client certificate issued by a CA in this PEM file (mTLS); clients without
+    /// one are refused during the TLS handshake. Needs --tls-cert and --tls-key.
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "CONTRAIL_REGISTRY_TLS_CLIENT_CA",
+        requires = "tls_cert"
+    )]
+    pub tls_client_ca: Option<PathBuf>,
+
     /// Log format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text, env = "CONTRAIL_LOG_FORMAT")]
     pub log_format: LogFormat,
@@ -156,20 +220,30 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 /// `CONTRAIL_REGISTRY_USER_INFO=USER:PASSWORD` (HTTP basic, as Confluent's
 /// `basic.auth.user.info`) or `CONTRAIL_REGISTRY_TOKEN` (bearer), or user information in the URL.
 /// Secrets come from the environment rather than flags so they stay out of shell history and
-/// process listings.
-pub(crate) fn client(url: &str) -> anyhow::Result<contrail_registry::client::Client> {
-    with_credentials(contrail_registry::client::Client::new(url))
+/// process listings. An `https://` registry is checked against `tls.registry_ca`, else the
+/// system's CA certificates.
+pub(crate) fn client(
+    url: &str,
+    tls: &RegistryTlsArgs,
+) -> anyhow::Result<contrail_registry::client::Client> {
+    client_with_timeout(url, std::time::Duration::from_secs(30), tls)
 }
 
 /// [`client`] with every request bounded by `timeout`.
-#[cfg(feature = "kafka")]
 pub(crate) fn client_with_timeout(
     url: &str,
     timeout: std::time::Duration,
+    tls: &RegistryTlsArgs,
 ) -> anyhow::Result<contrail_registry::client::Client> {
-    with_credentials(contrail_registry::client::Client::with_timeout(
-        url, timeout,
-    ))
+    let settings = contrail_registry::client::ClientTls {
+        ca: tls.registry_ca.clone(),
+        cert: tls.registry_cert.clone(),
+        key: tls.registry_key.clone(),
+    };
+    let client = contrail_registry::client::Client::with_tls(url, timeout, &settings).context(
+        "setting up TLS to the registry (--registry-ca, --registry-cert, --registry-key)",
+    )?;
+    with_credentials(client)
 }
 
 fn with_credentials(
@@ -227,6 +301,22 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         Some(path) => Some(Arc::new(auth::Auth::load(path)?)),
         None => None,
     };
+    // Like a broken auth config, TLS material that does not load stops the server before it
+    // listens: an operator who asked for HTTPS never gets plain HTTP instead.
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => {
+            let settings = contrail_registry::tls::ServerTls {
+                cert,
+                key,
+                client_ca: args.tls_client_ca,
+            };
+            let config = settings
+                .server_config()
+                .context("setting up TLS (--tls-cert, --tls-key, --tls-client-ca)")?;
+            Some((config, settings.client_ca.is_some()))
+        }
+        _ => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -260,9 +350,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let address = listener
             .local_addr()
             .context("reading the listening address")?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         // Tests and scripts read the port from this line: keep its shape, and keep it a plain
         // line whatever the log format.
-        eprintln!("contrail registry listening on http://{address} (store: {store_url})");
+        eprintln!("contrail registry listening on {scheme}://{address} (store: {store_url})");
         match &auth {
             Some(auth) => {
                 let (users, tokens) = auth.principals();
@@ -270,19 +361,26 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                     %address,
                     store = %store_url,
                     auth = "on",
+                    tls = tls_mode(tls.as_ref()),
                     users,
                     tokens,
                     public_metrics = auth.public_metrics(),
                     "registry started"
                 );
             }
-            None => tracing::info!(%address, store = %store_url, auth = "off", "registry started"),
+            None => tracing::info!(
+                %address,
+                store = %store_url,
+                auth = "off",
+                tls = tls_mode(tls.as_ref()),
+                "registry started"
+            ),
         }
         if let Some(served) = &catalog {
             tracing::info!(
                 catalog = %served.path().display(),
                 summary = %served.summary(),
-                ui = %format!("http://{address}/ui/"),
+                ui = %format!("{scheme}://{address}/ui/"),
                 "serving the catalog: docs at /ui/, graph at /contrail/v1/graph"
             );
         }
@@ -298,12 +396,30 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             server::shutdown_signal().await;
             tracing::info!("shutdown requested; finishing the requests in flight");
         };
-        server::serve(listener, router, shutdown)
-            .await
-            .context("serving HTTP")?;
+        match tls {
+            Some((config, _)) => {
+                let listener = server::tls::TlsListener::new(listener, config)
+                    .context("reading the listening address")?;
+                server::serve(listener, router, shutdown)
+                    .await
+                    .context("serving HTTPS")?;
+            }
+            None => server::serve(listener, router, shutdown)
+                .await
+                .context("serving HTTP")?,
+        }
         tracing::info!("registry stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// What the startup log says about TLS: off, on, or on with client certificates required.
+fn tls_mode<T>(tls: Option<&(T, bool)>) -> &'static str {
+    match tls {
+        None => "off",
+        Some((_, false)) => "on",
+        Some((_, true)) => "mtls",
+    }
 }
 
 /// Logs go to stderr, as text or JSON lines, filtered by `--log-level`, else RUST_LOG, else

@@ -17,6 +17,7 @@ mod extract;
 mod handlers;
 pub mod metrics;
 mod openapi;
+pub mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -248,13 +249,17 @@ async fn trim_trailing_slash(mut request: axum::extract::Request) -> axum::extra
     request
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then finishes the requests in
-/// flight.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
+/// Serves `router` on `listener` (a `TcpListener` for HTTP, a [`tls::TlsListener`] for
+/// HTTPS) until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve<L>(
+    listener: L,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
         .await

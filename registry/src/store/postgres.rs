@@ -41,8 +41,10 @@ use contrail_contracts::model::Keyword;
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime,
 };
+use tokio_postgres::Row;
 use tokio_postgres::types::{FromSql, ToSql};
-use tokio_postgres::{NoTls, Row};
+
+mod tls;
 
 use super::{
     Checker, HistoryEntry, Migration, Queries, RegisterContext, RegisterRequest, Registered,
@@ -99,7 +101,18 @@ impl From<tokio_postgres::Error> for Error {
                 Some(detail) => format!("{}: {} ({detail})", db.code().code(), db.message()),
                 None => format!("{}: {}", db.code().code(), db.message()),
             }),
-            None => Error::Store(error.to_string()),
+            // tokio-postgres keeps the reason of a failed connection (a refused TLS
+            // certificate, a timeout) in the error's sources.
+            None => {
+                let mut message = error.to_string();
+                let mut source = std::error::Error::source(&error);
+                while let Some(cause) = source {
+                    message.push_str(": ");
+                    message.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                Error::Store(message)
+            }
         }
     }
 }
@@ -126,9 +139,14 @@ impl PostgresStore {
     /// applies pending migrations.
     pub async fn open(url: &str) -> Result<PostgresStore> {
         let shown = redact(url);
+        // `sslmode`, `sslrootcert`, `sslcert` and `sslkey` as libpq reads them; tokio-postgres
+        // gets the rest of the URL.
+        let (url, tls) = tls::split_url(url, &shown)?;
         let mut config: tokio_postgres::Config = url
             .parse()
             .map_err(|e| Error::Unsupported(format!("invalid PostgreSQL URL {shown}: {e}")))?;
+        config.ssl_mode(tls.mode.ssl_mode());
+        let connector = tls.connector()?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -137,7 +155,7 @@ impl PostgresStore {
         }
         let manager = Manager::from_config(
             config,
-            NoTls,
+            connector,
             ManagerConfig {
                 // A connection is checked only by its next statement: a dead one fails that
                 // request, which is cheaper than a round trip before every request.

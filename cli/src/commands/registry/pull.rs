@@ -64,7 +64,7 @@ struct Pulled {
 
 pub(super) fn run(args: PullArgs) -> anyhow::Result<ExitCode> {
     let url = pull_url(&args)?;
-    let client = super::client(&url)?;
+    let client = super::client(&url, &args.tls)?;
     let subjects = client.subjects().context("listing subjects")?;
     let mut planned: Vec<(RegisteredSchema, PathBuf, String, bool)> = Vec::new();
     let mut names = BTreeMap::new();

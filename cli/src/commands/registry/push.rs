@@ -85,7 +85,7 @@ pub(super) fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
                 .display()
         ),
     };
-    let client = super::client(&url)?;
+    let client = super::client(&url, &args.tls)?;
     let plan = push::plan(catalog);
     let mut entries = Vec::new();
     // The version each referenced type's push left live (`None`: unknown), for the schemas

@@ -1,0 +1,103 @@
+//! HTTPS: a listener that hands axum connections whose TLS handshake has completed.
+//!
+//! Handshakes run in tasks of their own, bounded by [`HANDSHAKE_TIMEOUT`], so a client that
+//! connects and says nothing (or a port scanner) never holds up the next client. A failed
+//! handshake (no client certificate under mTLS, an untrusted one, plain HTTP sent to the TLS
+//! port) is logged with the peer's address and the connection is closed; axum never sees it.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+/// How long a client has to complete the TLS handshake.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Completed handshakes waiting for axum to pick them up.
+const BACKLOG: usize = 128;
+
+/// A TCP listener whose connections are TLS sessions (see the module documentation).
+#[derive(Debug)]
+pub struct TlsListener {
+    ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+    local: SocketAddr,
+    accepting: JoinHandle<()>,
+}
+
+impl TlsListener {
+    /// Starts accepting on `listener` with `config`; must run inside a tokio runtime.
+    pub fn new(listener: TcpListener, config: Arc<rustls::ServerConfig>) -> io::Result<Self> {
+        let local = listener.local_addr()?;
+        let (sender, ready) = mpsc::channel(BACKLOG);
+        let acceptor = TlsAcceptor::from(config);
+        let accepting = tokio::spawn(async move {
+            while !sender.is_closed() {
+                let (tcp, peer) = match listener.accept().await {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        // Out of file descriptors and the like: back off instead of spinning.
+                        tracing::warn!(%error, "accepting a connection failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                };
+                // As axum does for plain TCP: small responses go out at once.
+                let _ = tcp.set_nodelay(true);
+                let acceptor = acceptor.clone();
+                let sender = sender.clone();
+                tokio::spawn(async move {
+                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                        Ok(Ok(stream)) => {
+                            // A closed channel means the server is shutting down.
+                            let _ = sender.send((stream, peer)).await;
+                        }
+                        Ok(Err(error)) => {
+                            tracing::info!(%peer, %error, "TLS handshake failed");
+                        }
+                        Err(_) => tracing::info!(
+                            %peer,
+                            timeout_s = HANDSHAKE_TIMEOUT.as_secs(),
+                            "TLS handshake timed out"
+                        ),
+                    }
+                });
+            }
+        });
+        Ok(TlsListener {
+            ready,
+            local,
+            accepting,
+        })
+    }
+}
+
+impl Drop for TlsListener {
+    fn drop(&mut self) {
+        // The accept loop owns the socket: stopping it closes the port.
+        self.accepting.abort();
+    }
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = TlsStream<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.ready.recv().await {
+            Some(accepted) => accepted,
+            // The accept loop ended (it only does when the listener is dropped): nothing more
+            // will come.
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> io::Result<Self::Addr> {
+        Ok(self.local)
+    }
+}
