@@ -9,7 +9,6 @@ use contrail_contracts::graph::CatalogGraph;
 use contrail_contracts::graph::diff::{self, DiffEdge, GraphDiff};
 use contrail_contracts::graph::impact::{self, Impact};
 use contrail_contracts::observe::drift::ObservedGraph;
-use contrail_contracts::{LoadOptions, load_paths};
 use contrail_site::graph::{self as draw, GroupBy, View};
 
 use crate::baseline::Baseline;
@@ -103,17 +102,7 @@ pub struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
-    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        // The graph is drawn anyway: a catalog with mistakes is still worth seeing.
-        eprintln!(
-            "note: the catalog has {errors} error{}; `contrail validate {}` shows {}",
-            if errors == 1 { "" } else { "s" },
-            args.path.display(),
-            if errors == 1 { "it" } else { "them" }
-        );
-    }
+    let loaded = super::load_noting_errors(&args.path)?;
     let catalog = &loaded.catalog;
     let graph = catalog.graph();
     let group_by = match args.group_by {

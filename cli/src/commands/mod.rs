@@ -25,7 +25,7 @@ pub(crate) mod validate;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use contrail_contracts::{Diagnostic, Sources};
+use contrail_contracts::{Diagnostic, LoadOptions, Loaded, Sources, load_paths};
 
 use crate::render::{self, Format, ReportContext};
 
@@ -51,4 +51,24 @@ pub(crate) fn report(
         .and_then(|()| stdout.flush())
         .context("writing the report")?;
     Ok(exit_code(diagnostics))
+}
+
+/// Loads the catalog at `path` for a command that goes on despite its mistakes (`graph`,
+/// `sample`, `trace`): a catalog with errors is still worth drawing or reading traffic
+/// against, so its errors are only counted in a note on stderr that points at `validate`.
+pub(crate) fn load_noting_errors(path: &std::path::Path) -> anyhow::Result<Loaded> {
+    let loaded = load_paths(
+        std::slice::from_ref(&path.to_path_buf()),
+        LoadOptions::default(),
+    )?;
+    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        eprintln!(
+            "note: the catalog has {errors} error{}; `contrail validate {}` shows {}",
+            if errors == 1 { "" } else { "s" },
+            path.display(),
+            if errors == 1 { "it" } else { "them" }
+        );
+    }
+    Ok(loaded)
 }

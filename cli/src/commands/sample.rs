@@ -11,7 +11,6 @@ use contrail_contracts::observe::{
     Classifier, Decoded, DecodedRecord, DecodedValue, Decoder, Failure, Framing, ObservedRecord,
     Part, RecordCheck, SchemaPointer,
 };
-use contrail_contracts::{LoadOptions, load_paths};
 use contrail_kafka::{Polled, Reader, Selection, Start, Until};
 
 use super::observe::{self, ConnectArgs, Progress, RegistrySource};
@@ -142,17 +141,7 @@ impl HeaderFilter {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
-    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        // Reading goes on: what flows is worth seeing even while the catalog has mistakes.
-        eprintln!(
-            "note: the catalog has {errors} error{}; `contrail validate {}` shows {}",
-            if errors == 1 { "" } else { "s" },
-            args.path.display(),
-            if errors == 1 { "it" } else { "them" }
-        );
-    }
+    let loaded = super::load_noting_errors(&args.path)?;
     let catalog = &loaded.catalog;
     let topics = if args.topics.is_empty() {
         observe::catalog_topics(catalog)

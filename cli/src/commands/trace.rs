@@ -15,7 +15,6 @@ use contrail_contracts::observe::{
     Classifier, DecodedValue, Decoder, FlowAssembler, FlowRecord, KeepFlows, ObservedRecord,
     TraceOptions,
 };
-use contrail_contracts::{LoadOptions, load_paths};
 use contrail_kafka::{Polled, Reader, Selection, Start, Until};
 
 use super::observe::{self, ConnectArgs, Progress, RegistrySource};
@@ -116,16 +115,7 @@ const ROLLING_SUMMARY: Duration = Duration::from_secs(10);
 const OTLP_BATCH_SPANS: usize = 10_000;
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
-    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        eprintln!(
-            "note: the catalog has {errors} error{}; `contrail validate {}` shows {}",
-            if errors == 1 { "" } else { "s" },
-            args.path.display(),
-            if errors == 1 { "it" } else { "them" }
-        );
-    }
+    let loaded = super::load_noting_errors(&args.path)?;
     let catalog = &loaded.catalog;
     let topics = observe::catalog_topics(catalog);
     if topics.is_empty() {
