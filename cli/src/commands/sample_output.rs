@@ -132,7 +132,7 @@ impl Summary {
     ) {
         let topic = self.topic(&record.topic);
         topic.matched += 1;
-        if matches!(decoded.value.value, DecodedValue::Json(_)) {
+        if decoded.value.value.is_decoded() {
             topic.decoded += 1;
         }
         if check.tombstone {
@@ -185,7 +185,7 @@ impl Summary {
 
 /// Decoded, of a known event, no problem and no finding.
 pub(crate) fn conforms(decoded: &DecodedRecord, check: &RecordCheck) -> bool {
-    matches!(decoded.value.value, DecodedValue::Json(_))
+    decoded.value.value.is_decoded()
         && check.event.is_some()
         && check.problem.is_none()
         && check.findings.is_empty()
@@ -410,6 +410,7 @@ impl serde::Serialize for PartOut<'_> {
         match &part.value {
             DecodedValue::Null => {}
             DecodedValue::Json(value) => map.serialize_entry("json", value)?,
+            DecodedValue::Avro(value) => map.serialize_entry("json", value)?,
             DecodedValue::Undecodable {
                 failure,
                 reason,
@@ -505,8 +506,12 @@ fn human_part(out: &mut impl Write, label: &str, part: &Decoded) -> std::io::Res
     let schema = schema.unwrap_or_default();
     match &part.value {
         DecodedValue::Null => writeln!(out, "  {label:<8} null"),
-        DecodedValue::Json(value) => {
-            let text = value.to_string();
+        DecodedValue::Json(_) | DecodedValue::Avro(_) => {
+            let text = part
+                .value
+                .to_json()
+                .map(|json| json.to_string())
+                .unwrap_or_default();
             if text.chars().count() > HUMAN_VALUE_CHARS {
                 let cut: String = text.chars().take(HUMAN_VALUE_CHARS).collect();
                 writeln!(

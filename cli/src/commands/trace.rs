@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use contrail_contracts::observe::{
-    Classifier, DecodedValue, Decoder, FlowAssembler, FlowRecord, KeepFlows, ObservedRecord,
-    TraceOptions,
+    Classifier, Decoder, FlowAssembler, FlowRecord, KeepFlows, ObservedRecord, TraceOptions,
 };
 use contrail_kafka::{Polled, Reader, Selection, Start, Until};
 
@@ -281,10 +280,10 @@ impl Tracer<'_> {
             self.assembler.skip();
             return Ok(());
         };
-        let key = match &decoded.key.value {
-            DecodedValue::Json(serde_json::Value::String(text)) => Some(text.clone()),
-            DecodedValue::Json(other) => Some(other.to_string()),
-            DecodedValue::Null | DecodedValue::Undecodable { .. } => None,
+        let key = match decoded.key.value.to_json().as_deref() {
+            Some(serde_json::Value::String(text)) => Some(text.clone()),
+            Some(other) => Some(other.to_string()),
+            None => None,
         };
         self.assembler.push(FlowRecord {
             event,

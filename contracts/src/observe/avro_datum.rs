@@ -1,13 +1,18 @@
-//! Avro binary data straight to JSON: the hot path of `contrail sample` and `trace`.
+//! Avro binary data to JSON: the hot path of `contrail sample` and `trace`.
 //!
 //! The schema is resolved once into the arena the compatibility checker works on
 //! ([`AvroSchema`]: named types defined once and referred to by index, logical types as what
-//! they are written as), and each body is decoded by walking it over a byte slice straight into
-//! a `serde_json::Value`. Going through apache-avro's `GenericDatumReader` instead would build
-//! an intermediate `types::Value` tree (cloning every field name and qualifying every named
-//! reference per record) only to convert it — half again slower in `benches/decode.rs` — and
-//! it reads a body cut off at a boolean as `null` and ignores bytes left over; here a body
-//! either decodes exactly or says where it stopped.
+//! they are written as). A body is then walked over its bytes by one serde `Serialize`
+//! implementation ([`Node`]), so the same walk checks a body (serialized into nothing), writes
+//! it as JSON text straight into the output (`sample`), builds a `serde_json::Value` where a
+//! check needs a tree, or finds one value by JSON pointer while skipping the rest. Most
+//! records are only checked and written: keeping a decoded value as its bytes
+//! ([`AvroValue`]) instead of a tree of maps and strings is most of what `sample` saves per
+//! record. Going through apache-avro's `GenericDatumReader` instead would build an
+//! intermediate `types::Value` tree (cloning every field name and qualifying every named
+//! reference per record) only to convert it, and it reads a body cut off at a boolean as
+//! `null` and ignores bytes left over; here a body either decodes exactly or says where it
+//! stopped.
 //!
 //! The JSON follows Avro's JSON encoding with one difference: a union's value is written as
 //! the value itself, not `{"type": value}`, so that the payload pointers contracts declare
@@ -17,9 +22,13 @@
 //! their underlying type (a date is its day number). JSON has no NaN or infinities; those
 //! floats are the strings `"NaN"`, `"Infinity"` and `"-Infinity"` as Java's Avro writes them.
 
-use serde_json::{Map, Number, Value};
+use std::cell::RefCell;
+use std::sync::Arc;
 
-use crate::compat::avro::{AvroSchema, Field, Kind, TypeId};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value;
+
+use crate::compat::avro::{AvroSchema, Kind, TypeId};
 
 /// How deep values may nest in one body: a recursive type can nest without end, and the
 /// stack must not. serde_json stops plain JSON at the same depth.
@@ -40,16 +49,25 @@ impl Plan {
             .map_err(|e| e.to_string())
     }
 
-    /// Decodes one body; the whole body must be the one value.
+    /// Decodes one body to a JSON tree; the whole body must be the one value.
+    #[cfg(test)]
     pub(crate) fn decode(&self, body: &[u8]) -> Result<Value, DecodeError> {
-        let mut reader = Reader {
-            bytes: body,
-            at: 0,
-            // Every value but a null or an empty record or fixed takes a byte; this budget
-            // stops a body that claims billions of nulls in an array from spinning.
-            budget: body.len().saturating_mul(8).saturating_add(1024),
-        };
-        let value = self.read(self.schema.root(), &mut reader, 0)?;
+        self.check(body)?;
+        Ok(serde_json::to_value(self.root(&RefCell::new(Cursor::new(body)))).unwrap_or_default())
+    }
+
+    /// Checks that `body` is exactly one value of the schema, building nothing.
+    pub(crate) fn check(&self, body: &[u8]) -> Result<(), DecodeError> {
+        let cursor = RefCell::new(Cursor::new(body));
+        let walked = self.root(&cursor).skip();
+        let Cursor { reader, error } = cursor.into_inner();
+        if let Some(error) = error {
+            return Err(error);
+        }
+        if walked.is_none() {
+            // Writing into nothing cannot fail; a failed walk has said why above.
+            return Err(reader.error("the body does not decode".to_owned()));
+        }
         if reader.at != body.len() {
             return Err(DecodeError {
                 at: reader.at,
@@ -60,165 +78,519 @@ impl Plan {
                 path: Vec::new(),
             });
         }
-        Ok(value)
+        Ok(())
     }
 
-    fn read(&self, ty: TypeId, r: &mut Reader<'_>, depth: usize) -> Result<Value, DecodeError> {
-        if r.budget == 0 {
-            return Err(r.error("the body declares more values than it can hold".to_owned()));
+    fn root<'p, 'c, 'a>(&'p self, cursor: &'c RefCell<Cursor<'a>>) -> Node<'p, 'c, 'a> {
+        Node {
+            plan: self,
+            ty: self.schema.root(),
+            depth: 0,
+            cursor,
         }
-        r.budget -= 1;
-        Ok(match &self.schema.get(ty).kind {
-            Kind::Null => Value::Null,
-            Kind::Boolean => match r.byte()? {
-                0 => Value::Bool(false),
-                1 => Value::Bool(true),
-                b => return Err(r.error_before(1, format!("{b} is not a boolean (0 or 1)"))),
-            },
-            Kind::Int => {
-                let long = r.long()?;
-                match i32::try_from(long) {
-                    Ok(int) => Value::from(int),
-                    Err(_) => return Err(r.error(format!("{long} is out of an int's range"))),
-                }
-            }
-            Kind::Long => Value::from(r.long()?),
-            Kind::Float => {
-                let bytes = r.take(4)?;
-                let float = f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-                float_value(f64::from(float), || {
-                    // The shortest decimal that reads back as this float, so that 0.1f32 is
-                    // 0.1 and not 0.10000000149011612.
-                    float.to_string().parse().unwrap_or(f64::from(float))
-                })
-            }
-            Kind::Double => {
-                let bytes = r.take(8)?;
-                let mut eight = [0; 8];
-                eight.copy_from_slice(bytes);
-                let double = f64::from_le_bytes(eight);
-                float_value(double, || double)
-            }
-            Kind::Bytes => {
-                let len = r.len()?;
-                latin1(r.take(len)?)
-            }
-            Kind::String => {
-                let len = r.len()?;
-                let bytes = r.take(len)?;
-                match std::str::from_utf8(bytes) {
-                    Ok(text) => Value::String(text.to_owned()),
-                    Err(_) => return Err(r.error_before(len, "a string is not UTF-8".to_owned())),
-                }
-            }
-            Kind::Fixed { size, .. } => {
-                let size = usize::try_from(*size).unwrap_or(usize::MAX);
-                latin1(r.take(size)?)
-            }
-            Kind::Enum { symbols, .. } => {
-                let index = r.long()?;
-                match usize::try_from(index).ok().and_then(|i| symbols.get(i)) {
-                    Some(symbol) => Value::String(symbol.clone()),
-                    None => {
-                        return Err(r.error(format!(
-                            "enum index {index} is out of range (the enum has {} symbols)",
-                            symbols.len()
-                        )));
-                    }
-                }
-            }
-            Kind::Union(branches) => {
-                let index = r.long()?;
-                match usize::try_from(index).ok().and_then(|i| branches.get(i)) {
-                    Some(&branch) => self.read(branch, r, depth)?,
-                    None => {
-                        return Err(r.error(format!(
-                            "union branch {index} is out of range (the union has {} branches)",
-                            branches.len()
-                        )));
-                    }
-                }
-            }
-            Kind::Array(items) => self.array(*items, r, depth)?,
-            Kind::Map(values) => self.map(*values, r, depth)?,
-            Kind::Record { fields, .. } => self.record(fields, r, depth)?,
-            // Resolution completes every record before a schema is handed out.
-            Kind::Pending(name) => return Err(r.error(format!("type `{name}` is unresolved"))),
-        })
-    }
-
-    // Arrays, maps and records each have a function of their own, kept out of `read`, so
-    // that the frame `read` puts on the stack for every nesting level stays small.
-
-    #[inline(never)]
-    fn array(&self, items: TypeId, r: &mut Reader<'_>, depth: usize) -> Result<Value, DecodeError> {
-        let mut out = Vec::new();
-        while let Some(count) = r.block()? {
-            // A count is only a claim; never reserve more than the bytes could hold.
-            out.reserve(count.min(r.remaining()));
-            for i in 0..count {
-                let item = self
-                    .read(items, r, depth + 1)
-                    .map_err(|e| e.inside(i.to_string()))?;
-                out.push(item);
-            }
-        }
-        Ok(Value::Array(out))
-    }
-
-    #[inline(never)]
-    fn map(&self, values: TypeId, r: &mut Reader<'_>, depth: usize) -> Result<Value, DecodeError> {
-        let mut out = Map::new();
-        while let Some(count) = r.block()? {
-            for _ in 0..count {
-                let len = r.len()?;
-                let key = r.take(len)?;
-                let Ok(key) = std::str::from_utf8(key) else {
-                    return Err(r.error_before(len, "a map key is not UTF-8".to_owned()));
-                };
-                let value = self
-                    .read(values, r, depth + 1)
-                    .map_err(|e| e.inside(key.to_owned()))?;
-                out.insert(key.to_owned(), value);
-            }
-        }
-        Ok(Value::Object(out))
-    }
-
-    #[inline(never)]
-    fn record(
-        &self,
-        fields: &[Field],
-        r: &mut Reader<'_>,
-        depth: usize,
-    ) -> Result<Value, DecodeError> {
-        if depth >= MAX_DEPTH {
-            return Err(r.error(format!("records nest deeper than {MAX_DEPTH}")));
-        }
-        let mut out = Map::with_capacity(fields.len());
-        for field in fields {
-            let value = self
-                .read(field.ty, r, depth + 1)
-                .map_err(|e| e.inside(field.name.clone()))?;
-            out.insert(field.name.clone(), value);
-        }
-        Ok(Value::Object(out))
     }
 }
 
-fn float_value(value: f64, finite: impl FnOnce() -> f64) -> Value {
+/// An Avro body known to decode with its schema, kept as its bytes: written as JSON when it is
+/// serialized (straight into the output, no tree), turned into a tree by [`AvroValue::to_json`]
+/// where a check needs one, and searched by [`AvroValue::pointer`] without building the rest.
+#[derive(Clone)]
+pub struct AvroValue {
+    plan: Arc<Plan>,
+    body: Box<[u8]>,
+}
+
+impl AvroValue {
+    /// Checks `body` against `plan` and keeps it.
+    pub(crate) fn decode(plan: &Arc<Plan>, body: &[u8]) -> Result<AvroValue, DecodeError> {
+        plan.check(body)?;
+        Ok(AvroValue {
+            plan: Arc::clone(plan),
+            body: body.into(),
+        })
+    }
+
+    /// The value as a JSON tree.
+    pub fn to_json(&self) -> Value {
+        // The body was checked when it was kept, so the walk cannot fail.
+        serde_json::to_value(self).unwrap_or_default()
+    }
+
+    /// The value at a JSON pointer (RFC 6901), as `serde_json::Value::pointer` would find it
+    /// in [`AvroValue::to_json`]; only that value is built.
+    pub fn pointer(&self, pointer: &str) -> Option<Value> {
+        if pointer.is_empty() {
+            return Some(self.to_json());
+        }
+        let tokens: Vec<String> = pointer
+            .strip_prefix('/')?
+            .split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let cursor = RefCell::new(Cursor::new(&self.body));
+        self.plan.root(&cursor).find(&tokens)
+    }
+}
+
+impl Serialize for AvroValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let cursor = RefCell::new(Cursor::new(&self.body));
+        self.plan.root(&cursor).serialize(serializer)
+    }
+}
+
+impl PartialEq for AvroValue {
+    fn eq(&self, other: &AvroValue) -> bool {
+        self.to_json() == other.to_json()
+    }
+}
+
+impl std::fmt::Debug for AvroValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("AvroValue").field(&self.to_json()).finish()
+    }
+}
+
+/// Where a walk is in a body, and why it stopped if it failed (serde's errors carry only
+/// text; the walk keeps the offset and the path here).
+struct Cursor<'a> {
+    reader: Reader<'a>,
+    error: Option<DecodeError>,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(body: &'a [u8]) -> Cursor<'a> {
+        Cursor {
+            reader: Reader {
+                bytes: body,
+                at: 0,
+                // Every value but a null or an empty record or fixed takes a byte; this budget
+                // stops a body that claims billions of nulls in an array from spinning.
+                budget: body.len().saturating_mul(8).saturating_add(1024),
+            },
+            error: None,
+        }
+    }
+}
+
+/// One value of a body, at the cursor's position: serializing it reads it.
+struct Node<'p, 'c, 'a> {
+    plan: &'p Plan,
+    ty: TypeId,
+    depth: usize,
+    cursor: &'c RefCell<Cursor<'a>>,
+}
+
+impl<'a> Node<'_, '_, 'a> {
+    fn child(&self, ty: TypeId, depth: usize) -> Self {
+        Node {
+            plan: self.plan,
+            ty,
+            depth,
+            cursor: self.cursor,
+        }
+    }
+
+    fn read<T>(
+        &self,
+        step: impl FnOnce(&mut Reader<'a>) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        step(&mut self.cursor.borrow_mut().reader)
+    }
+
+    /// Keeps why the walk stopped, and gives the serializer an error to unwind with.
+    fn fail<E: serde::ser::Error>(&self, error: DecodeError) -> E {
+        let message = error.message.clone();
+        self.cursor.borrow_mut().error = Some(error);
+        E::custom(message)
+    }
+
+    /// The item count of the next block of an array or map (`None` at the end).
+    fn block<E: serde::ser::Error>(&self) -> Result<Option<usize>, E> {
+        self.read(Reader::block).map_err(|e| self.fail(e))
+    }
+
+    /// [`Node::fail`] at the cursor's position.
+    fn fail_here<E: serde::ser::Error>(&self, message: String) -> E {
+        let error = self.cursor.borrow().reader.error(message);
+        self.fail(error)
+    }
+
+    /// Notes the step (field, index, key) an error from inside this value came through.
+    fn inside<E>(&self, error: E, step: impl FnOnce() -> String) -> E {
+        if let Some(kept) = self.cursor.borrow_mut().error.as_mut() {
+            kept.path.push(step());
+        }
+        error
+    }
+
+    /// Reads past the value; `None` if it does not decode.
+    fn skip(&self) -> Option<()> {
+        self.serialize(Skip).ok()
+    }
+
+    /// The value at `tokens` below this one (see [`AvroValue::pointer`]).
+    fn find(&self, tokens: &[String]) -> Option<Value> {
+        let Some((first, rest)) = tokens.split_first() else {
+            return serde_json::to_value(self).ok();
+        };
+        match &self.plan.schema.get(self.ty).kind {
+            Kind::Union(branches) => {
+                let index = self.read(Reader::long).ok()?;
+                let branch = *branches.get(usize::try_from(index).ok()?)?;
+                self.child(branch, self.depth).find(tokens)
+            }
+            Kind::Record { fields, .. } => {
+                for field in fields {
+                    let value = self.child(field.ty, self.depth + 1);
+                    if field.name == *first {
+                        return value.find(rest);
+                    }
+                    value.skip()?;
+                }
+                None
+            }
+            Kind::Array(items) => {
+                // As serde_json reads an index: digits, no sign, no leading zero.
+                if first.starts_with('+') || (first.starts_with('0') && first.len() != 1) {
+                    return None;
+                }
+                let wanted: usize = first.parse().ok()?;
+                let mut index = 0;
+                while let Some(count) = self.read(Reader::block).ok()? {
+                    for _ in 0..count {
+                        let item = self.child(*items, self.depth + 1);
+                        if index == wanted {
+                            return item.find(rest);
+                        }
+                        item.skip()?;
+                        index += 1;
+                    }
+                }
+                None
+            }
+            Kind::Map(values) => {
+                while let Some(count) = self.read(Reader::block).ok()? {
+                    for _ in 0..count {
+                        let key = self.read(map_key).ok()?;
+                        let value = self.child(*values, self.depth + 1);
+                        if key == first {
+                            return value.find(rest);
+                        }
+                        value.skip()?;
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Node<'_, '_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let spent = self.read(|r| {
+            if r.budget == 0 {
+                return Err(r.error("the body declares more values than it can hold".to_owned()));
+            }
+            r.budget -= 1;
+            Ok(())
+        });
+        if let Err(e) = spent {
+            return Err(self.fail(e));
+        }
+        match &self.plan.schema.get(self.ty).kind {
+            Kind::Null => serializer.serialize_unit(),
+            Kind::Boolean => match self.read(|r| match r.byte()? {
+                0 => Ok(false),
+                1 => Ok(true),
+                b => Err(r.error_before(1, format!("{b} is not a boolean (0 or 1)"))),
+            }) {
+                Ok(b) => serializer.serialize_bool(b),
+                Err(e) => Err(self.fail(e)),
+            },
+            Kind::Int => match self.read(|r| {
+                let long = r.long()?;
+                i32::try_from(long).map_err(|_| r.error(format!("{long} is out of an int's range")))
+            }) {
+                Ok(int) => serializer.serialize_i32(int),
+                Err(e) => Err(self.fail(e)),
+            },
+            Kind::Long => match self.read(Reader::long) {
+                Ok(long) => serializer.serialize_i64(long),
+                Err(e) => Err(self.fail(e)),
+            },
+            Kind::Float => match self.read(|r| r.take(4)) {
+                Ok(bytes) => {
+                    let float = f32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+                    serialize_float(serializer, f64::from(float), || {
+                        // The shortest decimal that reads back as this float, so that 0.1f32
+                        // is 0.1 and not 0.10000000149011612.
+                        float.to_string().parse().unwrap_or(f64::from(float))
+                    })
+                }
+                Err(e) => Err(self.fail(e)),
+            },
+            Kind::Double => match self.read(|r| r.take(8)) {
+                Ok(bytes) => {
+                    let mut eight = [0; 8];
+                    eight.copy_from_slice(bytes);
+                    let double = f64::from_le_bytes(eight);
+                    serialize_float(serializer, double, || double)
+                }
+                Err(e) => Err(self.fail(e)),
+            },
+            Kind::Bytes => match self.read(|r| {
+                let len = r.len()?;
+                r.take(len)
+            }) {
+                Ok(bytes) => serializer.serialize_str(&latin1(bytes)),
+                Err(e) => Err(self.fail(e)),
+            },
+            Kind::String => match self.read(|r| {
+                let len = r.len()?;
+                let bytes = r.take(len)?;
+                std::str::from_utf8(bytes)
+                    .map_err(|_| r.error_before(len, "a string is not UTF-8".to_owned()))
+            }) {
+                Ok(text) => serializer.serialize_str(text),
+                Err(e) => Err(self.fail(e)),
+            },
+            Kind::Fixed { size, .. } => {
+                let size = usize::try_from(*size).unwrap_or(usize::MAX);
+                match self.read(|r| r.take(size)) {
+                    Ok(bytes) => serializer.serialize_str(&latin1(bytes)),
+                    Err(e) => Err(self.fail(e)),
+                }
+            }
+            Kind::Enum { symbols, .. } => match self.read(|r| {
+                let index = r.long()?;
+                usize::try_from(index)
+                    .ok()
+                    .and_then(|i| symbols.get(i))
+                    .ok_or_else(|| {
+                        r.error(format!(
+                            "enum index {index} is out of range (the enum has {} symbols)",
+                            symbols.len()
+                        ))
+                    })
+            }) {
+                Ok(symbol) => serializer.serialize_str(symbol),
+                Err(e) => Err(self.fail(e)),
+            },
+            Kind::Union(branches) => match self.read(|r| {
+                let index = r.long()?;
+                usize::try_from(index)
+                    .ok()
+                    .and_then(|i| branches.get(i))
+                    .copied()
+                    .ok_or_else(|| {
+                        r.error(format!(
+                            "union branch {index} is out of range (the union has {} branches)",
+                            branches.len()
+                        ))
+                    })
+            }) {
+                Ok(branch) => self.child(branch, self.depth).serialize(serializer),
+                Err(e) => Err(self.fail(e)),
+            },
+            Kind::Array(items) => {
+                let mut seq = serializer.serialize_seq(None)?;
+                let mut index = 0usize;
+                while let Some(count) = self.block()? {
+                    for _ in 0..count {
+                        seq.serialize_element(&self.child(*items, self.depth + 1))
+                            .map_err(|e| self.inside(e, || index.to_string()))?;
+                        index += 1;
+                    }
+                }
+                seq.end()
+            }
+            Kind::Map(values) => {
+                let mut map = serializer.serialize_map(None)?;
+                while let Some(count) = self.block()? {
+                    for _ in 0..count {
+                        let key = self.read(map_key).map_err(|e| self.fail(e))?;
+                        map.serialize_entry(key, &self.child(*values, self.depth + 1))
+                            .map_err(|e| self.inside(e, || key.to_owned()))?;
+                    }
+                }
+                map.end()
+            }
+            Kind::Record { fields, .. } => {
+                if self.depth >= MAX_DEPTH {
+                    return Err(self.fail_here(format!("records nest deeper than {MAX_DEPTH}")));
+                }
+                let mut map = serializer.serialize_map(Some(fields.len()))?;
+                for field in fields {
+                    map.serialize_entry(&field.name, &self.child(field.ty, self.depth + 1))
+                        .map_err(|e| self.inside(e, || field.name.clone()))?;
+                }
+                map.end()
+            }
+            // Resolution completes every record before a schema is handed out.
+            Kind::Pending(name) => Err(self.fail_here(format!("type `{name}` is unresolved"))),
+        }
+    }
+}
+
+/// A serializer that keeps nothing: what a walk that only checks (or skips) a body serializes
+/// into, so that it neither escapes strings nor formats numbers.
+struct Skip;
+
+/// Why a [`Skip`] walk stopped (the cursor keeps the details).
+#[derive(Debug)]
+struct Skipped;
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the body does not decode")
+    }
+}
+
+impl std::error::Error for Skipped {}
+
+impl serde::ser::Error for Skipped {
+    fn custom<T: std::fmt::Display>(_: T) -> Skipped {
+        Skipped
+    }
+}
+
+/// The one-liners of a serializer that ignores every value.
+macro_rules! ignore {
+    ($($method:ident($($ty:ty),*);)*) => {
+        $(fn $method(self, $(_: $ty),*) -> Result<(), Skipped> { Ok(()) })*
+    };
+}
+
+impl Serializer for Skip {
+    type Ok = ();
+    type Error = Skipped;
+    type SerializeSeq = Skip;
+    type SerializeTuple = serde::ser::Impossible<(), Skipped>;
+    type SerializeTupleStruct = serde::ser::Impossible<(), Skipped>;
+    type SerializeTupleVariant = serde::ser::Impossible<(), Skipped>;
+    type SerializeMap = Skip;
+    type SerializeStruct = serde::ser::Impossible<(), Skipped>;
+    type SerializeStructVariant = serde::ser::Impossible<(), Skipped>;
+
+    ignore! {
+        serialize_bool(bool); serialize_i8(i8); serialize_i16(i16); serialize_i32(i32);
+        serialize_i64(i64); serialize_u8(u8); serialize_u16(u16); serialize_u32(u32);
+        serialize_u64(u64); serialize_f32(f32); serialize_f64(f64); serialize_char(char);
+        serialize_str(&str); serialize_bytes(&[u8]); serialize_none(); serialize_unit();
+        serialize_unit_struct(&'static str);
+        serialize_unit_variant(&'static str, u32, &'static str);
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Skipped> {
+        value.serialize(Skip)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Skipped> {
+        value.serialize(Skip)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Skipped> {
+        value.serialize(Skip)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Skip, Skipped> {
+        Ok(Skip)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Skip, Skipped> {
+        Ok(Skip)
+    }
+    // A body's walk writes sequences and maps only.
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Skipped> {
+        Err(Skipped)
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, Skipped> {
+        Err(Skipped)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, Skipped> {
+        Err(Skipped)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Skipped> {
+        Err(Skipped)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, Skipped> {
+        Err(Skipped)
+    }
+}
+
+impl SerializeSeq for Skip {
+    type Ok = ();
+    type Error = Skipped;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Skipped> {
+        value.serialize(Skip)
+    }
+    fn end(self) -> Result<(), Skipped> {
+        Ok(())
+    }
+}
+
+impl SerializeMap for Skip {
+    type Ok = ();
+    type Error = Skipped;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, _: &T) -> Result<(), Skipped> {
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Skipped> {
+        value.serialize(Skip)
+    }
+    fn end(self) -> Result<(), Skipped> {
+        Ok(())
+    }
+}
+
+/// A map's key: a UTF-8 string.
+fn map_key<'a>(r: &mut Reader<'a>) -> Result<&'a str, DecodeError> {
+    let len = r.len()?;
+    let key = r.take(len)?;
+    std::str::from_utf8(key).map_err(|_| r.error_before(len, "a map key is not UTF-8".to_owned()))
+}
+
+fn serialize_float<S: Serializer>(
+    serializer: S,
+    value: f64,
+    finite: impl FnOnce() -> f64,
+) -> Result<S::Ok, S::Error> {
     if value.is_nan() {
-        Value::String("NaN".to_owned())
+        serializer.serialize_str("NaN")
     } else if value.is_infinite() {
-        Value::String(if value > 0.0 { "Infinity" } else { "-Infinity" }.to_owned())
+        serializer.serialize_str(if value > 0.0 { "Infinity" } else { "-Infinity" })
     } else {
-        Number::from_f64(finite()).map_or(Value::Null, Value::Number)
+        serializer.serialize_f64(finite())
     }
 }
 
 /// Bytes as Avro's JSON encoding writes them: one code point (0–255) per byte.
-fn latin1(bytes: &[u8]) -> Value {
-    Value::String(bytes.iter().map(|&b| char::from(b)).collect())
+fn latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
 }
 
 /// Why a body does not decode with its schema, and where.
@@ -230,13 +602,6 @@ pub(crate) struct DecodeError {
     /// The field names and indexes from the root to the value, innermost first (pushed while
     /// the error travels up).
     path: Vec<String>,
-}
-
-impl DecodeError {
-    fn inside(mut self, step: String) -> DecodeError {
-        self.path.push(step);
-        self
-    }
 }
 
 impl std::fmt::Display for DecodeError {
@@ -371,6 +736,7 @@ mod tests {
     use apache_avro::Schema;
     use apache_avro::types::Value as Avro;
     use serde_json::json;
+    use std::sync::Arc;
 
     fn plan(schema: &str) -> Plan {
         let json: Value = serde_json::from_str(schema).expect("JSON");
@@ -460,6 +826,78 @@ mod tests {
             .map(|o| o.keys().map(String::as_str).collect())
             .unwrap_or_default();
         assert_eq!(keys[..3], ["id", "qty", "total"]);
+    }
+
+    #[test]
+    fn a_kept_value_writes_the_text_of_its_tree_and_finds_what_its_tree_finds() {
+        let plan = Arc::new(plan(ORDER));
+        let body = encode(ORDER, order_value());
+        let kept = AvroValue::decode(&plan, &body).expect("decodes");
+        let tree = plan.decode(&body).expect("decodes");
+        assert_eq!(kept.to_json(), tree);
+        // Written straight from the bytes, the text is the tree's, byte for byte.
+        assert_eq!(
+            serde_json::to_string(&kept).expect("writes"),
+            serde_json::to_string(&tree).expect("writes")
+        );
+        let pointers = [
+            "",
+            "/id",
+            "/qty",
+            "/total",
+            "/price",
+            "/rate",
+            "/paid",
+            "/raw",
+            "/code",
+            "/status",
+            "/note",
+            "/tags",
+            "/tags/0",
+            "/tags/1",
+            "/tags/2",
+            "/tags/01",
+            "/tags/+1",
+            "/tags/x",
+            "/attrs",
+            "/attrs/k",
+            "/attrs/nope",
+            "/day",
+            "/meta",
+            "/meta/correlationId",
+            "/again/correlationId",
+            "/again/nope",
+            "/id/deeper",
+            "/nope",
+            "id",
+            "/",
+        ];
+        for pointer in pointers {
+            assert_eq!(
+                kept.pointer(pointer).as_ref(),
+                tree.pointer(pointer),
+                "at {pointer:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn pointers_unescape_their_tokens_and_follow_map_keys_across_blocks() {
+        let schema = r#"{"type": "map", "values": "long"}"#;
+        let plan = Arc::new(plan(schema));
+        // Two blocks, the second with a negative count and its size (as Java's writer does
+        // when it buffers): keys after the first block are found too.
+        let mut body = vec![2]; // one entry
+        body.extend([6, b'a', b'/', b'b', 2]); // "a/b": 1
+        body.extend([1, 10]); // -1 entries, 5 bytes
+        body.extend([6, b'c', b'~', b'd', 4]); // "c~d": 2
+        body.push(0);
+        let kept = AvroValue::decode(&plan, &body).expect("decodes");
+        assert_eq!(kept.to_json(), json!({"a/b": 1, "c~d": 2}));
+        assert_eq!(kept.pointer("/a~1b"), Some(json!(1)));
+        assert_eq!(kept.pointer("/c~0d"), Some(json!(2)));
+        assert_eq!(kept.pointer("/c~d"), Some(json!(2)));
+        assert_eq!(kept.pointer("/a/b"), None);
     }
 
     #[test]

@@ -179,7 +179,7 @@ impl<'c> Classifier<'c> {
                 );
                 return check;
             }
-            DecodedValue::Json(json) => Some(json),
+            decoded @ (DecodedValue::Json(_) | DecodedValue::Avro(_)) => Some(decoded),
             DecodedValue::Undecodable {
                 failure, reason, ..
             } => {
@@ -324,7 +324,7 @@ impl<'c> Classifier<'c> {
         &mut self,
         event: usize,
         registered: Option<&Arc<RegisteredSchema>>,
-        payload: &Value,
+        payload: &DecodedValue,
         findings: &mut Vec<Finding>,
     ) {
         let Some(schema) = &self.payload[event] else {
@@ -347,13 +347,19 @@ impl<'c> Classifier<'c> {
                         return;
                     }
                 }
-                avro::validate_json(json, names, payload)
+                let Some(payload) = payload.to_json() else {
+                    return;
+                };
+                avro::validate_json(json, names, &payload)
             }
             PayloadSchema::Json(validator) => {
-                if validator.is_valid(payload) {
+                let Some(payload) = payload.to_json() else {
+                    return;
+                };
+                if validator.is_valid(&payload) {
                     return;
                 }
-                validate::json_schema_mismatches(validator, payload).collect()
+                validate::json_schema_mismatches(validator, &payload).collect()
             }
         };
         let name = &self.catalog.events[event].name.value;
@@ -459,7 +465,7 @@ fn payload_schema<'c>(
 fn correlation_id(
     location: &Correlation,
     record: &ObservedRecord,
-    payload: Option<&Value>,
+    payload: Option<&DecodedValue>,
 ) -> Result<String, String> {
     match location {
         Correlation::Header(name) => header_text(record, name),
@@ -467,7 +473,7 @@ fn correlation_id(
             let Some(payload) = payload else {
                 return Err("the payload is not decoded".to_owned());
             };
-            match payload.pointer(pointer) {
+            match payload.pointer(pointer).as_deref() {
                 Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
                 Some(Value::String(_)) => Err(format!("the payload's `{pointer}` is empty")),
                 Some(Value::Number(n)) => Ok(n.to_string()),

@@ -5,13 +5,14 @@
 //! and compiles each Avro schema once, so decoding a record costs a map lookup and a walk over
 //! its bytes.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use base64::Engine;
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
-use super::avro_datum::Plan;
+use super::avro_datum::{AvroValue, Plan};
 use super::record::{ObservedHeader, ObservedRecord};
 use super::wire::{Framing, Part, SchemaPointer, WireError, unframe, write_uuid};
 use crate::schema::SchemaFormat;
@@ -78,9 +79,12 @@ pub enum SourceError {
 pub enum DecodedValue {
     /// A null key, or a null value (a tombstone).
     Null,
-    /// Decoded: Avro through its schema, a JSON Schema body as JSON, or plain JSON (a plain
-    /// UTF-8 key that is not JSON is its text as a string).
+    /// Decoded: a JSON Schema body as JSON, or plain JSON (a plain UTF-8 key that is not JSON
+    /// is its text as a string).
     Json(Value),
+    /// Decoded: an Avro body that decodes with its schema, kept as bytes until it is written
+    /// or searched (see [`DecodedValue::to_json`] and [`DecodedValue::pointer`]).
+    Avro(AvroValue),
     /// Not decoded, with why.
     Undecodable {
         failure: Failure,
@@ -89,6 +93,33 @@ pub enum DecodedValue {
         /// The bytes as they were on the topic, framing included.
         bytes_base64: String,
     },
+}
+
+impl DecodedValue {
+    /// Whether the bytes were decoded (Avro or JSON).
+    pub fn is_decoded(&self) -> bool {
+        matches!(self, DecodedValue::Json(_) | DecodedValue::Avro(_))
+    }
+
+    /// The decoded value as JSON; for Avro this builds the tree, so writing (serde) and
+    /// [`DecodedValue::pointer`] are cheaper where they do.
+    pub fn to_json(&self) -> Option<Cow<'_, Value>> {
+        match self {
+            DecodedValue::Json(json) => Some(Cow::Borrowed(json)),
+            DecodedValue::Avro(avro) => Some(Cow::Owned(avro.to_json())),
+            DecodedValue::Null | DecodedValue::Undecodable { .. } => None,
+        }
+    }
+
+    /// The decoded value at a JSON pointer (RFC 6901), as `serde_json::Value::pointer` finds
+    /// it in [`DecodedValue::to_json`].
+    pub fn pointer(&self, pointer: &str) -> Option<Cow<'_, Value>> {
+        match self {
+            DecodedValue::Json(json) => json.pointer(pointer).map(Cow::Borrowed),
+            DecodedValue::Avro(avro) => avro.pointer(pointer).map(Cow::Owned),
+            DecodedValue::Null | DecodedValue::Undecodable { .. } => None,
+        }
+    }
 }
 
 /// Why a key or value is not decoded.
@@ -144,7 +175,7 @@ struct Known {
 
 #[derive(Debug)]
 enum Reader {
-    Avro(Plan),
+    Avro(Arc<Plan>),
     Json,
     Protobuf,
     /// Why the schema cannot be read.
@@ -239,8 +270,8 @@ impl<S: SchemaSource> Decoder<S> {
         };
         let id = known.registered.id;
         let value = match &known.reader {
-            Reader::Avro(plan) => match plan.decode(framed.body) {
-                Ok(json) => DecodedValue::Json(json),
+            Reader::Avro(plan) => match AvroValue::decode(plan, framed.body) {
+                Ok(value) => DecodedValue::Avro(value),
                 Err(e) => undecodable(
                     Failure::Truncated,
                     format!("the body does not decode with Avro schema {id}: {e}"),
@@ -298,7 +329,7 @@ impl<S: SchemaSource> Decoder<S> {
         }
         let reader = match registered.format {
             SchemaFormat::Avro => match avro_plan(&registered) {
-                Ok(plan) => Reader::Avro(plan),
+                Ok(plan) => Reader::Avro(Arc::new(plan)),
                 Err(why) => Reader::Unreadable(why),
             },
             SchemaFormat::JsonSchema => Reader::Json,
@@ -478,10 +509,10 @@ pub(crate) mod tests {
         }
     }
 
-    fn value_of(decoded: &Decoded) -> &Value {
-        match &decoded.value {
-            DecodedValue::Json(json) => json,
-            other => panic!("not decoded: {other:?}"),
+    fn value_of(decoded: &Decoded) -> Value {
+        match decoded.value.to_json() {
+            Some(json) => json.into_owned(),
+            None => panic!("not decoded: {:?}", decoded.value),
         }
     }
 
@@ -505,7 +536,7 @@ pub(crate) mod tests {
                 .expect("registry up");
             assert_eq!(
                 value_of(&decoded),
-                &json!({"orderId": "o-1", "amount": 1250, "meta": {"correlationId": "c-1"}})
+                json!({"orderId": "o-1", "amount": 1250, "meta": {"correlationId": "c-1"}})
             );
             assert_eq!(decoded.framing, Framing::Prefix);
             assert_eq!(decoded.pointer, Some(SchemaPointer::Id(7)));
@@ -584,7 +615,7 @@ pub(crate) mod tests {
         let decoded = decoder
             .decode_part(Some(br#"{"a": 1}"#), &[], Part::Value)
             .expect("no registry needed");
-        assert_eq!(value_of(&decoded), &json!({"a": 1}));
+        assert_eq!(value_of(&decoded), json!({"a": 1}));
     }
 
     #[test]
@@ -632,7 +663,7 @@ pub(crate) mod tests {
         };
         let json = decode(&mut decoder, br#"{"orderId": "o-1"}"#, Part::Value);
         assert_eq!(json.framing, Framing::Plain);
-        assert_eq!(value_of(&json), &json!({"orderId": "o-1"}));
+        assert_eq!(value_of(&json), json!({"orderId": "o-1"}));
         let text = decode(&mut decoder, b"hello", Part::Value);
         assert_eq!(
             failure_of(&text),
@@ -645,7 +676,7 @@ pub(crate) mod tests {
         assert_eq!(failure_of(&empty).0, Failure::WrongMagic);
         // A plain string key is its text.
         let key = decode(&mut decoder, b"order-1", Part::Key);
-        assert_eq!(value_of(&key), &json!("order-1"));
+        assert_eq!(value_of(&key), json!("order-1"));
         let binary_key = decode(&mut decoder, &[0xff, 0xfe], Part::Key);
         assert_eq!(failure_of(&binary_key).0, Failure::WrongMagic);
         // Nulls: a tombstone value, a null key.
@@ -684,10 +715,7 @@ pub(crate) mod tests {
                 .decode_part(Some(&bytes), &[], Part::Value)
                 .expect("registry up")
         };
-        assert_eq!(
-            value_of(&decode(framed(1, br#"{"a":1}"#))),
-            &json!({"a": 1})
-        );
+        assert_eq!(value_of(&decode(framed(1, br#"{"a":1}"#))), json!({"a": 1}));
         assert_eq!(failure_of(&decode(framed(1, b"{"))).0, Failure::Truncated);
         let protobuf = decode(framed(2, &[0, 8, 1]));
         let (failure, reason) = failure_of(&protobuf);
@@ -766,6 +794,6 @@ pub(crate) mod tests {
         let decoded = decoder
             .decode_part(Some(&framed(5, &body)), &[], Part::Value)
             .expect("registry up");
-        assert_eq!(value_of(&decoded), &json!({"total": {"amount": 3}}));
+        assert_eq!(value_of(&decoded), json!({"total": {"amount": 3}}));
     }
 }

@@ -18,6 +18,7 @@ mod record;
 mod report;
 mod wire;
 
+pub use avro_datum::AvroValue;
 pub use classify::{Classifier, Finding, FindingKind, Problem, RecordCheck};
 pub use decode::{
     Decoded, DecodedRecord, DecodedValue, Decoder, Failure, RegisteredSchema, SchemaSource,
