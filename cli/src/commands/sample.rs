@@ -4,6 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::mpsc::SyncSender;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -11,7 +12,7 @@ use contrail_contracts::observe::{
     Classifier, Decoded, DecodedRecord, DecodedValue, Decoder, Failure, Framing, ObservedRecord,
     Part, RecordCheck, SchemaPointer,
 };
-use contrail_kafka::{Polled, Reader, Selection, Start, Until};
+use contrail_kafka::{PartitionProgress, Polled, Reader, Selection, Start, Until};
 
 use super::observe::{self, ConnectArgs, Progress, RegistrySource};
 use super::sample_output::{Output, SampleFormat, Stopped, Summary, render};
@@ -237,7 +238,19 @@ const MIN_PER_THREAD: usize = 64;
 /// rendered output; or left out by a filter.
 type Processed = Option<(DecodedRecord, RecordCheck, Vec<u8>)>;
 
-/// Reads until the end, the limit, Ctrl-C or an error.
+/// Records read without waiting, handed from the reading thread to the one that decodes and
+/// writes them.
+struct Batch {
+    records: Vec<ObservedRecord>,
+    /// Why reading ended after these records, if it did.
+    stopped: Option<Stopped>,
+    /// Where each partition stands after them, for the progress line.
+    partitions: Vec<PartitionProgress>,
+}
+
+/// Reads until the end, the limit, Ctrl-C or an error. One thread reads while this one
+/// decodes, checks and writes what was read before: on two cores, neither waits for the
+/// other.
 #[expect(
     clippy::too_many_arguments,
     reason = "the read loop borrows each piece of the command's state separately"
@@ -252,54 +265,97 @@ fn read<W: Write>(
     flush_each: bool,
     format: SampleFormat,
 ) -> anyhow::Result<Stopped> {
-    let mut shown: u64 = 0;
-    let mut batch: Vec<ObservedRecord> = Vec::with_capacity(BATCH);
+    let stop = reader.stop_flag();
+    // Two batches in flight: enough to keep the reader busy, little enough to hold.
+    let (sender, receiver) = std::sync::mpsc::sync_channel(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || read_batches(reader, &sender));
+        let outcome = (|| {
+            let mut shown: u64 = 0;
+            for batch in &receiver {
+                let batch: Batch = batch?;
+                let processed = process(samplers, &batch.records, format);
+                for (record, processed) in batch.records.iter().zip(processed) {
+                    summary.read(&record.topic);
+                    let Some((decoded, check, rendered)) =
+                        processed.with_context(|| format!("decoding {}", record.position()))?
+                    else {
+                        continue;
+                    };
+                    summary.add(record, &decoded, &check);
+                    progress.clear();
+                    output.write_rendered(&rendered)?;
+                    if flush_each {
+                        output.flush()?;
+                    }
+                    shown += 1;
+                    if limit.0.is_some_and(|n| shown >= n) {
+                        return Ok(Stopped::Limit);
+                    }
+                }
+                if let Some(stopped) = batch.stopped {
+                    return Ok(stopped);
+                }
+                output.flush()?;
+                progress.tick(summary.total_read(), &batch.partitions);
+            }
+            anyhow::bail!("the thread reading the topics stopped unexpectedly")
+        })();
+        // Whatever ended the writing (the limit, an error writing), reading ends too: the
+        // reader sees the flag within its poll slice, and a send to the dropped receiver fails.
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        drop(receiver);
+        outcome
+    })
+}
+
+/// The reading thread: batches of what arrives without waiting (the first record of each
+/// may be waited for), until the end, Ctrl-C, an error (sent after the records before it) or
+/// the receiver going away.
+fn read_batches(reader: &mut Reader, sender: &SyncSender<anyhow::Result<Batch>>) {
     loop {
-        // The first record may be waited for; the rest of a batch is what is already there.
+        let mut records = Vec::with_capacity(BATCH);
         let mut stopped = None;
-        while batch.len() < BATCH {
-            let wait = if batch.is_empty() {
+        let mut failed = None;
+        while records.len() < BATCH {
+            let wait = if records.is_empty() {
                 Duration::from_millis(250)
             } else {
                 Duration::ZERO
             };
-            match reader.poll(wait)? {
-                Polled::Record(record) => batch.push(record),
-                Polled::Idle => break,
-                Polled::Finished => {
+            match reader.poll(wait) {
+                Ok(Polled::Record(record)) => records.push(record),
+                Ok(Polled::Idle) => break,
+                Ok(Polled::Finished) => {
                     stopped = Some(Stopped::End);
                     break;
                 }
-                Polled::Stopped => {
+                Ok(Polled::Stopped) => {
                     stopped = Some(Stopped::Interrupted);
+                    break;
+                }
+                Err(e) => {
+                    failed = Some(e);
                     break;
                 }
             }
         }
-        let processed = process(samplers, &batch, format);
-        for (record, processed) in batch.drain(..).zip(processed) {
-            summary.read(&record.topic);
-            let Some((decoded, check, rendered)) =
-                processed.with_context(|| format!("decoding {}", record.position()))?
-            else {
-                continue;
-            };
-            summary.add(&record, &decoded, &check);
-            progress.clear();
-            output.write_rendered(&rendered)?;
-            if flush_each {
-                output.flush()?;
-            }
-            shown += 1;
-            if limit.0.is_some_and(|n| shown >= n) {
-                return Ok(Stopped::Limit);
-            }
+        let last = stopped.is_some() || failed.is_some();
+        let batch = Batch {
+            records,
+            stopped,
+            partitions: reader.progress().to_vec(),
+        };
+        if sender.send(Ok(batch)).is_err() {
+            return;
         }
-        if let Some(stopped) = stopped {
-            return Ok(stopped);
+        if let Some(e) = failed {
+            let _ = sender.send(Err(e.into()));
+            return;
         }
-        output.flush()?;
-        progress.tick(summary.total_read(), reader.progress());
+        if last {
+            return;
+        }
     }
 }
 
@@ -414,14 +470,11 @@ fn maybe_framed(bytes: &[u8]) -> bool {
 /// Whether the decoded value (at `pointer`) is `wanted`: a string equal to it, or any other
 /// JSON value whose text is it (`2500`, `true`, `null`).
 fn json_equals(value: &DecodedValue, pointer: Option<&str>, wanted: &str) -> bool {
-    let DecodedValue::Json(json) = value else {
-        return false;
-    };
     let found = match pointer {
-        Some(pointer) => json.pointer(pointer),
-        None => Some(json),
+        Some(pointer) => value.pointer(pointer),
+        None => value.to_json(),
     };
-    match found {
+    match found.as_deref() {
         Some(serde_json::Value::String(text)) => text == wanted,
         // Numbers, booleans and null by their JSON text.
         Some(other) => serde_json::to_string(other).is_ok_and(|text| text == wanted),
