@@ -112,6 +112,25 @@ pub fn format_timestamp_ms(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);
     let in_day = ms.rem_euclid(86_400_000);
     let (year, month, day) = civil_from_days(days);
+    if (0..=9999).contains(&year) {
+        // Every record's time is written by `sample`: digits by hand, not through `format!`,
+        // which cost a twentieth of a sample's time.
+        let mut text = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut n: i64| {
+            for i in (at..at + width).rev() {
+                text[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+        };
+        put(0, 4, year);
+        put(5, 2, month);
+        put(8, 2, day);
+        put(11, 2, in_day / 3_600_000);
+        put(14, 2, in_day / 60_000 % 60);
+        put(17, 2, in_day / 1_000 % 60);
+        put(20, 3, in_day % 1_000);
+        return text.iter().map(|&b| char::from(b)).collect();
+    }
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
         in_day / 3_600_000,
@@ -334,6 +353,23 @@ mod tests {
         assert_eq!(
             format_timestamp_ms(951_782_400_000),
             "2000-02-29T00:00:00.000Z"
+        );
+        // The years written digit by digit, and those beyond them, read as `format!` writes.
+        assert_eq!(
+            format_timestamp_ms(-62_167_219_200_000),
+            "0000-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            format_timestamp_ms(253_402_300_799_999),
+            "9999-12-31T23:59:59.999Z"
+        );
+        assert_eq!(
+            format_timestamp_ms(253_402_300_800_000),
+            "10000-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            format_timestamp_ms(-62_167_219_200_001),
+            "-001-12-31T23:59:59.999Z"
         );
     }
 
