@@ -186,7 +186,10 @@ fn bench(c: &mut Criterion) {
                     black_box(classifier.classify(record, &decoded));
                     match &decoded.value.value {
                         DecodedValue::Json(json) => serde_json::to_writer(&mut out, json),
-                        DecodedValue::Avro(avro) => serde_json::to_writer(&mut out, avro),
+                        DecodedValue::Avro(avro) => {
+                            out.extend_from_slice(avro.json_text());
+                            Ok(())
+                        }
                         _ => Ok(()),
                     }
                     .expect("writes to memory");

@@ -7,6 +7,7 @@
 
 use std::io::Write;
 
+use contrail_contracts::observe::json_text as text;
 use contrail_contracts::observe::{
     Decoded, DecodedRecord, DecodedValue, FindingKind, ObservedRecord, RecordCheck, SchemaPointer,
 };
@@ -285,11 +286,9 @@ pub(crate) fn render(
     check: &RecordCheck,
 ) -> std::io::Result<()> {
     match format {
-        SampleFormat::Json => {
-            serde_json::to_writer(&mut *buf, &record_json(record, decoded, check))?
-        }
+        SampleFormat::Json => write_record_json(buf, record, decoded, check),
         SampleFormat::Ndjson => {
-            serde_json::to_writer(&mut *buf, &record_json(record, decoded, check))?;
+            write_record_json(buf, record, decoded, check);
             buf.push(b'\n');
         }
         SampleFormat::Human => human_record(buf, record, decoded, check)?,
@@ -297,8 +296,149 @@ pub(crate) fn render(
     Ok(())
 }
 
-/// One record as JSON (docs/sample.md), serialized straight from the decoded record: no
-/// intermediate `Value`, so a decoded payload is never copied.
+/// One record as JSON (docs/sample.md, the field order is the documented one), written by
+/// hand: byte for byte what serializing `RecordOut` with serde_json writes (a test holds them
+/// equal), but an Avro value is copied as the text its decoding wrote, and no string pays
+/// serde's way through — `sample` writes every record it reads.
+pub(crate) fn write_record_json(
+    out: &mut Vec<u8>,
+    record: &ObservedRecord,
+    decoded: &DecodedRecord,
+    check: &RecordCheck,
+) {
+    out.extend_from_slice(b"{\"topic\":");
+    text::string(out, &record.topic);
+    out.extend_from_slice(b",\"partition\":");
+    text::integer(out, record.partition);
+    out.extend_from_slice(b",\"offset\":");
+    text::integer(out, record.offset);
+    out.extend_from_slice(b",\"timestamp_ms\":");
+    match record.timestamp_ms {
+        Some(ms) => {
+            text::integer(out, ms);
+            out.extend_from_slice(b",\"timestamp\":");
+            text::string(out, &contrail_kafka::format_timestamp_ms(ms));
+        }
+        None => out.extend_from_slice(b"null,\"timestamp\":null"),
+    }
+    out.extend_from_slice(b",\"headers\":[");
+    for (i, header) in record.headers.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"key\":");
+        text::string(out, &header.key);
+        match &header.value {
+            None => out.extend_from_slice(b",\"value\":null"),
+            Some(bytes) => match std::str::from_utf8(bytes) {
+                Ok(value) => {
+                    out.extend_from_slice(b",\"value\":");
+                    text::string(out, value);
+                }
+                Err(_) => {
+                    out.extend_from_slice(b",\"value_base64\":");
+                    text::string(out, &base64(bytes));
+                }
+            },
+        }
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"key\":");
+    write_part_json(out, &decoded.key);
+    out.extend_from_slice(b",\"value\":");
+    write_part_json(out, &decoded.value);
+    let optional = |out: &mut Vec<u8>, name: &[u8], value: Option<&str>| {
+        out.extend_from_slice(name);
+        match value {
+            Some(value) => text::string(out, value),
+            None => out.extend_from_slice(b"null"),
+        }
+    };
+    optional(out, b",\"event\":", check.event.as_deref());
+    optional(
+        out,
+        b",\"correlation_id\":",
+        check.correlation_id.as_deref(),
+    );
+    out.extend_from_slice(if conforms(decoded, check) {
+        b",\"conforms\":true"
+    } else {
+        b",\"conforms\":false"
+    });
+    optional(out, b",\"problem\":", check.problem.map(|p| p.as_str()));
+    optional(out, b",\"detail\":", check.detail.as_deref());
+    out.extend_from_slice(if check.tombstone {
+        b",\"tombstone\":true"
+    } else {
+        b",\"tombstone\":false"
+    });
+    out.extend_from_slice(b",\"findings\":");
+    if check.findings.is_empty() {
+        out.extend_from_slice(b"[]");
+    } else {
+        text::value(out, &check.findings);
+    }
+    out.push(b'}');
+}
+
+/// A key or value: `null` when null, else its framing, schema and either the decoded JSON or
+/// why it is not decoded.
+fn write_part_json(out: &mut Vec<u8>, part: &Decoded) {
+    if matches!(part.value, DecodedValue::Null) {
+        out.extend_from_slice(b"null");
+        return;
+    }
+    out.extend_from_slice(b"{\"framing\":");
+    text::string(out, framing_name(part.framing));
+    match part.pointer {
+        Some(SchemaPointer::Id(id)) => {
+            out.extend_from_slice(b",\"schema_id\":");
+            text::integer(out, id);
+        }
+        Some(pointer @ SchemaPointer::Guid(_)) => {
+            let guid = pointer.to_string();
+            out.extend_from_slice(b",\"schema_guid\":");
+            text::string(out, guid.strip_prefix("GUID ").unwrap_or(&guid));
+        }
+        None => {}
+    }
+    if let Some(schema) = &part.schema {
+        out.extend_from_slice(b",\"format\":");
+        text::string(out, format_name(schema.format));
+        if let Some((subject, version)) = schema.subjects.first() {
+            out.extend_from_slice(b",\"subject\":");
+            text::string(out, subject);
+            out.extend_from_slice(b",\"version\":");
+            text::integer(out, *version);
+        }
+    }
+    match &part.value {
+        DecodedValue::Null => {}
+        DecodedValue::Json(value) => {
+            out.extend_from_slice(b",\"json\":");
+            text::value(out, value);
+        }
+        DecodedValue::Avro(value) => {
+            out.extend_from_slice(b",\"json\":");
+            out.extend_from_slice(value.json_text());
+        }
+        DecodedValue::Undecodable {
+            failure,
+            reason,
+            bytes_base64,
+        } => {
+            out.extend_from_slice(b",\"undecodable\":");
+            text::value(
+                out,
+                &json!({"failure": failure_name(*failure), "reason": reason, "base64": bytes_base64}),
+            );
+        }
+    }
+    out.push(b'}');
+}
+
+/// One record as JSON through serde: the oracle [`write_record_json`] is tested against.
+#[cfg(test)]
 pub(crate) fn record_json<'a>(
     record: &'a ObservedRecord,
     decoded: &'a DecodedRecord,
@@ -324,6 +464,7 @@ pub(crate) fn record_json<'a>(
 }
 
 /// A record as `--format json` and `ndjson` write it; the field order is the documented one.
+#[cfg(test)]
 #[derive(serde::Serialize)]
 pub(crate) struct RecordOut<'a> {
     topic: &'a str,
@@ -345,8 +486,10 @@ pub(crate) struct RecordOut<'a> {
 
 /// Headers in record order: `{"key", "value"}`, with `value_base64` instead of `value` for a
 /// value that is not UTF-8, and `"value": null` for a null one.
+#[cfg(test)]
 pub(crate) struct HeadersOut<'a>(&'a [contrail_contracts::observe::ObservedHeader]);
 
+#[cfg(test)]
 impl serde::Serialize for HeadersOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{SerializeMap, SerializeSeq};
@@ -380,8 +523,10 @@ fn base64(bytes: &[u8]) -> String {
 
 /// A key or value: `null` when null, else its framing, schema and either the decoded JSON or
 /// why it is not decoded.
+#[cfg(test)]
 pub(crate) struct PartOut<'a>(&'a Decoded);
 
+#[cfg(test)]
 impl serde::Serialize for PartOut<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -581,4 +726,189 @@ fn human_summary(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use contrail_contracts::observe::{
+        Decoder, Finding, ObservedHeader, Part, Problem, RegisteredSchema, SchemaSource,
+        SourceError,
+    };
+
+    use super::*;
+
+    const ORDER: &str = r#"{"type": "record", "name": "Order", "fields": [
+        {"name": "id", "type": "string"}, {"name": "note", "type": ["null", "string"]},
+        {"name": "rate", "type": "double"}, {"name": "tags", "type": {"type": "array", "items": "string"}}]}"#;
+
+    /// Schema 7 (and GUID 9…9) is ORDER.
+    struct Registry;
+
+    impl SchemaSource for Registry {
+        fn by_id(&mut self, id: u32) -> Result<Option<Arc<RegisteredSchema>>, SourceError> {
+            Ok((id == 7).then(|| {
+                Arc::new(RegisteredSchema {
+                    id: 7,
+                    format: SchemaFormat::Avro,
+                    schema: ORDER.to_owned(),
+                    references: Vec::new(),
+                    subjects: vec![("orders-value".to_owned(), 2)],
+                })
+            }))
+        }
+        fn by_guid(
+            &mut self,
+            guid: [u8; 16],
+        ) -> Result<Option<Arc<RegisteredSchema>>, SourceError> {
+            if guid == [9; 16] {
+                self.by_id(7)
+            } else {
+                Ok(None)
+            }
+        }
+    }
+
+    fn order_body(id: &str, note: Option<&str>) -> Vec<u8> {
+        use apache_avro::types::Value as Avro;
+        let schema = apache_avro::Schema::parse_str(ORDER).expect("valid");
+        let note = match note {
+            Some(n) => Avro::Union(1, Box::new(Avro::String(n.to_owned()))),
+            None => Avro::Union(0, Box::new(Avro::Null)),
+        };
+        let value = Avro::Record(vec![
+            ("id".into(), Avro::String(id.to_owned())),
+            ("note".into(), note),
+            ("rate".into(), Avro::Double(f64::NAN)),
+            (
+                "tags".into(),
+                Avro::Array(vec![Avro::String("a\"b\\c\n".into())]),
+            ),
+        ]);
+        apache_avro::writer::datum::GenericDatumWriter::builder(&schema)
+            .build()
+            .and_then(|w| w.write_value_to_vec(value))
+            .expect("encodes")
+    }
+
+    fn record(
+        key: Option<&[u8]>,
+        value: Option<Vec<u8>>,
+        headers: Vec<ObservedHeader>,
+    ) -> ObservedRecord {
+        ObservedRecord {
+            topic: "shop.orders \"quoted\"".to_owned(),
+            partition: 3,
+            offset: 42,
+            timestamp_ms: Some(1_796_395_239_406),
+            key: key.map(<[u8]>::to_vec),
+            value,
+            headers,
+        }
+    }
+
+    #[test]
+    fn the_hand_written_record_is_what_serde_writes() {
+        let mut decoder = Decoder::new(Registry);
+        let mut framed = vec![0, 0, 0, 0, 7];
+        framed.extend(order_body("o-1", Some("leave at the door ☺")));
+        let mut guid_header = vec![1];
+        guid_header.extend([9; 16]);
+        let records = [
+            record(
+                Some(b"o-1"),
+                Some(framed.clone()),
+                vec![
+                    ObservedHeader {
+                        key: "correlation-id".into(),
+                        value: Some(b"c-1".to_vec()),
+                    },
+                    ObservedHeader {
+                        key: "binary".into(),
+                        value: Some(vec![0xff, 0xfe]),
+                    },
+                    ObservedHeader {
+                        key: "null".into(),
+                        value: None,
+                    },
+                ],
+            ),
+            record(
+                Some(br#"{"k": [1, 2.5]}"#),
+                Some(order_body("o-2", None)),
+                vec![ObservedHeader {
+                    key: "__value_schema_id".into(),
+                    value: Some(guid_header),
+                }],
+            ),
+            record(None, None, Vec::new()),
+            record(Some(b"k"), Some(b"\x05not framed".to_vec()), Vec::new()),
+            record(
+                Some(b"k"),
+                Some(br#"{"plain": "json"}"#.to_vec()),
+                Vec::new(),
+            ),
+            ObservedRecord {
+                timestamp_ms: None,
+                ..record(None, Some(vec![0, 0, 0, 0, 8, 1]), Vec::new())
+            },
+        ];
+        let checks = [
+            RecordCheck {
+                event: Some("OrderPlaced".into()),
+                correlation_id: Some("c-1".into()),
+                problem: None,
+                detail: None,
+                tombstone: false,
+                findings: Vec::new(),
+            },
+            RecordCheck {
+                event: Some("OrderPlaced".into()),
+                correlation_id: None,
+                problem: Some(Problem::NoCorrelationId),
+                detail: Some("no header `correlation-id`".into()),
+                tombstone: false,
+                findings: vec![Finding {
+                    kind: FindingKind::PayloadMismatch,
+                    pointer: Some("/id".into()),
+                    message: "the payload does not match".into(),
+                }],
+            },
+            RecordCheck {
+                event: None,
+                correlation_id: None,
+                problem: None,
+                detail: Some("a tombstone".into()),
+                tombstone: true,
+                findings: Vec::new(),
+            },
+        ];
+        let mut avro = 0;
+        for (i, observed) in records.iter().enumerate() {
+            let decoded = DecodedRecord {
+                key: decoder
+                    .decode_part(observed.key.as_deref(), &observed.headers, Part::Key)
+                    .expect("no registry error"),
+                value: decoder
+                    .decode_part(observed.value.as_deref(), &observed.headers, Part::Value)
+                    .expect("no registry error"),
+            };
+            avro += usize::from(matches!(decoded.value.value, DecodedValue::Avro(_)));
+            let check = &checks[i % checks.len()];
+            let mut ours = Vec::new();
+            write_record_json(&mut ours, observed, &decoded, check);
+            let serde =
+                serde_json::to_vec(&record_json(observed, &decoded, check)).expect("writes");
+            assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&serde),
+                "record {i}"
+            );
+        }
+        assert_eq!(
+            avro, 2,
+            "the prefix- and the GUID-framed values decode as Avro"
+        );
+    }
 }

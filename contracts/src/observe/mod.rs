@@ -11,6 +11,7 @@ mod declared;
 mod decode;
 pub mod drift;
 mod flows;
+pub mod json_text;
 pub mod latency;
 pub mod otlp;
 mod problem;
