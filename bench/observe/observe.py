@@ -7,6 +7,10 @@
         `correlation-id: c-{j}`, one value serialized once), so RECORDS/4 flows for
         `contrail trace`. Produced in bulk, then one more record per partition in a batch of
         its own: tansu 0.6.0 answers ListOffsets(latest) with the newest batch's base offset + 1.
+    observe.py steady BOOTSTRAP REGISTRY RATE SECONDS
+        RATE OrderPlaced records a second on shop.orders for SECONDS seconds, four per order
+        as above (RATE/4 new flows a second), for `contrail trace --follow` in
+        bench/observe/follow.sh.
     observe.py bare BOOTSTRAP RECORDS [PARTITIONS]
         librdkafka's own speed: assign every partition at the beginning, `consume()` in
         batches, count records, decode nothing.
@@ -148,6 +152,34 @@ def produce(bootstrap, registry, records, partitions):
     )
 
 
+def steady(bootstrap, registry, rate, seconds):
+    client = SchemaRegistryClient({"url": registry})
+    serialize = AvroSerializer(
+        client, None, conf={"auto.register.schemas": False, "use.latest.version": True}
+    )
+    context = SerializationContext(TOPIC, MessageField.VALUE)
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20, "log_level": 2})
+    rng = random.Random(34)
+    started = time.monotonic()
+    sent = 0
+    j = 0
+    # Ten ticks a second, each topping the count up to where the rate says it should be.
+    while time.monotonic() - started < seconds:
+        due = int((time.monotonic() - started) * rate)
+        while sent < due:
+            if sent % 4 == 0:
+                j += 1
+                value = serialize(order(j, rng, int(time.time() * 1000)), context)
+                key = f"o-{j}".encode()
+                header = [("correlation-id", f"c-{j}".encode())]
+            producer.produce(TOPIC, value, key, headers=header)
+            sent += 1
+        producer.poll(0)
+        time.sleep(0.1)
+    producer.flush(30)
+    print(f"steady: {sent} records in {time.monotonic() - started:.0f} s")
+
+
 def assignment(partitions):
     return [TopicPartition(TOPIC, p, OFFSET_BEGINNING) for p in range(partitions)]
 
@@ -189,6 +221,8 @@ def main(argv):
     command, rest = argv[0], argv[1:]
     if command == "produce":
         produce(rest[0], rest[1], int(rest[2]), int(rest[3]) if len(rest) > 3 else 4)
+    elif command == "steady":
+        steady(rest[0], rest[1], int(rest[2]), int(rest[3]))
     elif command == "bare":
         bare(rest[0], int(rest[1]), int(rest[2]) if len(rest) > 2 else 4)
     elif command == "deserializing":
