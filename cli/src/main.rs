@@ -4,6 +4,7 @@
 //! severity, 2 contrail could not do its job (bad flags, unreadable path).
 
 mod baseline;
+mod catalog;
 mod commands;
 mod pages;
 mod render;

@@ -22,9 +22,10 @@ use super::sample_output::{Output, SampleFormat, Stopped, Summary, render};
   contrail sample --brokers staging --topic shop.orders --from -10m --limit 20
   contrail sample --brokers localhost:9092 --where /orderId=o-1001 --limit all --format ndjson")]
 pub struct Args {
-    /// The catalog directory.
-    #[arg(default_value = ".", value_name = "PATH")]
-    pub path: PathBuf,
+    /// The catalog directory (default: the nearest directory at or above the working
+    /// directory that holds contrail.yaml).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -141,7 +142,8 @@ impl HeaderFilter {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = super::load_noting_errors(&args.path)?;
+    let path = crate::catalog::resolve(args.path.as_deref())?;
+    let loaded = super::load_noting_errors(&path)?;
     let catalog = &loaded.catalog;
     let topics = if args.topics.is_empty() {
         observe::catalog_topics(catalog)
@@ -151,7 +153,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if topics.is_empty() {
         anyhow::bail!(
             "the catalog at {} declares no topics: name one with --topic",
-            args.path.display()
+            path.display()
         );
     }
     let start = Start::parse(&args.from, observe::now_ms()).context("--from")?;
