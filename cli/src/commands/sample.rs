@@ -40,7 +40,12 @@ pub struct Args {
 
     /// Where each partition starts: `earliest`, `latest`, an offset, an RFC 3339 time
     /// (2026-12-01T09:00:00Z) or a duration back from now (-10m).
-    #[arg(long, default_value = "earliest", value_name = "WHERE")]
+    #[arg(
+        long,
+        default_value = "earliest",
+        value_name = "WHERE",
+        allow_hyphen_values = true
+    )]
     pub from: String,
 
     /// Stop after N records (those that pass the filters); `all` reads to the end.

@@ -59,7 +59,12 @@ pub struct Args {
 
     /// Where each partition starts: `earliest`, `latest`, an offset, an RFC 3339 time
     /// (2026-12-01T09:00:00Z) or a duration back from now (-1h).
-    #[arg(long, default_value = "earliest", value_name = "WHERE")]
+    #[arg(
+        long,
+        default_value = "earliest",
+        value_name = "WHERE",
+        allow_hyphen_values = true
+    )]
     pub from: String,
 
     /// Where reading stops: `end` (each partition's high watermark at start), or a duration
