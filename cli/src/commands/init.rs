@@ -108,7 +108,7 @@ fn starter(name: &str) -> Scaffold {
     let contrail_yaml = format!(
         "\
 # The catalog `{name}`: events (events/), their payload schemas (schemas/) and the services
-# that produce and consume them (services/). docs/contracts.md describes every key.
+# that produce and consume them (services/). contrail's docs/contracts.md describes every key.
 catalog: {name}
 # registry: http://localhost:8081    # a schema registry: baseline for `check`, target of `registry push`
 defaults:
