@@ -14,7 +14,7 @@ pub(crate) fn resolve(path: Option<&Path>) -> anyhow::Result<PathBuf> {
     if let Some(path) = path {
         return Ok(path.to_path_buf());
     }
-    if let Some(root) = find_catalog_root(Path::new(".")) {
+    if let Some(root) = nearest() {
         return Ok(root);
     }
     let here = std::env::current_dir()
@@ -24,6 +24,13 @@ pub(crate) fn resolve(path: Option<&Path>) -> anyhow::Result<PathBuf> {
         "no {CATALOG_FILE} found in {here} or any parent directory: name the catalog's \
          directory (PATH), or create a catalog with `contrail init`"
     )
+}
+
+/// The nearest directory at or above the working directory that holds `contrail.yaml`,
+/// spelled relative to it; for what a command takes from a catalog when it has one (`registry
+/// pull`'s registry URL).
+pub(crate) fn nearest() -> Option<PathBuf> {
+    find_catalog_root(Path::new("."))
 }
 
 /// [`resolve`] for commands that take several PATHs (`validate`, `lint`): none named means the

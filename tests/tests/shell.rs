@@ -306,6 +306,21 @@ fn a_command_without_path_finds_the_catalog_above_or_says_how_to_make_one() {
         "the same findings"
     );
 
+    // `registry pull` takes its registry from the catalog above too (whether or not one
+    // answers there).
+    let pulled = copy.path().join("pulled");
+    let pull = contrail()
+        .current_dir(shop.join("events/deeper"))
+        .args(["registry", "pull", "--out"])
+        .arg(&pulled)
+        .output()
+        .expect("runs");
+    assert!(
+        !text(&pull).contains("no registry"),
+        "the shop's registry: is used: {}",
+        text(&pull)
+    );
+
     // Nowhere near a catalog: a clear error, exit 2.
     let nowhere = tempfile::tempdir().expect("tempdir");
     for command in [
