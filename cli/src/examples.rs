@@ -220,14 +220,19 @@ fn attach_at(mut command: clap::Command, path: &str) -> clap::Command {
         .map(|s| s.get_name().to_owned())
         .collect();
     for name in names {
-        let sub_path = if path.is_empty() {
-            name.clone()
-        } else {
-            format!("{path} {name}")
-        };
+        let sub_path = child_path(path, &name);
         command = command.mut_subcommand(&name, |sub| attach_at(sub, &sub_path));
     }
     command
+}
+
+/// The path of the subcommand `name` of the command at `path`.
+pub(crate) fn child_path(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{path} {name}")
+    }
 }
 
 /// The "Examples:" section: every line indented by two spaces (the table's own indentation

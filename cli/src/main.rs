@@ -161,12 +161,7 @@ mod tests {
     fn command_paths(command: &clap::Command, path: &str, out: &mut Vec<String>) {
         out.push(path.to_owned());
         for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
-            let sub_path = if path.is_empty() {
-                sub.get_name().to_owned()
-            } else {
-                format!("{path} {}", sub.get_name())
-            };
-            command_paths(sub, &sub_path, out);
+            command_paths(sub, &examples::child_path(path, sub.get_name()), out);
         }
     }
 
