@@ -460,4 +460,14 @@ fn init_refuses_a_directory_that_is_not_empty_and_writes_nothing() {
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains("not-a-name"), "{}", text(&output));
     assert!(!work.path().join("fresh").exists());
+
+    // Not inside another catalog, which would read the new one's files as its own.
+    let output = run(&dir.join("events"), &["init", "inner"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("is inside the catalog at"),
+        "{}",
+        text(&output)
+    );
+    assert!(!dir.join("events/inner").exists());
 }

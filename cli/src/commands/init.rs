@@ -21,8 +21,8 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
 
-    /// Write into DIR even when it is not empty: files of the same name are replaced, others
-    /// are left alone.
+    /// Write into DIR even when it is not empty (files of the same name are replaced, others
+    /// are left alone) or lies inside another catalog.
     #[arg(long)]
     pub force: bool,
 }
@@ -179,6 +179,14 @@ The event catalog of `{name}`: check it with `contrail validate` and `contrail l
     }
 }
 
+/// The catalog `dir` would be nested in: the nearest directory strictly above it that holds
+/// `contrail.yaml`.
+fn enclosing_catalog(dir: &Path) -> Option<PathBuf> {
+    let absolute = contrail_contracts::paths::normalize(&std::path::absolute(dir).ok()?);
+    let parent = absolute.parent()?;
+    contrail_contracts::load::find_catalog_root(parent)
+}
+
 /// Whether `dir` holds anything but version control metadata (`git init` comes first).
 fn has_content(dir: &Path) -> anyhow::Result<bool> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
@@ -199,6 +207,15 @@ fn install(dir: &Path, scaffold: &Scaffold, force: bool) -> anyhow::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => return Err(e).with_context(|| format!("reading {}", dir.display())),
     };
+    if !force && let Some(outer) = enclosing_catalog(dir) {
+        bail!(
+            "{} is inside the catalog at {}: nothing written. A catalog inside another is read \
+             as part of it (its events and services would be declared twice); create it \
+             elsewhere, or pass --force",
+            dir.display(),
+            outer.display()
+        );
+    }
     if exists && !force && has_content(dir)? {
         bail!(
             "{} is not empty: nothing written. Name a new or empty directory (`contrail init \
