@@ -20,5 +20,6 @@ mod registry_push;
 mod registry_tls;
 mod sarif;
 mod schemathesis;
+mod shell;
 mod shop_traffic;
 mod validate;

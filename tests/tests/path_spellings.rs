@@ -1,6 +1,6 @@
 //! However a catalog's path is spelled — `.`, `./`, no PATH, `events/..`, from the parent
-//! directory, absolute, through a symlink, from a subdirectory — every command gives the same
-//! output but for the prefix of file names. Until 0.1.x a catalog named `.` lost its
+//! directory, absolute, through a symlink, from a subdirectory with or without PATH — every
+//! command gives the same output but for the prefix of file names. Until 0.1.x a catalog named `.` lost its
 //! `defaults:`, so `contrail check` run in the catalog compared schemas under BACKWARD instead
 //! of the declared mode.
 //!
@@ -83,6 +83,10 @@ impl Setup {
             spelling(&repo, Some("catalog"), "catalog/"),
             spelling(&repo, Some("./catalog/events/../"), "catalog/"),
             spelling(&catalog.join("events"), Some(".."), "../"),
+            // No PATH in a subdirectory: the catalog is found above, like git finds its
+            // repository, and its files are named from where the command runs.
+            spelling(&catalog.join("events"), None, "../"),
+            spelling(&catalog.join("schemas"), None, "../"),
             spelling(self.work.path(), Some(&absolute), &format!("{absolute}/")),
         ];
         if cfg!(unix) {
@@ -157,22 +161,22 @@ impl Invocation {
         }
     }
 
-    /// Runs it through `spelling`; `None` when the spelling does not apply (validate needs a
-    /// PATH). Returns the printed text with the spelling's prefix of file names removed.
-    fn run(&self, spelling: &Spelling) -> Option<(String, i32)> {
+    /// Runs it through `spelling`. Returns the printed text with the spelling's prefix of file
+    /// names removed.
+    fn run(&self, spelling: &Spelling) -> (String, i32) {
         let mut command = contrail();
         command.current_dir(&spelling.cwd).args(&self.before);
         match (&self.file, &spelling.path) {
             (Some(file), Some(path)) => {
                 command.arg(format!("{}/{file}", path.trim_end_matches('/')));
             }
+            // compat takes files, not a catalog: named from where it runs.
             (Some(file), None) => {
-                command.arg(file);
+                command.arg(format!("{}{file}", spelling.shown));
             }
             (None, Some(path)) => {
                 command.arg(path);
             }
-            (None, None) if self.before[0] == "validate" => return None,
             (None, None) => {}
         }
         command.args(&self.after);
@@ -182,10 +186,10 @@ impl Invocation {
             without_rule_pages(&String::from_utf8_lossy(&output.stdout)),
             String::from_utf8_lossy(&output.stderr)
         );
-        Some((
+        (
             unprefixed(&text, &spelling.shown),
             output.status.code().unwrap_or(-1),
-        ))
+        )
     }
 
     fn describe(&self) -> String {
@@ -251,9 +255,7 @@ fn same_output_through_every_spelling(setup: &Setup, schema: &str, earlier_schem
     for invocation in setup.commands(schema, earlier_schema) {
         let mut first: Option<(String, i32, String)> = None;
         for spelling in &spellings {
-            let Some((text, code)) = invocation.run(spelling) else {
-                continue;
-            };
+            let (text, code) = invocation.run(spelling);
             let label = format!(
                 "`contrail {}` in {} with PATH {:?}",
                 invocation.describe(),

@@ -19,9 +19,10 @@ use crate::render::{self, Format, ReportContext};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The catalog directory.
-    #[arg(default_value = ".", value_name = "PATH")]
-    pub path: PathBuf,
+    /// The catalog directory (default: the nearest directory at or above the working
+    /// directory that holds contrail.yaml).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 
     /// What to check schema compatibility against: `git:REF` (the catalog as committed at
     /// REF, read from the repository without a checkout), `registry` (the catalog's
@@ -46,7 +47,8 @@ pub struct Args {
 }
 
 pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
-    let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
+    let path = crate::catalog::resolve(args.path.as_deref())?;
+    let loaded = load_paths(std::slice::from_ref(&path), LoadOptions::default())?;
     // Read before anything slow, so a report that is not one fails at once.
     let observed = match &args.observed {
         Some(path) => Some((path, super::observed::read_trace(path)?)),

@@ -18,9 +18,10 @@ use contrail_site::docs::{SchemaRevision, SiteOptions, render_site_into};
   contrail docs examples/shop --out site --markdown
   contrail docs examples/shop --out /tmp/shop-site --observed tests/fixtures/observed/shop-trace.json")]
 pub struct Args {
-    /// The catalog directory.
-    #[arg(default_value = ".", value_name = "PATH")]
-    pub path: PathBuf,
+    /// The catalog directory (default: the nearest directory at or above the working
+    /// directory that holds contrail.yaml).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 
     /// The directory to write the site into (created; files inside it are overwritten).
     #[arg(long, value_name = "DIR")]
@@ -45,7 +46,8 @@ pub struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = load_paths(std::slice::from_ref(&args.path), LoadOptions::default())?;
+    let path = crate::catalog::resolve(args.path.as_deref())?;
+    let loaded = load_paths(std::slice::from_ref(&path), LoadOptions::default())?;
     // As `contrail lint` does: the load's findings, then the rules' (a catalog with findings
     // still renders; its pages show them).
     let mut findings = loaded.diagnostics.clone();

@@ -54,9 +54,10 @@ pub enum GroupByArg {
   contrail graph examples/shop --diff git:main --format mermaid
   contrail graph examples/shop --observed tests/fixtures/observed/shop-trace.json --format svg > traffic.svg")]
 pub struct Args {
-    /// The catalog directory.
-    #[arg(default_value = ".", value_name = "PATH")]
-    pub path: PathBuf,
+    /// The catalog directory (default: the nearest directory at or above the working
+    /// directory that holds contrail.yaml).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = GraphFormat::Human)]
@@ -102,7 +103,8 @@ pub struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = super::load_noting_errors(&args.path)?;
+    let path = crate::catalog::resolve(args.path.as_deref())?;
+    let loaded = super::load_noting_errors(&path)?;
     let catalog = &loaded.catalog;
     let graph = catalog.graph();
     let group_by = match args.group_by {

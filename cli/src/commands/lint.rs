@@ -9,8 +9,9 @@ use crate::render::{Format, ReportContext};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The catalog directory (or files inside one).
-    #[arg(default_value = ".", value_name = "PATH")]
+    /// The catalog directory, or files inside one (default: the nearest directory at or above
+    /// the working directory that holds contrail.yaml).
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Output format.
@@ -19,7 +20,8 @@ pub struct Args {
 }
 
 pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
-    let loaded = load_paths(&args.paths, LoadOptions::default())?;
+    let paths = crate::catalog::resolve_all(args.paths)?;
+    let loaded = load_paths(&paths, LoadOptions::default())?;
     // A catalog that does not load cleanly is linted anyway, but its errors come first: a
     // rule's verdict on a half-read contract is only as good as what was read.
     let mut diagnostics = loaded.diagnostics.clone();

@@ -3,10 +3,13 @@
 pub(crate) mod check;
 pub(crate) mod check_impact;
 pub(crate) mod compat;
+pub(crate) mod completions;
 pub(crate) mod docs;
 pub(crate) mod explain;
 pub(crate) mod graph;
+pub(crate) mod init;
 pub(crate) mod lint;
+pub(crate) mod man;
 #[cfg(feature = "kafka")]
 pub(crate) mod observe;
 pub(crate) mod observed;

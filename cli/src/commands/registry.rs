@@ -89,9 +89,10 @@ pub struct RegistryTlsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct PushArgs {
-    /// The catalog directory.
-    #[arg(default_value = ".", value_name = "PATH")]
-    pub path: PathBuf,
+    /// The catalog directory (default: the nearest directory at or above the working
+    /// directory that holds contrail.yaml).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 
     /// The registry; default: the catalog's `registry:` URL.
     #[arg(long, value_name = "URL")]

@@ -23,9 +23,10 @@ use super::sample_output::{Output, SampleFormat, Stopped, Summary, render};
   contrail sample --brokers staging --topic shop.orders --from -10m --limit 20
   contrail sample --brokers localhost:9092 --where /orderId=o-1001 --limit all --format ndjson")]
 pub struct Args {
-    /// The catalog directory.
-    #[arg(default_value = ".", value_name = "PATH")]
-    pub path: PathBuf,
+    /// The catalog directory (default: the nearest directory at or above the working
+    /// directory that holds contrail.yaml).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -40,7 +41,12 @@ pub struct Args {
 
     /// Where each partition starts: `earliest`, `latest`, an offset, an RFC 3339 time
     /// (2026-12-01T09:00:00Z) or a duration back from now (-10m).
-    #[arg(long, default_value = "earliest", value_name = "WHERE")]
+    #[arg(
+        long,
+        default_value = "earliest",
+        value_name = "WHERE",
+        allow_hyphen_values = true
+    )]
     pub from: String,
 
     /// Stop after N records (those that pass the filters); `all` reads to the end.
@@ -142,7 +148,8 @@ impl HeaderFilter {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = super::load_noting_errors(&args.path)?;
+    let path = crate::catalog::resolve(args.path.as_deref())?;
+    let loaded = super::load_noting_errors(&path)?;
     let catalog = &loaded.catalog;
     let topics = if args.topics.is_empty() {
         observe::catalog_topics(catalog)
@@ -152,7 +159,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     if topics.is_empty() {
         anyhow::bail!(
             "the catalog at {} declares no topics: name one with --topic",
-            args.path.display()
+            path.display()
         );
     }
     let start = Start::parse(&args.from, observe::now_ms()).context("--from")?;

@@ -48,16 +48,22 @@ pub enum FlowsArg {
   contrail trace --brokers staging --from latest --follow --window 10m
   contrail trace --brokers localhost:9092 --format otlp > flows.jsonl")]
 pub struct Args {
-    /// The catalog directory.
-    #[arg(default_value = ".", value_name = "PATH")]
-    pub path: PathBuf,
+    /// The catalog directory (default: the nearest directory at or above the working
+    /// directory that holds contrail.yaml).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 
     #[command(flatten)]
     pub connect: ConnectArgs,
 
     /// Where each partition starts: `earliest`, `latest`, an offset, an RFC 3339 time
     /// (2026-12-01T09:00:00Z) or a duration back from now (-1h).
-    #[arg(long, default_value = "earliest", value_name = "WHERE")]
+    #[arg(
+        long,
+        default_value = "earliest",
+        value_name = "WHERE",
+        allow_hyphen_values = true
+    )]
     pub from: String,
 
     /// Where reading stops: `end` (each partition's high watermark at start), or a duration
@@ -114,13 +120,14 @@ const ROLLING_SUMMARY: Duration = Duration::from_secs(10);
 const OTLP_BATCH_SPANS: usize = 10_000;
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let loaded = super::load_noting_errors(&args.path)?;
+    let path = crate::catalog::resolve(args.path.as_deref())?;
+    let loaded = super::load_noting_errors(&path)?;
     let catalog = &loaded.catalog;
     let topics = observe::catalog_topics(catalog);
     if topics.is_empty() {
         anyhow::bail!(
             "the catalog at {} declares no topics, so there is nothing to trace",
-            args.path.display()
+            path.display()
         );
     }
     let start = Start::parse(&args.from, observe::now_ms()).context("--from")?;

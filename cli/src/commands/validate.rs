@@ -10,8 +10,9 @@ use crate::render::{Format, ReportContext};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Catalog directories (holding contrail.yaml) or single files: contracts, AsyncAPI
-    /// documents, schemas.
-    #[arg(required = true, value_name = "PATH")]
+    /// documents, schemas (default: the nearest directory at or above the working directory
+    /// that holds contrail.yaml).
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
     /// Output format.
@@ -20,7 +21,8 @@ pub struct Args {
 }
 
 pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
-    let loaded = load_paths(&args.paths, LoadOptions::default())?;
+    let paths = crate::catalog::resolve_all(args.paths)?;
+    let loaded = load_paths(&paths, LoadOptions::default())?;
     let context = ReportContext {
         command: "validate",
         files: loaded.sources.len(),

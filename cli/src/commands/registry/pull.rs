@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
@@ -13,20 +13,20 @@ use serde::Serialize;
 
 use super::{OutputFormat, PullArgs};
 
-/// The registry URL for pull: `--registry`, else the `registry:` of the catalog in the
-/// working directory.
+/// The registry URL for pull: `--registry`, else the `registry:` of the nearest catalog at or
+/// above the working directory.
 fn pull_url(args: &PullArgs) -> anyhow::Result<String> {
     if let Some(url) = &args.registry {
         return Ok(url.clone());
     }
-    if Path::new("contrail.yaml").is_file() {
-        let loaded = load_catalog(Path::new("."), LoadOptions::default())?;
+    if let Some(root) = crate::catalog::nearest() {
+        let loaded = load_catalog(&root, LoadOptions::default())?;
         if let Some(url) = catalog_registry(&loaded.catalog) {
             return Ok(url);
         }
     }
     bail!(
-        "no registry: pass --registry URL (or run in a catalog whose contrail.yaml has `registry:`)"
+        "no registry: pass --registry URL (or run in or below a catalog whose contrail.yaml has `registry:`)"
     )
 }
 

@@ -74,7 +74,8 @@ struct Pushed {
 }
 
 pub(super) fn run(args: PushArgs) -> anyhow::Result<ExitCode> {
-    let loaded = load_catalog(&args.path, LoadOptions::default())?;
+    let path = crate::catalog::resolve(args.path.as_deref())?;
+    let loaded = load_catalog(&path, LoadOptions::default())?;
     let catalog = &loaded.catalog;
     let url = match (&args.registry, &catalog.config.registry) {
         (Some(url), _) => url.clone(),
