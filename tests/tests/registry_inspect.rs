@@ -21,10 +21,15 @@ struct Shop {
 }
 
 impl Shop {
-    fn start() -> Shop {
+    /// A registry with nothing in it.
+    fn empty() -> Shop {
         let dir = tempfile::tempdir().expect("tempdir");
         let process = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
-        let shop = Shop { process, _dir: dir };
+        Shop { process, _dir: dir }
+    }
+
+    fn start() -> Shop {
+        let shop = Shop::empty();
         let pushed = contrail()
             .args(["registry", "push"])
             .arg(repo_root().join("examples/shop"))
@@ -471,6 +476,100 @@ fn unknown_names_bad_syntax_and_unreachable_registries_are_clear_errors() {
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     assert!(
         stderr(&output).contains("pass --registry URL"),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn delete_on_a_terminal_asks_and_takes_no_for_an_answer() {
+    let shop = Shop::start();
+    let client = Client::new(shop.base());
+    // `script` gives the command a terminal; the answer is typed into it.
+    let on_a_terminal = |answer: &str, target: &str| -> Output {
+        let command = format!(
+            "{} registry delete {target} --registry {}",
+            contrail_e2e::contrail_bin().display(),
+            shop.base()
+        );
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("script (util-linux) runs");
+        let mut stdin = child.stdin.take().expect("stdin");
+        std::io::Write::write_all(&mut stdin, answer.as_bytes()).expect("answer");
+        let output = child.wait_with_output().expect("finishes");
+        drop(stdin);
+        output
+    };
+    let output = on_a_terminal("n\n", "shop.orders-value@1");
+    let text = String::from_utf8_lossy(&output.stdout).replace(shop.base(), "[REGISTRY]");
+    assert!(
+        text.contains("soft-delete shop.orders-value version 1 in [REGISTRY]? [y/N]"),
+        "{text}"
+    );
+    assert!(text.contains("nothing deleted"), "{text}");
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    assert_eq!(
+        client.versions("shop.orders-value").expect("versions"),
+        [1, 2]
+    );
+
+    let output = on_a_terminal("y\n", "shop.orders-value@1");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .contains("soft-deleted shop.orders-value version 1"),
+        "{output:?}"
+    );
+    assert_eq!(client.versions("shop.orders-value").expect("versions"), [2]);
+}
+
+#[test]
+fn protobuf_versions_are_shown_as_text_and_diffed_without_a_verdict() {
+    let shop = Shop::empty();
+    let client = Client::new(shop.base());
+    let proto = |fields: &str| SchemaRequest {
+        schema: format!("syntax = \"proto3\";\npackage shop;\n\nmessage Refund {{\n{fields}}}\n"),
+        schema_type: SchemaType::Protobuf,
+        references: Vec::new(),
+    };
+    client
+        .register("shop.refunds-value", &proto("  string order_id = 1;\n"))
+        .expect("v1");
+    client
+        .register(
+            "shop.refunds-value",
+            &proto("  string order_id = 1;\n  int64 amount = 2;\n"),
+        )
+        .expect("v2");
+
+    let output = shop.run(&["show", "shop.refunds-value@1"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = shop.text(&output);
+    assert!(text.contains("type           PROTOBUF\n"), "{text}");
+    assert!(text.contains("message Refund {"), "{text}");
+    let shown = stdout_json(&shop.run(&["show", "shop.refunds-value", "-f", "json"]));
+    assert!(
+        shown["schema"]
+            .as_str()
+            .expect("the text")
+            .contains("int64 amount = 2;"),
+        "{shown}"
+    );
+
+    let output = shop.run(&["diff", "shop.refunds-value", "1", "2"]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        // contrail stores Protobuf with normalised whitespace (no indentation).
+        shop.text(&output).contains("+int64 amount = 2;\n"),
+        "{output:?}"
+    );
+    assert!(
+        stderr(&output).contains("Protobuf compatibility is not checked yet"),
         "{output:?}"
     );
 }
