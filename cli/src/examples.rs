@@ -138,6 +138,44 @@ const EXAMPLES: &[(&str, &str)] = &[
   contrail registry pull --registry http://localhost:8081 --subject shop.orders --out pulled --force",
     ),
     (
+        "registry ls",
+        "\
+  # Every subject with its latest version
+  contrail registry ls --registry http://localhost:8081
+
+  # Only the shop's, as JSON; with soft-deleted subjects too
+  contrail registry ls --registry http://localhost:8081 --prefix shop. --format json
+  contrail registry ls --registry http://localhost:8081 --deleted",
+    ),
+    (
+        "registry show",
+        "\
+  # The latest version of a subject, then version 2 as JSON
+  contrail registry show shop.orders-value --registry http://localhost:8081
+  contrail registry show shop.orders-value@2 --registry http://localhost:8081 --format json
+
+  # A schema by its global id
+  contrail registry show --id 42 --registry http://localhost:8081",
+    ),
+    (
+        "registry diff",
+        "\
+  # What changed between two versions, checked at the subject's compatibility level
+  contrail registry diff shop.orders-value 1 2 --registry http://localhost:8081
+
+  # The latest against version 1, at another level, as JSON
+  contrail registry diff shop.orders-value 1 latest --level FULL --registry http://localhost:8081 --format json",
+    ),
+    (
+        "registry delete",
+        "\
+  # Soft-delete one version (hidden; its id stays readable)
+  contrail registry delete shop.orders-value@3 --registry http://localhost:8081
+
+  # Every version, permanently, without asking
+  contrail registry delete shop.orders-value --permanent --yes --registry http://localhost:8081",
+    ),
+    (
         "registry hash-password",
         "\
   # The password-hash of an --auth-config user

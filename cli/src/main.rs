@@ -115,7 +115,7 @@ fn main() -> ExitCode {
         Command::Docs(args) => commands::docs::run(args),
         Command::Rules(args) => commands::rules::run(args),
         Command::Explain(args) => commands::explain::run(args),
-        Command::Registry(args) => commands::registry::run(args),
+        Command::Registry(args) => commands::registry::run(args, color),
         #[cfg(feature = "kafka")]
         Command::Sample(args) => commands::sample::run(args),
         #[cfg(feature = "kafka")]

@@ -290,6 +290,15 @@ pub fn encode_segment(segment: &str) -> String {
     out
 }
 
+/// `path` with the query parameters `query` (already encoded).
+fn with_query(path: &str, query: &[String]) -> String {
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
 fn selector_text(version: VersionSelector) -> String {
     match version {
         VersionSelector::Latest => "latest".to_owned(),
@@ -432,9 +441,7 @@ impl Client {
 
     /// `GET /subjects/{subject}/versions`.
     pub fn versions(&self, subject: &str) -> Result<Vec<i64>, ClientError> {
-        let path = format!("/subjects/{}/versions", encode_segment(subject));
-        let value = self.call("GET", &path, None)?;
-        self.decode(&path, value)
+        self.versions_including(subject, false)
     }
 
     /// `GET /subjects/{subject}/versions/{version}`.
@@ -443,11 +450,23 @@ impl Client {
         subject: &str,
         version: VersionSelector,
     ) -> Result<RegisteredSchema, ClientError> {
-        let path = format!(
+        self.version_at(subject, version, false)
+    }
+
+    fn version_at(
+        &self,
+        subject: &str,
+        version: VersionSelector,
+        deleted: bool,
+    ) -> Result<RegisteredSchema, ClientError> {
+        let mut path = format!(
             "/subjects/{}/versions/{}",
             encode_segment(subject),
             selector_text(version)
         );
+        if deleted {
+            path.push_str("?deleted=true");
+        }
         let value = self.call("GET", &path, None)?;
         let body: VersionBody = self.decode(&path, value)?;
         let schema_type = parse_schema_type(body.schema_type.as_deref()).map_err(|message| {
@@ -528,6 +547,127 @@ impl Client {
             is_compatible: body.is_compatible,
             messages: body.messages.unwrap_or_default(),
         })
+    }
+
+    /// `GET /subjects?subjectPrefix=P&deleted=true`: the subjects whose names start with
+    /// `prefix`, and with `deleted` those whose versions are all soft-deleted too. The prefix is
+    /// applied here as well, for registries that ignore `subjectPrefix`.
+    pub fn subjects_matching(
+        &self,
+        prefix: Option<&str>,
+        deleted: bool,
+    ) -> Result<Vec<String>, ClientError> {
+        let mut query = Vec::new();
+        if let Some(prefix) = prefix.filter(|p| !p.is_empty()) {
+            query.push(format!("subjectPrefix={}", encode_segment(prefix)));
+        }
+        if deleted {
+            query.push("deleted=true".to_owned());
+        }
+        let path = with_query("/subjects", &query);
+        let value = self.call("GET", &path, None)?;
+        let mut subjects: Vec<String> = self.decode(&path, value)?;
+        if let Some(prefix) = prefix {
+            subjects.retain(|s| s.starts_with(prefix));
+        }
+        Ok(subjects)
+    }
+
+    /// `GET /subjects/{subject}/versions[?deleted=true]`: the live versions, or with `deleted`
+    /// the soft-deleted ones too.
+    pub fn versions_including(
+        &self,
+        subject: &str,
+        deleted: bool,
+    ) -> Result<Vec<i64>, ClientError> {
+        let mut path = format!("/subjects/{}/versions", encode_segment(subject));
+        if deleted {
+            path.push_str("?deleted=true");
+        }
+        let value = self.call("GET", &path, None)?;
+        self.decode(&path, value)
+    }
+
+    /// `GET /subjects/{subject}/versions/{version}?deleted=true`: like [`Client::version`], but
+    /// a soft-deleted version is found too (and `latest` is the latest of all versions).
+    pub fn version_including_deleted(
+        &self,
+        subject: &str,
+        version: VersionSelector,
+    ) -> Result<RegisteredSchema, ClientError> {
+        self.version_at(subject, version, true)
+    }
+
+    /// `GET /config` (the registry's compatibility level) or, with a subject, `GET
+    /// /config/{subject}`: the subject's own level, `None` when it has none (Confluent's 40408;
+    /// older registries answer 40401).
+    pub fn compatibility_level(
+        &self,
+        subject: Option<&str>,
+    ) -> Result<Option<String>, ClientError> {
+        // GET answers `compatibilityLevel`; some registries answer `compatibility`.
+        self.setting(
+            "/config",
+            subject,
+            codes::SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
+            &["compatibilityLevel", "compatibility"],
+        )
+    }
+
+    /// `GET /mode` (the registry's mode) or, with a subject, `GET /mode/{subject}`: the
+    /// subject's own mode, `None` when it has none (Confluent's 40409).
+    pub fn mode(&self, subject: Option<&str>) -> Result<Option<String>, ClientError> {
+        self.setting(
+            "/mode",
+            subject,
+            codes::SUBJECT_MODE_NOT_CONFIGURED,
+            &["mode"],
+        )
+    }
+
+    /// A registry-wide setting at `base`, or a subject's own at `base/{subject}` (`None` when
+    /// the registry answers `unset`, or 40401 as older registries do): the first of `keys` in
+    /// the answer, upper case.
+    fn setting(
+        &self,
+        base: &str,
+        subject: Option<&str>,
+        unset: u32,
+        keys: &[&str],
+    ) -> Result<Option<String>, ClientError> {
+        let path = match subject {
+            Some(subject) => format!("{base}/{}", encode_segment(subject)),
+            None => base.to_owned(),
+        };
+        let value = match self.call("GET", &path, None) {
+            Err(e)
+                if subject.is_some()
+                    && (e.error_code() == Some(unset) || e.is_subject_not_found()) =>
+            {
+                return Ok(None);
+            }
+            other => other?,
+        };
+        Ok(keys
+            .iter()
+            .find_map(|key| value.get(*key).and_then(Value::as_str))
+            .map(str::to_ascii_uppercase))
+    }
+
+    /// `DELETE /subjects/{subject}/versions/{version}[?permanent=true]`; returns the version
+    /// deleted.
+    pub fn delete_version(
+        &self,
+        subject: &str,
+        version: i64,
+        permanent: bool,
+    ) -> Result<i64, ClientError> {
+        let mut path = format!("/subjects/{}/versions/{version}", encode_segment(subject));
+        if permanent {
+            path.push_str("?permanent=true");
+        }
+        let value = self.call("DELETE", &path, None)?;
+        self.decode(&path, value)
     }
 
     /// `DELETE /subjects/{subject}[?permanent=true]`; returns the versions deleted.

@@ -309,7 +309,8 @@ fn registry_versions(
             let mut canonical = None;
             let schema = match registered.schema_type {
                 SchemaType::Avro => {
-                    let references = referenced_schemas(&client, &registered.references, 0)?;
+                    let references =
+                        super::registry::referenced_schemas(&client, &registered.references)?;
                     let texts: Vec<String> = references
                         .iter()
                         .map(serde_json::Value::to_string)
@@ -347,34 +348,4 @@ fn registry_versions(
         }
     }
     Ok(baselines)
-}
-
-/// The schemas a registered Avro schema references, and theirs, fetched from the registry.
-fn referenced_schemas(
-    client: &contrail_registry::client::Client,
-    references: &[contrail_registry::model::Reference],
-    depth: usize,
-) -> anyhow::Result<Vec<serde_json::Value>> {
-    if depth > 32 {
-        bail!("schema references nest more than 32 deep");
-    }
-    let mut out = Vec::new();
-    for reference in references {
-        let version = contrail_registry::model::VersionSelector::Number(reference.version);
-        let registered = client
-            .version(&reference.subject, version)
-            .with_context(|| {
-                format!(
-                    "reading referenced {} version {}",
-                    reference.subject, reference.version
-                )
-            })?;
-        out.extend(referenced_schemas(
-            client,
-            &registered.references,
-            depth + 1,
-        )?);
-        out.push(serde_json::from_str(&registered.schema)?);
-    }
-    Ok(out)
 }

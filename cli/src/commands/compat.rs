@@ -37,7 +37,7 @@ pub struct Args {
     pub old: Vec<PathBuf>,
 }
 
-fn parse_mode(text: &str) -> Result<CompatibilityMode, String> {
+pub(crate) fn parse_mode(text: &str) -> Result<CompatibilityMode, String> {
     CompatibilityMode::parse_keyword(text).ok_or_else(|| {
         format!(
             "expected one of {}",
@@ -47,13 +47,23 @@ fn parse_mode(text: &str) -> Result<CompatibilityMode, String> {
 }
 
 /// A loaded version: its comparable form, its tree (for locating paths) and its file.
-struct Version {
+pub(crate) struct Version {
     file: PathBuf,
     schema: SchemaVersion,
     node: Option<Node>,
 }
 
 impl Version {
+    /// A version whose text is in the report's `Sources` under `file` (a name such as
+    /// `registry:SUBJECT/versions/N` for a schema that is not a file).
+    pub(crate) fn new(file: PathBuf, schema: SchemaVersion) -> Version {
+        Version {
+            file,
+            schema,
+            node: None,
+        }
+    }
+
     /// The schema's tree with positions, parsed on demand: only versions that a finding points
     /// into need it.
     fn node(&mut self, sources: &Sources) -> Option<&Node> {
@@ -233,19 +243,7 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     };
     match args.format {
         Format::Json => {
-            let document = json!({
-                "compatible": report.compatible,
-                "mode": report.mode,
-                "messages": messages(&report, history),
-                "comparisons": report.comparisons.iter().map(|c| json!({
-                    "old": display(&history[c.old_index].file),
-                    "old_index": c.old_index,
-                    "direction": c.direction,
-                    "compatible": c.incompatibilities.is_empty(),
-                    "incompatibilities": c.incompatibilities,
-                })).collect::<Vec<_>>(),
-                "diagnostics": diagnostics.iter().map(render::json_diagnostic).collect::<Vec<_>>(),
-            });
+            let document = json_report(&report, history, &diagnostics);
             serde_json::to_writer_pretty(&mut stdout, &document)?;
             writeln!(stdout)?;
         }
@@ -286,6 +284,27 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+/// The JSON document of a report (`compat --format json`; `registry diff` adds to it).
+pub(crate) fn json_report(
+    report: &Report,
+    history: &[Version],
+    diagnostics: &[Diagnostic],
+) -> serde_json::Value {
+    json!({
+        "compatible": report.compatible,
+        "mode": report.mode,
+        "messages": messages(report, history),
+        "comparisons": report.comparisons.iter().map(|c| json!({
+            "old": display(&history[c.old_index].file),
+            "old_index": c.old_index,
+            "direction": c.direction,
+            "compatible": c.incompatibilities.is_empty(),
+            "incompatibilities": c.incompatibilities,
+        })).collect::<Vec<_>>(),
+        "diagnostics": diagnostics.iter().map(render::json_diagnostic).collect::<Vec<_>>(),
     })
 }
 
@@ -331,7 +350,7 @@ fn locate(version: &mut Version, pointer: &str, sources: &Sources) -> Location {
 
 /// One diagnostic per incompatibility, pointing into the new schema (where the change is),
 /// with the place in the old schema as related information.
-fn diagnostics(
+pub(crate) fn diagnostics(
     report: &Report,
     new: &mut Version,
     history: &mut [Version],

@@ -1,7 +1,12 @@
 //! `contrail registry`: the Confluent-compatible schema registry.
 
+mod delete;
+mod diff;
+mod ls;
 mod pull;
 mod push;
+mod show;
+mod target;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -28,6 +33,17 @@ pub enum RegistryCommand {
     Push(PushArgs),
     /// Write the latest version of every (matching) subject to DIR/<subject>.<avsc|json|proto>.
     Pull(PullArgs),
+    /// List the subjects: latest version, id, schema type, compatibility level of their own.
+    Ls(ls::LsArgs),
+    /// Show one schema, pretty-printed, with its references, compatibility level and mode:
+    /// SUBJECT (latest version), SUBJECT@VERSION, or --id ID.
+    Show(show::ShowArgs),
+    /// Compare two versions of a subject: the compatibility check between them (exit 1 when
+    /// incompatible) and a line diff of the schemas.
+    Diff(diff::DiffArgs),
+    /// Delete a subject or one version (soft; --permanent removes it for good). Asks first
+    /// unless --yes.
+    Delete(delete::DeleteArgs),
     /// Read a password from stdin and print its PBKDF2 hash for the `password-hash` of an
     /// `--auth-config` user.
     HashPassword(HashPasswordArgs),
@@ -113,7 +129,8 @@ pub struct PushArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct PullArgs {
-    /// The registry; default: the `registry:` URL of the catalog in the working directory.
+    /// The registry; default: the `registry:` URL of the nearest catalog at or above the working
+    /// directory.
     #[arg(long, value_name = "URL")]
     pub registry: Option<String>,
 
@@ -208,13 +225,95 @@ pub struct ServeArgs {
     pub log_level: Option<String>,
 }
 
-pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     match args.command {
         RegistryCommand::Serve(args) => serve(args),
         RegistryCommand::Push(args) => push::run(args),
         RegistryCommand::Pull(args) => pull::run(args),
+        RegistryCommand::Ls(args) => ls::run(&args),
+        RegistryCommand::Show(args) => show::run(&args),
+        RegistryCommand::Diff(args) => diff::run(&args, color),
+        RegistryCommand::Delete(args) => delete::run(&args),
         RegistryCommand::HashPassword(args) => hash_password(&args),
     }
+}
+
+/// Where a registry is and how to reach it: the flags of the commands that read or change
+/// one without a catalog (`ls`, `show`, `diff`, `delete`), as `pull` takes them.
+#[derive(Debug, clap::Args)]
+pub struct ConnectArgs {
+    /// The registry; default: the `registry:` URL of the nearest catalog at or above the working
+    /// directory.
+    #[arg(long, value_name = "URL")]
+    pub registry: Option<String>,
+
+    #[command(flatten)]
+    pub tls: RegistryTlsArgs,
+}
+
+impl ConnectArgs {
+    /// The registry's URL and a client of it.
+    fn connect(&self) -> anyhow::Result<(String, contrail_registry::client::Client)> {
+        let url = registry_url(self.registry.as_deref())?;
+        let client = client(&url, &self.tls)?;
+        Ok((url, client))
+    }
+}
+
+/// The registry URL of a command that needs no catalog: `explicit` (`--registry`), else the
+/// `registry:` of the nearest catalog at or above the working directory.
+fn registry_url(explicit: Option<&str>) -> anyhow::Result<String> {
+    if let Some(url) = explicit {
+        return Ok(url.to_owned());
+    }
+    if let Some(root) = crate::catalog::nearest() {
+        let loaded =
+            contrail_contracts::load_catalog(&root, contrail_contracts::LoadOptions::default())?;
+        if let Some(url) = &loaded.catalog.config.registry {
+            return Ok(url.value.clone());
+        }
+    }
+    bail!(
+        "no registry: pass --registry URL (or run in or below a catalog whose contrail.yaml has `registry:`)"
+    )
+}
+
+/// The schemas a registered Avro schema references, and theirs (first), fetched from the
+/// registry.
+pub(crate) fn referenced_schemas(
+    client: &contrail_registry::client::Client,
+    references: &[contrail_registry::model::Reference],
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    referenced_schemas_at(client, references, 0)
+}
+
+fn referenced_schemas_at(
+    client: &contrail_registry::client::Client,
+    references: &[contrail_registry::model::Reference],
+    depth: usize,
+) -> anyhow::Result<Vec<serde_json::Value>> {
+    if depth > 32 {
+        bail!("schema references nest more than 32 deep");
+    }
+    let mut out = Vec::new();
+    for reference in references {
+        let version = contrail_registry::model::VersionSelector::Number(reference.version);
+        let registered = client
+            .version(&reference.subject, version)
+            .with_context(|| {
+                format!(
+                    "reading referenced {} version {}",
+                    reference.subject, reference.version
+                )
+            })?;
+        out.extend(referenced_schemas_at(
+            client,
+            &registered.references,
+            depth + 1,
+        )?);
+        out.push(serde_json::from_str(&registered.schema)?);
+    }
+    Ok(out)
 }
 
 /// A client of the registry at `url`, with the credentials the environment names:

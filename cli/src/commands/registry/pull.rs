@@ -6,33 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use contrail_contracts::{Catalog, LoadOptions, load_catalog};
 use contrail_registry::client::RegisteredSchema;
 use contrail_registry::model::{SchemaType, VersionSelector};
 use serde::Serialize;
 
 use super::{OutputFormat, PullArgs};
-
-/// The registry URL for pull: `--registry`, else the `registry:` of the nearest catalog at or
-/// above the working directory.
-fn pull_url(args: &PullArgs) -> anyhow::Result<String> {
-    if let Some(url) = &args.registry {
-        return Ok(url.clone());
-    }
-    if let Some(root) = crate::catalog::nearest() {
-        let loaded = load_catalog(&root, LoadOptions::default())?;
-        if let Some(url) = catalog_registry(&loaded.catalog) {
-            return Ok(url);
-        }
-    }
-    bail!(
-        "no registry: pass --registry URL (or run in or below a catalog whose contrail.yaml has `registry:`)"
-    )
-}
-
-fn catalog_registry(catalog: &Catalog) -> Option<String> {
-    catalog.config.registry.as_ref().map(|u| u.value.clone())
-}
 
 /// A subject as a file name: characters that are not safe in paths become `_`.
 fn file_stem(subject: &str) -> String {
@@ -63,7 +41,7 @@ struct Pulled {
 }
 
 pub(super) fn run(args: PullArgs) -> anyhow::Result<ExitCode> {
-    let url = pull_url(&args)?;
+    let url = super::registry_url(args.registry.as_deref())?;
     let client = super::client(&url, &args.tls)?;
     let subjects = client.subjects().context("listing subjects")?;
     let mut planned: Vec<(RegisteredSchema, PathBuf, String, bool)> = Vec::new();
