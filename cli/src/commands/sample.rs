@@ -423,7 +423,8 @@ impl Sampler<'_> {
         let Some((decoded, check)) = self.sample(record)? else {
             return Ok(None);
         };
-        let mut rendered = Vec::with_capacity(512);
+        // Room for a typical record's line, so that it is not grown while written.
+        let mut rendered = Vec::with_capacity(2048);
         render(format, &mut rendered, record, &decoded, &check)?;
         Ok(Some((decoded, check, rendered)))
     }

@@ -107,7 +107,8 @@ impl Plan {
 pub struct AvroValue {
     plan: Arc<Plan>,
     body: Box<[u8]>,
-    json: Box<[u8]>,
+    // A Vec, not a boxed slice: shrinking it to fit would copy it once more.
+    json: Vec<u8>,
 }
 
 impl AvroValue {
@@ -119,7 +120,7 @@ impl AvroValue {
         Ok(AvroValue {
             plan: Arc::clone(plan),
             body: body.into(),
-            json: json.into(),
+            json,
         })
     }
 

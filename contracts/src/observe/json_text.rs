@@ -4,7 +4,11 @@
 
 /// A JSON string: `"` + the text escaped as serde_json escapes it + `"`.
 pub fn string(out: &mut Vec<u8>, text: &str) {
-    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    // No early exit, so that the check runs over many bytes at once.
+    let clean = text.bytes().fold(true, |clean, b| {
+        clean & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
+    if clean {
         out.reserve(text.len() + 2);
         out.push(b'"');
         out.extend_from_slice(text.as_bytes());
