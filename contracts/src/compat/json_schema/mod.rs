@@ -53,11 +53,24 @@
 //!
 //! # Where this deliberately differs from Confluent (each has a test)
 //!
-//! - A `$ref` that cannot be resolved inside its document (remote, relative to another file,
-//!   dangling, or a pure `$ref` cycle) is reported as `UNRESOLVED_REFERENCE`. (Confluent
-//!   rejects such a schema when it is registered, or resolves it through registered schema
-//!   references, which a single document does not carry.) Local `#/...` pointers, `#anchor`s,
-//!   and URIs equal to an `$id` inside the document resolve.
+//! - A `$ref` that cannot be resolved (remote, naming no reference, dangling, or a pure `$ref`
+//!   cycle, within a document or across documents) is reported as `UNRESOLVED_REFERENCE`.
+//!   (Confluent rejects such a schema when it is registered.) Local `#/...` pointers, `#anchor`s,
+//!   and URIs equal to an `$id` inside the document resolve, and so, for a [`Document`] with
+//!   references (Confluent's `JsonSchema` with `resolvedReferences`, loaded in
+//!   `JsonSchema.loadPreviousDraft`, which registers each reference under its name resolved
+//!   against the root's `$id`), a `$ref` whose base is a reference's name (as written, with or
+//!   without `./`, or both resolved against the root's `$id`) or the `$id` of any of the side's
+//!   documents. The referenced documents are read with the root's draft (everit loads them
+//!   with the root's loader); a `#...` reference inside a referenced document resolves in that
+//!   document. URI resolution is the subset schema references need (scheme, absolute path,
+//!   relative last segment), not all of RFC 3986.
+//! - Paths: Confluent's `#/...` path follows the comparison through `$ref`s (everit replaces a
+//!   `ReferenceSchema` by the schema it refers to and `SchemaDiff` names the keywords it walks),
+//!   so a difference inside a referenced schema reached through `#/properties/address` is
+//!   reported at `#/properties/address/properties/street`. contrail's reader and writer
+//!   pointers name the document they point into: a plain JSON pointer into the root,
+//!   `name#/pointer` into the reference `name`.
 //! - `EXCLUSIVE_MAXIMUM_DECREASED` compares the two `exclusiveMaximum` values (Confluent's code
 //!   compares with the updated `maximum` and throws when there is none).
 //! - Comparisons are bounded (nesting depth and number of pair comparisons) and run on a worker
