@@ -14,6 +14,7 @@ mod path_spellings;
 mod registry;
 mod registry_catalog;
 mod registry_conformance;
+mod registry_json_references;
 mod registry_ops;
 mod registry_postgres;
 mod registry_push;
