@@ -113,7 +113,7 @@ fn root_base(doc: &Value, draft: Draft) -> Option<String> {
 /// A URI reference resolved against a base URI, as far as schema references need: an
 /// absolute reference (with a scheme) stands alone, `/path` replaces the base's path, anything
 /// else replaces the base's last path segment. `./` segments are dropped.
-pub(super) fn resolve_uri(base: Option<&str>, reference: &str) -> String {
+fn resolve_uri(base: &str, reference: &str) -> String {
     let reference = reference.trim_start_matches("./");
     let has_scheme = |s: &str| {
         s.split_once(':').is_some_and(|(scheme, _)| {
@@ -122,9 +122,6 @@ pub(super) fn resolve_uri(base: Option<&str>, reference: &str) -> String {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         })
-    };
-    let Some(base) = base else {
-        return reference.to_string();
     };
     if has_scheme(reference) {
         return reference.to_string();
@@ -333,8 +330,7 @@ impl<'a> Loader<'a> {
         if let Some(i) = (1..names.len()).find(|&i| plain(names[i]) == plain(base)) {
             return Some(doc_prefix(i));
         }
-        let root = self.bases[side.idx()].as_deref();
-        root?;
+        let root = self.bases[side.idx()].as_deref()?;
         let resolved = resolve_uri(root, base);
         if let Some(ptr) = ids.get(&resolved) {
             return Some(ptr.clone());

@@ -127,7 +127,7 @@ use loader::Docs;
 use model::Side;
 pub use rules::{COMPATIBLE_CHANGES, JsonSchemaRule};
 
-/// Rule reported for a `$ref` that cannot be resolved inside its document.
+/// Rule reported for a `$ref` that resolves neither inside its document nor to a reference.
 pub const UNRESOLVED_REFERENCE: &str = JsonSchemaRule::UnresolvedReference.as_str();
 /// Rule reported when a comparison exceeds contrail's depth or work bounds.
 pub const COMPARISON_LIMIT_EXCEEDED: &str = JsonSchemaRule::ComparisonLimitExceeded.as_str();
