@@ -52,7 +52,7 @@ proptest! {
 
     #[test]
     fn json_schema_diffs_are_total_empty_on_self_and_symmetric(new in document(), old in document()) {
-        let (new, old) = (SchemaVersion::Json(new), SchemaVersion::Json(old));
+        let (new, old) = (SchemaVersion::json(new), SchemaVersion::json(old));
         prop_assert!(changed_fields(&new, &new).is_empty());
         prop_assert_eq!(changed_fields(&new, &old), changed_fields(&old, &new));
     }

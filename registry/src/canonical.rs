@@ -11,6 +11,7 @@
 
 use contrail_contracts::compat::SchemaVersion;
 use contrail_contracts::compat::avro::AvroSchema;
+use contrail_contracts::compat::json_schema::Document;
 use serde_json::{Map, Value};
 
 use crate::error::Refusal;
@@ -47,7 +48,8 @@ pub fn parse(
             jsonschema::meta::validate(&json)
                 .map_err(|e| invalid(format!("not a valid JSON Schema: {e}")))?;
             let sorted = sort_keys(json);
-            (sorted.to_string(), Some(SchemaVersion::Json(sorted)))
+            let document = json_document(sorted.clone(), resolved).map_err(invalid)?;
+            (sorted.to_string(), Some(SchemaVersion::Json(document)))
         }
         SchemaType::Protobuf => match protox_parse::parse("schema.proto", text) {
             Ok(_) => (normalize_protobuf(text), None),
@@ -79,11 +81,31 @@ pub fn comparable(
             let json: Value = serde_json::from_str(&stored.schema).map_err(|e| e.to_string())?;
             avro_comparable(&json, resolved).map(Some)
         }
-        SchemaType::Json => serde_json::from_str(&stored.schema)
-            .map(|v| Some(SchemaVersion::Json(v)))
-            .map_err(|e| e.to_string()),
+        SchemaType::Json => {
+            let root: Value = serde_json::from_str(&stored.schema).map_err(|e| e.to_string())?;
+            json_document(root, resolved).map(|d| Some(SchemaVersion::Json(d)))
+        }
         SchemaType::Protobuf => Ok(None),
     }
+}
+
+/// A JSON schema with the JSON schemas its references resolved to, under their reference
+/// names: what its `$ref`s name (Confluent's `JsonSchema` with `resolvedReferences`).
+fn json_document(root: Value, resolved: &[ResolvedReference]) -> Result<Document, String> {
+    let mut document = Document::new(root);
+    for reference in resolved
+        .iter()
+        .filter(|r| r.schema.schema_type == SchemaType::Json)
+    {
+        let schema: Value = serde_json::from_str(&reference.schema.schema).map_err(|e| {
+            format!(
+                "reference {} (subject {}, version {}) is not JSON: {e}",
+                reference.reference.name, reference.reference.subject, reference.version
+            )
+        })?;
+        document = document.with_reference(reference.reference.name.clone(), schema);
+    }
+    Ok(document)
 }
 
 fn avro_reference_texts(resolved: &[ResolvedReference]) -> Vec<&str> {

@@ -15,6 +15,7 @@ mod registry;
 mod registry_catalog;
 mod registry_conformance;
 mod registry_inspect;
+mod registry_json_references;
 mod registry_ops;
 mod registry_postgres;
 mod registry_push;

@@ -327,7 +327,7 @@ fn registry_versions(
                         ),
                     }
                 }
-                _ => SchemaVersion::Json(json.clone()),
+                _ => SchemaVersion::json(json.clone()),
             };
             let file = PathBuf::from(format!("registry:{subject}/versions/{number}"));
             let text =

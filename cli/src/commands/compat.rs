@@ -139,7 +139,7 @@ fn fast_load(file: &Path, validate: bool) -> Option<(Loaded, Sources)> {
         }
         // JSON Schemas are checked against their meta-schema by the catalog loader.
         contrail_contracts::schema::SchemaFormat::JsonSchema if !validate => {
-            SchemaVersion::Json(json)
+            SchemaVersion::json(json)
         }
         _ => return None,
     };
@@ -226,7 +226,7 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     let (new, history) = versions.split_first_mut().context("at least two schemas")?;
     let history_schemas: Vec<SchemaVersion> = history
         .iter_mut()
-        .map(|v| std::mem::replace(&mut v.schema, SchemaVersion::Json(serde_json::Value::Null)))
+        .map(|v| std::mem::replace(&mut v.schema, SchemaVersion::json(serde_json::Value::Null)))
         .collect();
     let report = compat::check(args.mode, &new.schema, &history_schemas)?;
     // The parsed history is large and the process ends right after the report; freeing it

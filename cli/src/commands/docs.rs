@@ -139,7 +139,7 @@ fn schema_history(catalog: &Catalog, depth: usize) -> BTreeMap<String, Vec<Schem
                     SchemaFormat::Avro => compat::avro::AvroSchema::parse(&json, &references)
                         .ok()
                         .map(SchemaVersion::Avro),
-                    SchemaFormat::JsonSchema => Some(SchemaVersion::Json(json)),
+                    SchemaFormat::JsonSchema => Some(SchemaVersion::json(json)),
                     SchemaFormat::Protobuf => None,
                 }
             })

@@ -284,14 +284,26 @@ pub(crate) fn referenced_schemas(
     client: &contrail_registry::client::Client,
     references: &[contrail_registry::model::Reference],
 ) -> anyhow::Result<Vec<serde_json::Value>> {
-    referenced_schemas_at(client, references, 0)
+    Ok(referenced_documents(client, references)?
+        .into_iter()
+        .map(|(_, schema)| schema)
+        .collect())
 }
 
-fn referenced_schemas_at(
+/// [`referenced_schemas`], each under the name its `references` entry gives it (what a JSON
+/// Schema `$ref` names).
+pub(crate) fn referenced_documents(
+    client: &contrail_registry::client::Client,
+    references: &[contrail_registry::model::Reference],
+) -> anyhow::Result<Vec<(String, serde_json::Value)>> {
+    referenced_documents_at(client, references, 0)
+}
+
+fn referenced_documents_at(
     client: &contrail_registry::client::Client,
     references: &[contrail_registry::model::Reference],
     depth: usize,
-) -> anyhow::Result<Vec<serde_json::Value>> {
+) -> anyhow::Result<Vec<(String, serde_json::Value)>> {
     if depth > 32 {
         bail!("schema references nest more than 32 deep");
     }
@@ -306,12 +318,15 @@ fn referenced_schemas_at(
                     reference.subject, reference.version
                 )
             })?;
-        out.extend(referenced_schemas_at(
+        out.extend(referenced_documents_at(
             client,
             &registered.references,
             depth + 1,
         )?);
-        out.push(serde_json::from_str(&registered.schema)?);
+        out.push((
+            reference.name.clone(),
+            serde_json::from_str(&registered.schema)?,
+        ));
     }
     Ok(out)
 }

@@ -564,7 +564,7 @@ mod tests {
 
     #[test]
     fn json_schema_properties_required_and_items() {
-        let old = SchemaVersion::Json(json!({
+        let old = SchemaVersion::json(json!({
             "type": "object", "required": ["id"],
             "properties": {
                 "id": { "type": "string" },
@@ -573,7 +573,7 @@ mod tests {
                 "note": { "type": "string", "description": "old words" }
             }
         }));
-        let new = SchemaVersion::Json(json!({
+        let new = SchemaVersion::json(json!({
             "type": "object", "required": ["id", "total"],
             "properties": {
                 "id": { "type": "string" },
@@ -586,15 +586,15 @@ mod tests {
             shown(&changed_fields(&new, &old)),
             ["lines.qty", "total", "total.amount"]
         );
-        let open = SchemaVersion::Json(json!({ "type": "object", "additionalProperties": false }));
-        let closed = SchemaVersion::Json(json!({ "type": "object" }));
+        let open = SchemaVersion::json(json!({ "type": "object", "additionalProperties": false }));
+        let closed = SchemaVersion::json(json!({ "type": "object" }));
         assert_eq!(shown(&changed_fields(&open, &closed)), [""]);
     }
 
     #[test]
     fn json_schema_references_are_followed_into_definitions() {
         let schema = |amount: Value| {
-            SchemaVersion::Json(json!({
+            SchemaVersion::json(json!({
                 "type": "object",
                 "$defs": { "Money": { "type": "object", "properties": { "amount": amount } },
                            "Node": { "type": "object", "properties": { "next": { "$ref": "#/$defs/Node" } } } },
@@ -610,7 +610,7 @@ mod tests {
 
     #[test]
     fn pointers_land_in_fields() {
-        let json = SchemaVersion::Json(json!({
+        let json = SchemaVersion::json(json!({
             "type": "object", "required": ["a"],
             "properties": { "a": { "type": "object", "properties": { "b": { "type": "array", "items": { "properties": { "c": {} } } } } } }
         }));

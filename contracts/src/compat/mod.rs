@@ -76,10 +76,16 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SchemaVersion {
     Avro(avro::AvroSchema),
-    Json(serde_json::Value),
+    /// A JSON schema with the documents its `$ref`s name.
+    Json(json_schema::Document),
 }
 
 impl SchemaVersion {
+    /// A JSON schema that refers to no other document.
+    pub fn json(root: serde_json::Value) -> Self {
+        SchemaVersion::Json(json_schema::Document::new(root))
+    }
+
     pub fn format(&self) -> crate::schema::SchemaFormat {
         match self {
             SchemaVersion::Avro(_) => crate::schema::SchemaFormat::Avro,
@@ -115,7 +121,9 @@ pub fn version_of(
                 .map(SchemaVersion::Avro)
                 .map_err(|e| e.to_string())
         }
-        crate::schema::SchemaFormat::JsonSchema => Ok(SchemaVersion::Json(json.clone())),
+        crate::schema::SchemaFormat::JsonSchema => Ok(SchemaVersion::Json(
+            json_schema::Document::new(json.clone()),
+        )),
         crate::schema::SchemaFormat::Protobuf => Err(format!(
             "{}: Protobuf compatibility is not supported yet",
             schema.display_name()
@@ -154,7 +162,7 @@ pub fn check(
     Ok(check_with(mode, new, history, |reader, writer| {
         match (reader, writer) {
             (SchemaVersion::Avro(r), SchemaVersion::Avro(w)) => avro::can_read(r, w),
-            (SchemaVersion::Json(r), SchemaVersion::Json(w)) => json_schema::can_read(r, w),
+            (SchemaVersion::Json(r), SchemaVersion::Json(w)) => json_schema::can_read_with(r, w),
             _ => Vec::new(),
         }
     }))

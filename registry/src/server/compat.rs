@@ -126,7 +126,9 @@ pub(super) fn evaluate(
     let report = compat::check_with(level, &new, &olds, |reader, writer| {
         match (*reader, *writer) {
             (SchemaVersion::Avro(r), SchemaVersion::Avro(w)) => compat::avro::can_read(r, w),
-            (SchemaVersion::Json(r), SchemaVersion::Json(w)) => compat::json_schema::can_read(r, w),
+            (SchemaVersion::Json(r), SchemaVersion::Json(w)) => {
+                compat::json_schema::can_read_with(r, w)
+            }
             _ => vec![Incompatibility {
                 rule: "SCHEMA_TYPE_MISMATCH",
                 reader_path: String::new(),

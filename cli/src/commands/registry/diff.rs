@@ -229,7 +229,7 @@ fn subject_level(
     }
 }
 
-/// The version in the engine's terms, its Avro references fetched from the registry; `None`
+/// The version in the engine's terms, its references fetched from the registry; `None`
 /// for Protobuf, which the engine does not compare yet.
 fn comparable(client: &Client, side: &Side) -> anyhow::Result<Option<SchemaVersion>> {
     let label = side.label();
@@ -246,7 +246,14 @@ fn comparable(client: &Client, side: &Side) -> anyhow::Result<Option<SchemaVersi
                 .map_err(|e| anyhow::anyhow!("{label} does not resolve: {e}"))?;
             Some(SchemaVersion::Avro(schema))
         }
-        SchemaType::Json => Some(SchemaVersion::Json(json()?)),
+        SchemaType::Json => {
+            let references = super::referenced_documents(client, &side.found.references)
+                .with_context(|| format!("resolving the references of {label}"))?;
+            Some(SchemaVersion::Json(compat::json_schema::Document {
+                root: json()?,
+                references,
+            }))
+        }
         SchemaType::Protobuf => None,
     })
 }

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
-use super::loader::Loader;
+use super::loader::{Docs, Loader};
 use super::model::{Node, Side};
 use super::rules::JsonSchemaRule;
 use super::{MAX_ROUNDS, MAX_STEPS};
@@ -128,7 +128,7 @@ pub(super) struct Engine<'a> {
 }
 
 impl<'a> Engine<'a> {
-    pub(super) fn new(writer: &'a Value, reader: &'a Value, max_depth: usize) -> Self {
+    pub(super) fn new(writer: Docs<'a>, reader: Docs<'a>, max_depth: usize) -> Self {
         Engine {
             loader: Loader::new(writer, reader),
             memo: FxHashMap::default(),

@@ -18,30 +18,142 @@ use super::{MAX_REF_HOPS, MAX_SCAN_DEPTH, MAX_SCAN_NODES};
 use crate::pointer::pointer_join_all;
 use crate::uri::percent_decode;
 
-/// The writer's and the reader's document, indexed, and the nodes met in each.
+/// One side's schema: the root document and the documents its references name (Confluent's
+/// `resolvedReferences`: every schema it refers to, directly or through another reference).
+#[derive(Clone, Copy)]
+pub(super) struct Docs<'a> {
+    pub(super) root: &'a Value,
+    pub(super) references: &'a [(String, Value)],
+}
+
+/// The writer's and the reader's documents, indexed, and the nodes met in each.
+///
+/// A pointer names its document: the root's pointers are plain JSON pointers (`""`,
+/// `/properties/a`); the `i`-th referenced document's (from 1) are prefixed `@i` (`@1`,
+/// `@1/properties/a`), which no JSON pointer starts with.
 pub(super) struct Loader<'a> {
-    docs: [&'a Value; 2],
+    /// Root (index 0) and referenced documents, per side.
+    docs: [Vec<&'a Value>; 2],
+    /// Reference names (index 0, the root, has none), per side.
+    names: [Vec<&'a str>; 2],
     drafts: [Draft; 2],
-    /// `$id` (without fragment) -> pointer, per document.
+    /// The root's `$id` (without fragment), the base reference names resolve against.
+    bases: [Option<String>; 2],
+    /// `$id` (without fragment) -> pointer, over all of a side's documents (the root first).
     ids: [HashMap<String, String>; 2],
-    /// Anchor name -> pointer, per document.
-    anchors: [HashMap<String, String>; 2],
-    /// (pointer of the object holding `$ref`, the reference), per document.
+    /// Anchor name -> pointer, per document, per side.
+    anchors: [Vec<HashMap<String, String>>; 2],
+    /// (pointer of the object holding `$ref`, the reference), per side.
     refs: [Vec<(String, String)>; 2],
-    /// Node id -> value, per document.
+    /// Node id -> value, per side.
     values: [RefCell<Vec<Option<&'a Value>>>; 2],
-    /// Pointer -> id, per document.
+    /// Pointer -> id, per side.
     ids_of: [RefCell<FxHashMap<Rc<str>, u32>>; 2],
 }
 
+/// A side's documents indexed: (documents, names, ids, anchors per document, refs).
+type SideIndex<'a> = (
+    Vec<&'a Value>,
+    Vec<&'a str>,
+    HashMap<String, String>,
+    Vec<HashMap<String, String>>,
+    Vec<(String, String)>,
+);
+
+fn index_side(docs: Docs<'_>, draft: Draft) -> SideIndex<'_> {
+    let mut values = vec![docs.root];
+    let mut names = vec![""];
+    let mut ids = HashMap::new();
+    let mut anchors = Vec::new();
+    let mut refs = Vec::new();
+    for (name, value) in docs.references {
+        values.push(value);
+        names.push(name.as_str());
+    }
+    for (i, value) in values.iter().enumerate() {
+        let (doc_ids, doc_anchors, doc_refs) = index_document(value, draft, &doc_prefix(i));
+        for (id, ptr) in doc_ids {
+            ids.entry(id).or_insert(ptr);
+        }
+        anchors.push(doc_anchors);
+        refs.extend(doc_refs);
+    }
+    (values, names, ids, anchors, refs)
+}
+
+/// The prefix of the pointers into a side's `i`-th document.
+fn doc_prefix(i: usize) -> String {
+    if i == 0 {
+        String::new()
+    } else {
+        format!("@{i}")
+    }
+}
+
+/// The document a pointer is in, and the JSON pointer within it.
+fn split_doc(ptr: &str) -> (usize, &str) {
+    let Some(rest) = ptr.strip_prefix('@') else {
+        return (0, ptr);
+    };
+    let end = rest.find('/').unwrap_or(rest.len());
+    match rest[..end].parse::<usize>() {
+        Ok(i) => (i, &rest[end..]),
+        Err(_) => (usize::MAX, ""),
+    }
+}
+
+/// The `$id` of a root document, without fragment.
+fn root_base(doc: &Value, draft: Draft) -> Option<String> {
+    let keyword = if draft == Draft::D4 { "id" } else { "$id" };
+    let id = doc.get(keyword)?.as_str()?;
+    let base = id.split('#').next().unwrap_or(id);
+    (!base.is_empty()).then(|| base.to_string())
+}
+
+/// A URI reference resolved against a base URI, as far as schema references need: an
+/// absolute reference (with a scheme) stands alone, `/path` replaces the base's path, anything
+/// else replaces the base's last path segment. `./` segments are dropped.
+fn resolve_uri(base: &str, reference: &str) -> String {
+    let reference = reference.trim_start_matches("./");
+    let has_scheme = |s: &str| {
+        s.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        })
+    };
+    if has_scheme(reference) {
+        return reference.to_string();
+    }
+    if let Some(path) = reference.strip_prefix('/') {
+        let authority_end = base
+            .find("://")
+            .map(|i| i + 3)
+            .and_then(|start| base[start..].find('/').map(|j| start + j))
+            .unwrap_or(base.len());
+        return format!("{}/{path}", &base[..authority_end]);
+    }
+    match base.rfind('/') {
+        Some(i) => format!("{}{reference}", &base[..=i]),
+        None => reference.to_string(),
+    }
+}
+
 impl<'a> Loader<'a> {
-    pub(super) fn new(writer: &'a Value, reader: &'a Value) -> Self {
-        let drafts = [detect_draft(writer), detect_draft(reader)];
-        let (wi, wa, wr) = index_document(writer, drafts[0]);
-        let (ri, ra, rr) = index_document(reader, drafts[1]);
+    pub(super) fn new(writer: Docs<'a>, reader: Docs<'a>) -> Self {
+        let drafts = [detect_draft(writer.root), detect_draft(reader.root)];
+        let bases = [
+            root_base(writer.root, drafts[0]),
+            root_base(reader.root, drafts[1]),
+        ];
+        let (wd, wn, wi, wa, wr) = index_side(writer, drafts[0]);
+        let (rd, rn, ri, ra, rr) = index_side(reader, drafts[1]);
         Loader {
-            docs: [writer, reader],
+            docs: [wd, rd],
+            names: [wn, rn],
             drafts,
+            bases,
             ids: [wi, ri],
             anchors: [wa, ra],
             refs: [wr, rr],
@@ -53,24 +165,40 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// The `$ref`s of a document that do not resolve to a schema in it.
+    /// The `$ref`s of a side's documents that do not resolve to a schema in them.
     pub(super) fn unresolved_refs(&self, side: Side) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for (ptr, reference) in &self.refs[side.idx()] {
-            let broken = match self.resolve(side, reference) {
+            let broken = match self.resolve(side, ptr, reference) {
                 None => true,
                 Some(target) => self.canon(side, target).view == View::Broken,
             };
             if broken {
-                out.push((pointer_join_all(ptr, &["$ref"]), reference.clone()));
+                out.push((
+                    self.display(side, &pointer_join_all(ptr, &["$ref"])),
+                    reference.clone(),
+                ));
             }
         }
         out
     }
 
+    /// A pointer as reported: a JSON pointer into the root document, or
+    /// `name#/pointer` into the referenced document `name`.
+    pub(super) fn display(&self, side: Side, ptr: &str) -> String {
+        match split_doc(ptr) {
+            (0, _) => ptr.to_string(),
+            (i, within) => {
+                let name = self.names[side.idx()].get(i).copied().unwrap_or("");
+                format!("{name}#{within}")
+            }
+        }
+    }
+
     /// The value at a pointer in one of the documents.
     fn value(&self, side: Side, ptr: &str) -> Option<&'a Value> {
-        self.docs[side.idx()].pointer(ptr)
+        let (doc, within) = split_doc(ptr);
+        self.docs[side.idx()].get(doc)?.pointer(within)
     }
 
     /// The value of a node's schema, remembered by node id.
@@ -141,7 +269,7 @@ impl<'a> Loader<'a> {
             if !seen.insert(ptr.clone()) {
                 return self.node(side, ptr, View::Broken, value);
             }
-            match self.resolve(side, reference) {
+            match self.resolve(side, &ptr, reference) {
                 Some(target) => {
                     value = self.value(side, &target);
                     ptr = target;
@@ -165,14 +293,16 @@ impl<'a> Loader<'a> {
         self.canon_at(parent.side, ptr, value)
     }
 
-    /// Resolves a reference within its document: `#`, `#/json/pointer`, `#anchor`, or a URI
-    /// equal to an `$id` in the document followed by one of those.
-    fn resolve(&self, side: Side, reference: &str) -> Option<String> {
+    /// Resolves a reference made at `from`: `#`, `#/json/pointer` or `#anchor` within the
+    /// referring document, or a base URI followed by one of those. The base is a `$id` in one
+    /// of the side's documents or the name of a reference (as written, or both resolved against
+    /// the root's `$id`, as Confluent registers references by their name resolved against it).
+    fn resolve(&self, side: Side, from: &str, reference: &str) -> Option<String> {
         let (base, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let base_ptr = if base.is_empty() {
-            String::new()
+            doc_prefix(split_doc(from).0)
         } else {
-            self.ids[side.idx()].get(base)?.clone()
+            self.lookup_base(side, base)?
         };
         let fragment = percent_decode(fragment);
         let target = if fragment.is_empty() {
@@ -180,12 +310,34 @@ impl<'a> Loader<'a> {
         } else if fragment.starts_with('/') {
             format!("{base_ptr}{fragment}")
         } else {
-            self.anchors[side.idx()].get(&fragment)?.clone()
+            let doc = split_doc(&base_ptr).0;
+            self.anchors[side.idx()].get(doc)?.get(&fragment)?.clone()
         };
         match self.value(side, &target)? {
             Value::Object(_) | Value::Bool(_) => Some(target),
             _ => None,
         }
+    }
+
+    /// The pointer a base URI names: a `$id` in one of the side's documents, or a reference.
+    fn lookup_base(&self, side: Side, base: &str) -> Option<String> {
+        let ids = &self.ids[side.idx()];
+        if let Some(ptr) = ids.get(base) {
+            return Some(ptr.clone());
+        }
+        let names = &self.names[side.idx()];
+        let plain = |s: &str| s.trim_start_matches("./").to_string();
+        if let Some(i) = (1..names.len()).find(|&i| plain(names[i]) == plain(base)) {
+            return Some(doc_prefix(i));
+        }
+        let root = self.bases[side.idx()].as_deref()?;
+        let resolved = resolve_uri(root, base);
+        if let Some(ptr) = ids.get(&resolved) {
+            return Some(ptr.clone());
+        }
+        (1..names.len())
+            .find(|&i| resolve_uri(root, names[i]) == resolved)
+            .map(doc_prefix)
     }
 
     /// Loads the schema a node stands for.
@@ -233,7 +385,7 @@ impl<'a> Loader<'a> {
                 {
                     // Only 2019-09+ `$ref` with siblings reaches here: everything else was
                     // followed by `canon`.
-                    let target = match self.resolve(node.side, reference) {
+                    let target = match self.resolve(node.side, &node.ptr, reference) {
                         Some(target) => self.canon(node.side, target),
                         None => Node {
                             view: View::Broken,
@@ -402,7 +554,8 @@ type Index = (
 );
 
 /// Walks the subschemas of a document (iteratively, bounded): `$id`s, anchors and `$ref`s.
-fn index_document(doc: &Value, draft: Draft) -> Index {
+/// Pointers start with `prefix` (the document's, see [`Loader`]).
+fn index_document(doc: &Value, draft: Draft, prefix: &str) -> Index {
     const SCHEMA_MAPS: &[&str] = &[
         "properties",
         "patternProperties",
@@ -429,7 +582,7 @@ fn index_document(doc: &Value, draft: Draft) -> Index {
     let mut ids = HashMap::new();
     let mut anchors = HashMap::new();
     let mut refs = Vec::new();
-    let mut stack: Vec<(&Value, String, usize)> = vec![(doc, String::new(), 0)];
+    let mut stack: Vec<(&Value, String, usize)> = vec![(doc, prefix.to_string(), 0)];
     let mut visited = 0usize;
     while let Some((value, ptr, depth)) = stack.pop() {
         visited += 1;

@@ -12,8 +12,8 @@ impl Diff {
     /// The difference as reported: pointers into both documents and a message naming the
     /// place, what changed and the rule.
     pub(super) fn to_change(&self, loader: &Loader<'_>) -> Change {
-        let o_ptr = loader.locate(&self.o, &self.o_attr);
-        let u_ptr = loader.locate(&self.u, &self.u_attr);
+        let o_ptr = loader.display(self.o.side, &loader.locate(&self.o, &self.o_attr));
+        let u_ptr = loader.display(self.u.side, &loader.locate(&self.u, &self.u_attr));
         let (writer_ptr, reader_ptr) = if self.o.side == Side::Writer {
             (o_ptr, u_ptr)
         } else {
@@ -62,11 +62,12 @@ fn is_dependency_rule(rule: JsonSchemaRule) -> bool {
     )
 }
 
-/// A `$ref` at `ptr` in one document that does not resolve inside it.
+/// A `$ref` at `ptr` (a pointer into the root, or `name#/pointer` into a referenced
+/// document) that resolves neither inside its document nor to one of the side's references.
 pub(super) fn unresolved_reference(side: Side, ptr: String, reference: &str) -> Change {
     let rule = R::UnresolvedReference;
     let message = format!(
-        "the {} schema's $ref `{reference}` at `{}` cannot be resolved within the document ({rule})",
+        "the {} schema's $ref `{reference}` at `{}` cannot be resolved within the document or its references ({rule})",
         side.name(),
         display_pointer(&ptr)
     );
@@ -77,7 +78,11 @@ pub(super) fn unresolved_reference(side: Side, ptr: String, reference: &str) -> 
     Change {
         rule,
         compatible: false,
-        path: format!("#{ptr}"),
+        path: if ptr.contains('#') {
+            ptr.clone()
+        } else {
+            format!("#{ptr}")
+        },
         reader_path,
         writer_path,
         message,

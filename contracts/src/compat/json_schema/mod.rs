@@ -53,11 +53,24 @@
 //!
 //! # Where this deliberately differs from Confluent (each has a test)
 //!
-//! - A `$ref` that cannot be resolved inside its document (remote, relative to another file,
-//!   dangling, or a pure `$ref` cycle) is reported as `UNRESOLVED_REFERENCE`. (Confluent
-//!   rejects such a schema when it is registered, or resolves it through registered schema
-//!   references, which a single document does not carry.) Local `#/...` pointers, `#anchor`s,
-//!   and URIs equal to an `$id` inside the document resolve.
+//! - A `$ref` that cannot be resolved (remote, naming no reference, dangling, or a pure `$ref`
+//!   cycle, within a document or across documents) is reported as `UNRESOLVED_REFERENCE`.
+//!   (Confluent rejects such a schema when it is registered.) Local `#/...` pointers, `#anchor`s,
+//!   and URIs equal to an `$id` inside the document resolve, and so, for a [`Document`] with
+//!   references (Confluent's `JsonSchema` with `resolvedReferences`, loaded in
+//!   `JsonSchema.loadPreviousDraft`, which registers each reference under its name resolved
+//!   against the root's `$id`), a `$ref` whose base is a reference's name (as written, with or
+//!   without `./`, or both resolved against the root's `$id`) or the `$id` of any of the side's
+//!   documents. The referenced documents are read with the root's draft (everit loads them
+//!   with the root's loader); a `#...` reference inside a referenced document resolves in that
+//!   document. URI resolution is the subset schema references need (scheme, absolute path,
+//!   relative last segment), not all of RFC 3986.
+//! - Paths: Confluent's `#/...` path follows the comparison through `$ref`s (everit replaces a
+//!   `ReferenceSchema` by the schema it refers to and `SchemaDiff` names the keywords it walks),
+//!   so a difference inside a referenced schema reached through `#/properties/address` is
+//!   reported at `#/properties/address/properties/street`. contrail's reader and writer
+//!   pointers name the document they point into: a plain JSON pointer into the root,
+//!   `name#/pointer` into the reference `name`.
 //! - `EXCLUSIVE_MAXIMUM_DECREASED` compares the two `exclusiveMaximum` values (Confluent's code
 //!   compares with the updated `maximum` and throws when there is none).
 //! - Comparisons are bounded (nesting depth and number of pair comparisons) and run on a worker
@@ -110,10 +123,11 @@ use serde_json::Value;
 
 use super::Incompatibility;
 use context::Engine;
+use loader::Docs;
 use model::Side;
 pub use rules::{COMPATIBLE_CHANGES, JsonSchemaRule};
 
-/// Rule reported for a `$ref` that cannot be resolved inside its document.
+/// Rule reported for a `$ref` that resolves neither inside its document nor to a reference.
 pub const UNRESOLVED_REFERENCE: &str = JsonSchemaRule::UnresolvedReference.as_str();
 /// Rule reported when a comparison exceeds contrail's depth or work bounds.
 pub const COMPARISON_LIMIT_EXCEEDED: &str = JsonSchemaRule::ComparisonLimitExceeded.as_str();
@@ -136,10 +150,86 @@ pub struct Change {
     pub message: String,
 }
 
+/// A JSON schema with the schemas it refers to: Confluent's `JsonSchema` with its
+/// `resolvedReferences`. A `$ref` whose base (the part before `#`) is a reference's `name`
+/// (as written, or both resolved against the root's `$id`), or the `$id` of any of the
+/// documents, resolves into that document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Document {
+    /// The schema itself.
+    pub root: Value,
+    /// `(name, schema)` of every schema it refers to, directly or through another reference.
+    pub references: Vec<(String, Value)>,
+}
+
+impl Document {
+    /// A schema that refers to no other document.
+    pub fn new(root: Value) -> Self {
+        Document {
+            root,
+            references: Vec::new(),
+        }
+    }
+
+    /// The same schema with one more referenced document.
+    #[must_use]
+    pub fn with_reference(mut self, name: impl Into<String>, schema: Value) -> Self {
+        self.references.push((name.into(), schema));
+        self
+    }
+
+    fn docs(&self) -> Docs<'_> {
+        Docs {
+            root: &self.root,
+            references: &self.references,
+        }
+    }
+}
+
+impl From<Value> for Document {
+    fn from(root: Value) -> Self {
+        Document::new(root)
+    }
+}
+
+impl std::ops::Deref for Document {
+    type Target = Value;
+
+    fn deref(&self) -> &Value {
+        &self.root
+    }
+}
+
 /// Everything that keeps `reader` from accepting all documents `writer` accepts, by Confluent's
 /// rules: the incompatible [`changes`].
 pub fn can_read(reader: &Value, writer: &Value) -> Vec<Incompatibility> {
-    changes(reader, writer)
+    incompatible(run(alone(reader), alone(writer)))
+}
+
+/// [`can_read`] for schemas with references.
+pub fn can_read_with(reader: &Document, writer: &Document) -> Vec<Incompatibility> {
+    incompatible(run(reader.docs(), writer.docs()))
+}
+
+/// Every difference (compatible or not) between the writer and the reader schema.
+pub fn changes(reader: &Value, writer: &Value) -> Vec<Change> {
+    run(alone(reader), alone(writer))
+}
+
+/// [`changes`] for schemas with references.
+pub fn changes_with(reader: &Document, writer: &Document) -> Vec<Change> {
+    run(reader.docs(), writer.docs())
+}
+
+fn alone(root: &Value) -> Docs<'_> {
+    Docs {
+        root,
+        references: &[],
+    }
+}
+
+fn incompatible(changes: Vec<Change>) -> Vec<Incompatibility> {
+    changes
         .into_iter()
         .filter(|c| !c.compatible)
         .map(|c| Incompatibility {
@@ -151,8 +241,7 @@ pub fn can_read(reader: &Value, writer: &Value) -> Vec<Incompatibility> {
         .collect()
 }
 
-/// Every difference (compatible or not) between the writer and the reader schema.
-pub fn changes(reader: &Value, writer: &Value) -> Vec<Change> {
+fn run(reader: Docs<'_>, writer: Docs<'_>) -> Vec<Change> {
     // Recursive schemas compared pairwise recurse deeply (Confluent's Java does the same on the
     // JVM's stack), so the comparison runs on a worker with a large stack; where no thread can
     // be started it runs here with a depth bound small enough for any caller's stack.
@@ -170,7 +259,7 @@ pub fn changes(reader: &Value, writer: &Value) -> Vec<Change> {
     })
 }
 
-fn compute(reader: &Value, writer: &Value, max_depth: usize) -> Vec<Change> {
+fn compute(reader: Docs<'_>, writer: Docs<'_>, max_depth: usize) -> Vec<Change> {
     let mut engine = Engine::new(writer, reader, max_depth);
     let mut out = Vec::new();
     for side in [Side::Writer, Side::Reader] {
@@ -400,13 +489,13 @@ mod tests {
         for _ in 0..(MAX_DEPTH_INLINE + 10) {
             schema = json!({"type": "object", "properties": {"a": {"oneOf": [schema]}}});
         }
-        let found = compute(&schema, &schema, MAX_DEPTH_INLINE);
+        let found = compute(alone(&schema), alone(&schema), MAX_DEPTH_INLINE);
         assert_eq!(
             found.iter().map(|c| c.rule).collect::<Vec<_>>(),
             [JsonSchemaRule::ComparisonLimitExceeded]
         );
         let shallow = json!({"type": "object", "properties": {"a": {"type": "string"}}});
-        assert!(compute(&shallow, &shallow, MAX_DEPTH_INLINE).is_empty());
+        assert!(compute(alone(&shallow), alone(&shallow), MAX_DEPTH_INLINE).is_empty());
     }
 
     #[test]
@@ -419,5 +508,156 @@ mod tests {
             }
             assert!(can_read(&schema, &schema).is_empty());
         });
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // References to other documents (Confluent's `resolvedReferences`).
+
+    fn customer(reference: &str) -> Value {
+        json!({"type": "object", "properties": {"name": {"type": "string"},
+                                               "address": {"$ref": reference}}})
+    }
+
+    fn address(street: &str) -> Value {
+        json!({"type": "object", "properties": {"street": {"type": street}},
+               "additionalProperties": false})
+    }
+
+    fn with_address(root: Value, address: Value) -> Document {
+        Document::new(root).with_reference("address.json", address)
+    }
+
+    #[test]
+    fn a_breaking_change_inside_a_referenced_schema_is_found_through_the_ref() {
+        let old = with_address(customer("address.json"), address("string"));
+        let new = with_address(customer("address.json"), address("integer"));
+        // BACKWARD: the new schema reads data written with the old one.
+        let found = changes_with(&new, &old);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule.as_str(), "TYPE_CHANGED");
+        assert!(!found[0].compatible);
+        assert_eq!(found[0].path, "#/properties/address/properties/street");
+        assert_eq!(found[0].reader_path, "address.json#/properties/street/type");
+        assert_eq!(found[0].writer_path, "address.json#/properties/street/type");
+        // FORWARD: the old schema reads data written with the new one.
+        let rules: Vec<_> = can_read_with(&old, &new).iter().map(|i| i.rule).collect();
+        assert_eq!(rules, ["TYPE_CHANGED"]);
+        // Without the references, the same roots compare equal (and the refs are unresolved).
+        assert!(
+            can_read(&new.root, &old.root)
+                .iter()
+                .all(|i| i.rule == UNRESOLVED_REFERENCE)
+        );
+    }
+
+    #[test]
+    fn a_change_inside_a_reference_is_judged_per_direction() {
+        let old = with_address(customer("address.json"), address("string"));
+        let mut wider = address("string");
+        wider["properties"]["zip"] = json!({"type": "string"});
+        let new = with_address(customer("address.json"), wider);
+        // BACKWARD: a property added to a closed content model is compatible.
+        assert!(can_read_with(&new, &old).is_empty());
+        assert_eq!(
+            changes_with(&new, &old)
+                .iter()
+                .map(|c| (c.rule.as_str(), c.path.as_str()))
+                .collect::<Vec<_>>(),
+            [(
+                "OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL",
+                "#/properties/address/properties/zip"
+            )]
+        );
+        // FORWARD: the old, closed schema cannot read the new property.
+        let rules: Vec<_> = can_read_with(&old, &new).iter().map(|i| i.rule).collect();
+        assert_eq!(rules, ["PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL"]);
+    }
+
+    #[test]
+    fn fragments_ids_and_local_refs_resolve_in_the_referenced_document() {
+        let types = |street: &str| {
+            json!({"$id": "https://example.com/schemas/types.json",
+                   "definitions": {"Street": {"$ref": "#/definitions/Text"},
+                                   "Text": {"type": street}}})
+        };
+        for reference in [
+            "types.json#/definitions/Street",
+            "./types.json#/definitions/Street",
+            "https://example.com/schemas/types.json#/definitions/Street",
+            "/schemas/types.json#/definitions/Street",
+        ] {
+            let root = json!({"$id": "https://example.com/schemas/customer.json",
+                              "type": "object",
+                              "properties": {"street": {"$ref": reference}},
+                              // A local pointer of the same name in the root must not be used.
+                              "definitions": {"Text": {"type": "boolean"}}});
+            let old = Document::new(root.clone()).with_reference("types.json", types("string"));
+            let new = Document::new(root).with_reference("types.json", types("integer"));
+            let found = can_read_with(&new, &old);
+            assert_eq!(found.len(), 1, "{reference}: {found:?}");
+            assert_eq!(found[0].rule, "TYPE_CHANGED", "{reference}");
+            assert_eq!(
+                found[0].reader_path, "types.json#/definitions/Text/type",
+                "{reference}"
+            );
+            assert!(can_read_with(&old, &old).is_empty(), "{reference}");
+        }
+    }
+
+    #[test]
+    fn a_reference_missing_on_one_side_stays_unresolved() {
+        let with = with_address(customer("address.json"), address("string"));
+        let without = Document::new(customer("address.json"));
+        let found = changes_with(&with, &without);
+        let unresolved: Vec<_> = found
+            .iter()
+            .filter(|c| c.rule.as_str() == UNRESOLVED_REFERENCE)
+            .collect();
+        assert_eq!(unresolved.len(), 1, "{found:?}");
+        assert_eq!(unresolved[0].writer_path, "/properties/address/$ref");
+        assert_eq!(unresolved[0].reader_path, "");
+        assert!(!unresolved[0].compatible);
+        // A dangling `$ref` inside a referenced document names that document.
+        let broken = with_address(customer("address.json"), json!({"$ref": "nowhere.json"}));
+        let found = can_read_with(&broken, &with);
+        let paths: Vec<_> = found
+            .iter()
+            .map(|i| (i.rule, i.reader_path.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                (UNRESOLVED_REFERENCE, "/properties/address/$ref"),
+                (UNRESOLVED_REFERENCE, "address.json#/$ref")
+            ]
+        );
+    }
+
+    #[test]
+    fn cycles_across_two_documents_terminate() {
+        let a = |leaf: &str| {
+            json!({"type": "object", "properties": {"b": {"$ref": "b.json"},
+                                                   "leaf": {"type": leaf}}})
+        };
+        let b = json!({"type": "object", "properties": {"a": {"$ref": "a.json"}}});
+        let doc = |leaf: &str| {
+            Document::new(json!({"$ref": "a.json"}))
+                .with_reference("a.json", a(leaf))
+                .with_reference("b.json", b.clone())
+        };
+        assert!(can_read_with(&doc("string"), &doc("string")).is_empty());
+        let found = can_read_with(&doc("integer"), &doc("string"));
+        assert!(!found.is_empty());
+        assert!(found.iter().all(|i| i.rule == "TYPE_CHANGED"), "{found:?}");
+        // A pure `$ref` cycle between two documents is unresolved, not a hang.
+        let pure = Document::new(json!({"$ref": "x.json"}))
+            .with_reference("x.json", json!({"$ref": "y.json"}))
+            .with_reference("y.json", json!({"$ref": "x.json"}));
+        let found = can_read_with(&pure, &pure);
+        assert!(!found.is_empty());
+        assert!(
+            found.iter().all(|i| i.rule == UNRESOLVED_REFERENCE),
+            "{found:?}"
+        );
     }
 }

@@ -80,7 +80,7 @@ impl Rule for ConsumerSchemaCanReadProducer {
                         compat::avro::can_read(r, w)
                     }
                     (SchemaVersion::Json(r), SchemaVersion::Json(w)) => {
-                        compat::json_schema::can_read(r, w)
+                        compat::json_schema::can_read_with(r, w)
                     }
                     _ => {
                         out.report(
