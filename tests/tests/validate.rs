@@ -139,6 +139,69 @@ fn sarif_output_is_sarif_2_1_0() {
 }
 
 #[test]
+fn gitlab_output_is_a_code_quality_report_for_every_code() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            repo_root().join("tests/fixtures/gitlab/code-quality-report.schema.json"),
+        )
+        .expect("the schema fixture"),
+    )
+    .expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    for case in cases() {
+        let output = validate(&fixtures(), &["--format", "gitlab", &case]);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{case}: not JSON: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{case}: {errors:?}");
+        let issues = report.as_array().expect("an array");
+        assert!(!issues.is_empty(), "{case}: no issue");
+        let code = case.split('-').next().unwrap_or_default();
+        assert!(
+            issues.iter().any(|i| i["check_name"] == code),
+            "{case}: no {code} issue"
+        );
+        // GitLab shows one issue per fingerprint: none may be lost to a collision.
+        let mut fingerprints: Vec<&str> = issues
+            .iter()
+            .filter_map(|i| i["fingerprint"].as_str())
+            .collect();
+        fingerprints.sort_unstable();
+        fingerprints.dedup();
+        assert_eq!(
+            fingerprints.len(),
+            issues.len(),
+            "{case}: fingerprints collide"
+        );
+    }
+    // The same findings get the same fingerprints on the next run, and errors rank major.
+    let first = validate(&fixtures(), &["--format", "gitlab", "CV004-unknown-key"]);
+    let again = validate(&fixtures(), &["--format", "gitlab", "CV004-unknown-key"]);
+    assert_eq!(first.stdout, again.stdout);
+    assert_eq!(first.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&first.stdout).expect("JSON");
+    let issues = report.as_array().expect("an array");
+    assert_eq!(issues.len(), 2);
+    for issue in issues {
+        assert_eq!(issue["severity"], "major");
+        assert!(
+            issue["location"]["path"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("CV004-unknown-key/") && !p.contains('\\')),
+            "{issue}"
+        );
+        assert!(
+            issue["location"]["lines"]["begin"]
+                .as_u64()
+                .is_some_and(|l| l >= 1)
+        );
+    }
+}
+
+#[test]
 fn sarif_help_links_follow_contrail_docs_url() {
     let output = contrail()
         .current_dir(fixtures())

@@ -1,6 +1,7 @@
 //! Output formats. Every format renders the same [`Diagnostic`]s; none adds facts of its own.
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod junit;
@@ -26,6 +27,8 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow annotations.
     Github,
+    /// GitLab Code Quality report (JSON), for merge request widgets.
+    Gitlab,
 }
 
 /// What a report is about, for headers and summaries.
@@ -57,6 +60,7 @@ pub(crate) fn render(
         Format::Sarif => sarif::render(&mut out, diagnostics, context),
         Format::Junit => junit::render(&mut out, diagnostics, context),
         Format::Github => github::render(&mut out, diagnostics),
+        Format::Gitlab => gitlab::render(&mut out, diagnostics),
     }?;
     out.flush()
 }
