@@ -471,3 +471,89 @@ fn init_refuses_a_directory_that_is_not_empty_and_writes_nothing() {
     );
     assert!(!dir.join("events/inner").exists());
 }
+
+/// `pre-commit run` in a repository whose config uses this repository's
+/// `.pre-commit-hooks.yaml`: a catalog `contrail init` made passes every hook, and one with a
+/// mistake fails them with the finding in the output.
+#[test]
+fn the_pre_commit_hooks_pass_a_clean_catalog_and_stop_a_broken_one() {
+    let python = contrail_e2e::shop_traffic::python();
+    let work = tempfile::tempdir().expect("a temporary directory");
+    // The hooks as they are in this checkout, committed in a repository of their own
+    // (pre-commit clones a hook repository at a revision).
+    let hooks = work.path().join("hooks");
+    std::fs::create_dir(&hooks).expect("created");
+    std::fs::copy(
+        repo_root().join(".pre-commit-hooks.yaml"),
+        hooks.join(".pre-commit-hooks.yaml"),
+    )
+    .expect("copied");
+    git(&hooks, &["init", "-q", "-b", "main"]);
+    git(&hooks, &["add", "-A"]);
+    git(&hooks, &["commit", "-q", "-m", "hooks"]);
+    let rev = std::process::Command::new("git")
+        .current_dir(&hooks)
+        .args(["rev-parse", "HEAD"])
+        .output()
+        .expect("git runs");
+    let rev = String::from_utf8_lossy(&rev.stdout).trim().to_owned();
+
+    let project = work.path().join("project");
+    std::fs::create_dir(&project).expect("created");
+    let init = run(&project, &["init", "."]);
+    assert!(init.status.success(), "{}", text(&init));
+    std::fs::write(
+        project.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: contrail-validate\n      - id: contrail-lint\n      - id: contrail-check\n",
+            hooks.display()
+        ),
+    )
+    .expect("written");
+    git(&project, &["init", "-q", "-b", "main"]);
+    git(&project, &["add", "-A"]);
+    git(&project, &["commit", "-q", "-m", "catalog"]);
+
+    let bin_dir = contrail_bin().parent().expect("a directory").to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("a PATH");
+    let pre_commit = |dir: &Path| {
+        std::process::Command::new(&python)
+            .current_dir(dir)
+            .args(["-m", "pre_commit", "run", "--all-files", "--color", "never"])
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", work.path().join("pre-commit-home"))
+            .output()
+            .expect("pre-commit runs")
+    };
+    let passed = pre_commit(&project);
+    let out = text(&passed);
+    assert!(passed.status.success(), "{out}");
+    for hook in ["contrail validate", "contrail lint", "contrail check"] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(hook) && l.ends_with("Passed")),
+            "{hook}: {out}"
+        );
+    }
+
+    // A key the contract format does not know: every hook stops the commit.
+    let config = project.join("contrail.yaml");
+    let mut text_of_config = std::fs::read_to_string(&config).expect("read");
+    text_of_config.push_str("bogus: 1\n");
+    std::fs::write(&config, text_of_config).expect("written");
+    git(&project, &["add", "-A"]);
+    let failed = pre_commit(&project);
+    let out = text(&failed);
+    assert_eq!(failed.status.code(), Some(1), "{out}");
+    assert!(out.contains("CV004"), "{out}");
+    for hook in ["contrail validate", "contrail check"] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(hook) && l.ends_with("Failed")),
+            "{hook}: {out}"
+        );
+    }
+}
