@@ -31,7 +31,7 @@ pub enum RegistryCommand {
     /// Register every event schema of a catalog under its subject (Avro types taken from
     /// other files first, under their full names). Checks compatibility before registering.
     Push(PushArgs),
-    /// Write the latest version of every (matching) subject to DIR/<subject>.<avsc|json|proto>.
+    /// Write the latest version of every (matching) subject to `DIR/<subject>.<avsc|json|proto>`.
     Pull(PullArgs),
     /// List the subjects: latest version, id, schema type, compatibility level of their own.
     Ls(ls::LsArgs),
