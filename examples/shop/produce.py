@@ -56,6 +56,12 @@ Record timestamps are set explicitly, so hop latencies are known in advance. Ord
   (`no_correlation_id`); a valid PaymentProcessed, which is declared on shop.payments, not
   shop.orders (`not_declared`).
 
+- `--schema-id-header`: the serializers put the schema's GUID in a `__value_schema_id` header
+  (magic byte 1, then the 16 bytes) instead of the schema id before the payload, as
+  confluent-kafka does with `schema.id.serializer: header_schema_id_serializer` (Confluent 8's
+  header framing). Readers find the schema with `GET /schemas/guids/{guid}`. The hand-made
+  malformed records keep the classic framing.
+
 Records of one partition are never sent in one batch: tansu 0.6.0 answers ListOffsets(latest)
 with the newest batch's base offset + 1, so a reader would miss the rest of a batch.
 
@@ -67,15 +73,17 @@ exactly:
     {
       "version": 1,
       "settings": {"orders": 100, "seed": 1, "start_ms": ..., "step_ms": 1000, "jitter_ms": 0,
-                   "broken_every": 10, "undeclared_every": 25, "malformed": true},
+                   "broken_every": 10, "undeclared_every": 25, "malformed": true,
+                   "schema_id_header": false},
       "offsets_ms": {"OrderPlaced": 0, "PaymentProcessed": 100, "InventoryReserved": 250,
                      "OrderShipped": 400, "undeclared": 50},
       "topics": {"shop.orders": 3, ...},            partitions per topic
-      "schema_ids": {"shop.orders-value": 3, ...},  the ids the serializers wrote
+      "schema_ids": {"shop.orders-value": 3, ...},  the latest version's id of each subject
+      "schema_guids": {"shop.orders-value": "…", ...},   and its GUID
       "records": [                                  one a line, in the order produced
         {"topic": "shop.orders", "partition": 1, "offset": 0, "timestamp_ms": ...,
          "key": "o-1", "correlation_id": "c-1", "event": "OrderPlaced", "kind": "flow",
-         "schema_id": 3, "value": {...}},
+         "schema_id": 3, "schema_guid": null, "value": {...}},
         ...
       ]
     }
@@ -84,8 +92,9 @@ exactly:
 after PaymentProcessed), `undeclared` (the extra OrderShipped), or one of the malformed kinds
 above. `event` is the event the record was written as (for a malformed record: before it was
 damaged; null for bytes that are no event). `correlation_id` is the correlation-id header, null
-without one (the only header records carry). `schema_id` is the id in the Confluent framing,
-null without one. `value` is the payload as serialized, null where the bytes do not decode.
+without one (the only header records carry besides `__value_schema_id`). `schema_id` is the id
+in the value's prefix, `schema_guid` the GUID in the `__value_schema_id` header; each is null
+without one. `value` is the payload as serialized, null where the bytes do not decode.
 
 The script exits 0 when the broker acknowledged every record, 1 with a message otherwise (an
 unreachable broker or registry, schemas not pushed, a topic missing), within `--timeout`.
@@ -100,7 +109,10 @@ import uuid
 
 from confluent_kafka import KafkaError, KafkaException, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
-from confluent_kafka.schema_registry import SchemaRegistryClient
+from confluent_kafka.schema_registry import (
+    SchemaRegistryClient,
+    header_schema_id_serializer,
+)
 from confluent_kafka.schema_registry.avro import AvroSerializer
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.schema_registry.json_schema import JSONSerializer
@@ -246,16 +258,20 @@ class Registry:
     """The shop's subjects in the registry, and a serializer for each event that writes with
     the version `contrail registry push` registered (never registering one of its own)."""
 
-    def __init__(self, url, timeout):
+    def __init__(self, url, timeout, schema_id_header=False):
         self.url = url
         self.client = SchemaRegistryClient(
             {"url": url, "timeout": timeout, "max.retries": 0}
         )
+        self.schema_id_header = schema_id_header
         self.schema_ids = {}
+        self.schema_guids = {}
         for topic in TOPICS.values():
             name = subject(topic)
             try:
-                self.schema_ids[name] = self.client.get_latest_version(name).schema_id
+                latest = self.client.get_latest_version(name)
+                self.schema_ids[name] = latest.schema_id
+                self.schema_guids[name] = latest.guid
             except SchemaRegistryError as error:
                 if error.error_code == 40401:  # subject not found
                     raise ProduceError(
@@ -272,20 +288,31 @@ class Registry:
                     f"the schema registry at {url} is unreachable: {error}"
                 ) from error
         conf = {"auto.register.schemas": False, "use.latest.version": True}
+        # The malformed records are made from the classic framing's bytes, whatever the flow
+        # records use.
+        self.prefixed = self._serializers(conf)
+        if schema_id_header:
+            conf = {**conf, "schema.id.serializer": header_schema_id_serializer}
+        self.serializers = self._serializers(conf)
+
+    def _serializers(self, conf):
         avro = AvroSerializer(self.client, None, conf=conf)
-        self.serializers = {
+        return {
             "OrderPlaced": avro,
             "PaymentProcessed": avro,
             "InventoryReserved": JSONSerializer(None, self.client, conf=conf),
             "OrderShipped": avro,
         }
 
-    def serialize(self, event, payload):
-        """`payload` in Confluent's wire format, with the latest schema of `event`'s subject."""
+    def serialize(self, event, payload, headers, prefixed=False):
+        """`payload` in Confluent's wire format, with the latest schema of `event`'s subject;
+        with `--schema-id-header` (unless `prefixed`), the serializer appends the schema's GUID
+        to `headers` instead of writing the schema id before the payload."""
         topic = TOPICS[event]
-        context = SerializationContext(topic, MessageField.VALUE)
+        context = SerializationContext(topic, MessageField.VALUE, headers)
+        serializers = self.prefixed if prefixed else self.serializers
         try:
-            return self.serializers[event](payload, context)
+            return serializers[event](payload, context)
         except SchemaRegistryError as error:
             raise ProduceError(
                 f"serializing {event} with {subject(topic)}: {error}"
@@ -367,9 +394,12 @@ class Broker:
                 )
             time.sleep(0.1)
 
-    def send(self, topic, key, value, timestamp_ms, correlation_id, described):
-        """Queues one record, and its manifest entry: `described` (event, kind, schema_id and
-        value) with where the record is, once the broker acknowledges it."""
+    def send(
+        self, topic, key, value, timestamp_ms, correlation_id, described, extra_headers=()
+    ):
+        """Queues one record, and its manifest entry: `described` (event, kind, schema id or
+        GUID, and value) with where the record is, once the broker acknowledges it.
+        `extra_headers` follow the correlation-id header (the serializer's schema GUID)."""
         # A second record for a topic waits until the first is acknowledged, so no batch holds
         # two records of one partition (records of one topic share a batch only when they
         # share a partition, which different keys may).
@@ -378,6 +408,7 @@ class Broker:
         headers = []
         if correlation_id is not None:
             headers.append((CORRELATION_HEADER, correlation_id.encode()))
+        headers.extend(extra_headers)
         entry = {
             "topic": topic,
             "partition": None,
@@ -416,9 +447,15 @@ class Broker:
         self.unflushed.clear()
 
 
-def described(event, kind, schema_id, value):
+def described(event, kind, schema_id, value, schema_guid=None):
     """What a record's manifest entry says about its value."""
-    return {"event": event, "kind": kind, "schema_id": schema_id, "value": value}
+    return {
+        "event": event,
+        "kind": kind,
+        "schema_id": schema_id,
+        "schema_guid": schema_guid,
+        "value": value,
+    }
 
 
 def produce_order(broker, registry, args, i):
@@ -434,9 +471,16 @@ def produce_order(broker, registry, args, i):
         payload = payloads[stamp]
         topic = TOPICS[event]
         schema_id = registry.schema_ids[subject(topic)]
-        value = registry.serialize(event, payload)
-        about = described(event, kind, schema_id, payload)
-        broker.send(topic, order_id, value, stamps[stamp], correlation_id, about)
+        headers = []
+        value = registry.serialize(event, payload, headers)
+        if registry.schema_id_header:
+            guid = registry.schema_guids[subject(topic)]
+            about = described(event, kind, None, payload, guid)
+        else:
+            about = described(event, kind, schema_id, payload)
+        broker.send(
+            topic, order_id, value, stamps[stamp], correlation_id, about, headers
+        )
 
     kind = "broken" if broken else "flow"
     send("OrderPlaced", kind, "OrderPlaced")
@@ -460,7 +504,7 @@ def produce_malformed(broker, registry, args):
         payloads = order_payloads(key, rng, timestamps(timestamp_ms, rng, 0))
         event = "PaymentProcessed" if kind == "not_declared" else "OrderPlaced"
         payload = {**payloads[event], "occurredAt": timestamp_ms}
-        framed = registry.serialize(event, payload)
+        framed = registry.serialize(event, payload, [], prefixed=True)
         schema_id = int.from_bytes(framed[1:5], "big")
         body = framed[5:]
         decodes = kind in ("no_correlation_id", "not_declared")
@@ -559,6 +603,12 @@ def parse_args(argv):
         help="create the shop's missing topics with P partitions each",
     )
     parser.add_argument(
+        "--schema-id-header",
+        action="store_true",
+        help="frame values by schema GUID in a __value_schema_id header (Confluent 8) "
+        "instead of the schema id before the payload",
+    )
+    parser.add_argument(
         "--manifest", metavar="FILE", help="write what was produced, as JSON"
     )
     parser.add_argument(
@@ -583,7 +633,7 @@ def parse_args(argv):
 
 
 def run(args):
-    registry = Registry(args.registry, args.timeout)
+    registry = Registry(args.registry, args.timeout, args.schema_id_header)
     broker = Broker(args.bootstrap, args.timeout)
     if args.create_topics:
         broker.create_topics(args.create_topics)
@@ -611,10 +661,12 @@ def run(args):
             "broken_every": args.broken_every,
             "undeclared_every": args.undeclared_every,
             "malformed": args.malformed,
+            "schema_id_header": args.schema_id_header,
         },
         "offsets_ms": {**OFFSETS_MS, "undeclared": UNDECLARED_OFFSET_MS},
         "topics": {t: partitions[t] for t in TOPICS.values()},
         "schema_ids": registry.schema_ids,
+        "schema_guids": registry.schema_guids,
         "records": broker.records,
     }
     if args.manifest:

@@ -23,14 +23,25 @@ SELECT value FROM registry_meta WHERE key = 'cluster_id'
 -- name: schema_by_id
 SELECT id, schema_type, canonical, references_json FROM schemas WHERE id = ?1
 
+-- name: schema_by_guid
+SELECT id, schema_type, canonical, references_json FROM schemas WHERE guid = ?1
+ORDER BY id LIMIT 1
+
+-- name: schemas_without_guid
+SELECT id, canonical, references_json FROM schemas WHERE guid IS NULL
+
+-- name: set_guid
+UPDATE schemas SET guid = ?2 WHERE id = ?1
+
 -- name: find_schema
 SELECT id FROM schemas WHERE schema_type = ?1 AND canonical = ?2 AND references_json = ?3
 
 -- name: insert_schema
-INSERT INTO schemas (schema_type, canonical, references_json) VALUES (?1, ?2, ?3)
+INSERT INTO schemas (schema_type, canonical, references_json, guid) VALUES (?1, ?2, ?3, ?4)
 
 -- name: insert_schema_with_id
-INSERT INTO schemas (id, schema_type, canonical, references_json) VALUES (?1, ?2, ?3, ?4)
+INSERT INTO schemas (id, schema_type, canonical, references_json, guid)
+VALUES (?1, ?2, ?3, ?4, ?5)
 
 -- name: insert_reference
 INSERT INTO schema_references (schema_id, position, name, subject, version)

@@ -149,6 +149,13 @@ struct IdBody {
     id: i64,
 }
 
+/// One entry of `/schemas/guids/{guid}/ids`.
+#[derive(Deserialize)]
+struct ContextIdBody {
+    context: String,
+    id: i64,
+}
+
 /// A blocking registry client.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -514,6 +521,36 @@ impl Client {
                 .map(|v| (v.subject, v.version))
                 .collect(),
         }))
+    }
+
+    /// The schema a GUID names (Confluent 8's second name for a schema), with its id and where
+    /// it is used: `GET /schemas/guids/{guid}/ids` for the id in the default context, then
+    /// [`Client::schema_by_id`]. `None` when no schema has the GUID, and from a registry that
+    /// has no GUIDs at all (the route itself is a 404): it cannot know the schema either.
+    pub fn schema_by_guid(&self, guid: &str) -> Result<Option<SchemaById>, ClientError> {
+        let path = format!("/schemas/guids/{}/ids", encode_segment(guid));
+        let value = match self.call("GET", &path, None) {
+            Err(e)
+                if matches!(
+                    e.error_code(),
+                    Some(codes::SCHEMA_NOT_FOUND | codes::NOT_FOUND)
+                ) =>
+            {
+                return Ok(None);
+            }
+            other => other?,
+        };
+        let ids: Vec<ContextIdBody> = self.decode(&path, value)?;
+        // The default context's id is the one the schema's subjects (and `/schemas/ids`) use.
+        let id = ids
+            .iter()
+            .find(|entry| entry.context == ".")
+            .or_else(|| ids.first())
+            .map(|entry| entry.id);
+        match id {
+            Some(id) => self.schema_by_id(id),
+            None => Ok(None),
+        }
     }
 
     /// `POST /subjects/{subject}/versions`; returns the schema's global id.

@@ -7,6 +7,8 @@ use contrail_contracts::compat::CompatibilityMode;
 use contrail_contracts::schema::SchemaFormat;
 use serde::{Deserialize, Serialize};
 
+use crate::guid;
+
 /// The compatibility level of a registry without any configuration (Confluent's default).
 pub const DEFAULT_COMPATIBILITY: CompatibilityMode = CompatibilityMode::Backward;
 
@@ -82,6 +84,11 @@ impl NewSchema {
     pub fn references_json(&self) -> String {
         references_json(&self.references)
     }
+
+    /// The schema's GUID ([`crate::guid`]), as stored next to it.
+    pub fn guid(&self) -> String {
+        guid::format(&guid::schema_guid(&self.canonical, &self.references))
+    }
 }
 
 /// The stored form of a list of references.
@@ -97,6 +104,13 @@ pub struct StoredSchema {
     /// The canonical text.
     pub schema: String,
     pub references: Vec<Reference>,
+}
+
+impl StoredSchema {
+    /// The schema's GUID ([`crate::guid`]): a function of its text and references.
+    pub fn guid(&self) -> String {
+        guid::format(&guid::schema_guid(&self.schema, &self.references))
+    }
 }
 
 /// One version of a subject with its schema.

@@ -59,6 +59,9 @@ pub struct ShopTrafficOptions {
     pub undeclared_every: Option<u32>,
     /// The five malformed records on shop.orders, after the last order.
     pub malformed: bool,
+    /// Values framed by schema GUID in a `__value_schema_id` header (Confluent 8) instead of
+    /// the schema id before the payload (the malformed records keep the prefix).
+    pub schema_id_header: bool,
 }
 
 impl Default for ShopTrafficOptions {
@@ -75,6 +78,7 @@ impl Default for ShopTrafficOptions {
             broken_every: None,
             undeclared_every: None,
             malformed: false,
+            schema_id_header: false,
         }
     }
 }
@@ -126,13 +130,16 @@ pub struct ProducedRecord {
     pub timestamp_ms: i64,
     /// The key, a plain UTF-8 string: the order id (`o-wrong-magic`, … for malformed records).
     pub key: String,
-    /// The `correlation-id` header, the only header a record carries; `None` without it.
+    /// The `correlation-id` header; `None` without it.
     pub correlation_id: Option<String>,
     /// The event it was written as (for a malformed record, before it was damaged).
     pub event: Option<String>,
     pub kind: Kind,
-    /// The schema id in its Confluent framing; `None` without one (a wrong magic byte).
+    /// The schema id before the payload; `None` without one (a wrong magic byte, or a GUID
+    /// in the header instead).
     pub schema_id: Option<u32>,
+    /// The schema GUID in the `__value_schema_id` header; `None` without one.
+    pub schema_guid: Option<String>,
     /// The payload a decoder recovers; `None` where the bytes do not decode.
     pub value: Option<Value>,
 }
@@ -152,8 +159,11 @@ pub struct Manifest {
     pub offsets_ms: BTreeMap<String, i64>,
     /// Partitions per topic.
     pub topics: BTreeMap<String, u32>,
-    /// The schema id the serializers wrote for each subject (`shop.orders-value`, …).
+    /// The id of each subject's latest version (`shop.orders-value`, …): what the
+    /// serializers wrote before the payload.
     pub schema_ids: BTreeMap<String, u32>,
+    /// The GUID of each subject's latest version: what they wrote in the header instead.
+    pub schema_guids: BTreeMap<String, String>,
     pub records: Vec<ProducedRecord>,
 }
 
@@ -305,6 +315,9 @@ pub fn produce(
     }
     if options.malformed {
         args.push("--malformed".to_owned());
+    }
+    if options.schema_id_header {
+        args.push("--schema-id-header".to_owned());
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = produce_py(&args).output().expect("python runs");

@@ -25,7 +25,7 @@ fn traffic() -> Option<ShopTraffic> {
     })
 }
 
-fn run(traffic: &ShopTraffic, command: &str, args: &[&str]) -> Output {
+pub(crate) fn run(traffic: &ShopTraffic, command: &str, args: &[&str]) -> Output {
     contrail()
         .current_dir(repo_root())
         .args([
@@ -41,7 +41,7 @@ fn run(traffic: &ShopTraffic, command: &str, args: &[&str]) -> Output {
         .expect("contrail runs")
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     assert!(
         output.status.success(),
         "{:?}\n{}",
@@ -52,7 +52,7 @@ fn stdout(output: &Output) -> String {
 }
 
 /// NDJSON: the records, then the summary line.
-fn ndjson(text: &str) -> (Vec<Value>, Value) {
+pub(crate) fn ndjson(text: &str) -> (Vec<Value>, Value) {
     let mut lines: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
@@ -62,7 +62,7 @@ fn ndjson(text: &str) -> (Vec<Value>, Value) {
     (lines, summary["summary"].clone())
 }
 
-fn position(record: &Value) -> (String, i64, i64) {
+pub(crate) fn position(record: &Value) -> (String, i64, i64) {
     (
         record["topic"].as_str().expect("topic").to_owned(),
         record["partition"].as_i64().expect("partition"),

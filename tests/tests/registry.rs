@@ -14,6 +14,10 @@ use contrail_e2e::on_both_stores;
 use contrail_e2e::stores::Backend;
 use serde_json::{Value, json};
 
+/// The GUID of the schema `"string"`: the MD5 of its stored text as a UUID, as Confluent 8
+/// derives it (computed independently with Python's `hashlib` and `uuid`).
+pub(crate) const STRING_GUID: &str = "095d71cf-1255-6b9d-5e33-0ad575b3df5d";
+
 /// A running registry, killed when dropped (also used by registry_conformance.rs).
 pub(crate) struct Registry {
     process: RegistryProcess,
@@ -157,11 +161,44 @@ fn registration_lookup_and_canonical_ids(backend: Backend) {
     assert_eq!(registry.get("/health").ok()["ready"], json!(true));
 
     // {"type":"string"} is stored and returned as "string"; the bare form gets the same id.
-    let string_id = registry.register("a-value", &json!({"schema": "{\"type\":\"string\"}"}));
+    // The answer is Confluent 8's: the registered schema with its version and GUID.
+    let registered = registry
+        .post(
+            "/subjects/a-value/versions",
+            &json!({"schema": "{\"type\":\"string\"}"}),
+        )
+        .ok();
+    let string_id = registered["id"].as_i64().expect("an id");
+    assert_eq!(
+        registered,
+        json!({"id": string_id, "version": 1, "schema": "\"string\"", "guid": STRING_GUID})
+    );
     assert_eq!(
         registry.get(&format!("/schemas/ids/{string_id}")).ok(),
-        json!({"schema": "\"string\""})
+        json!({"schema": "\"string\"", "guid": STRING_GUID})
     );
+    assert_eq!(
+        registry.get(&format!("/schemas/guids/{STRING_GUID}")).ok(),
+        json!({"schema": "\"string\"", "guid": STRING_GUID})
+    );
+    // Java's UUID.fromString reads upper case too; anything else names no schema.
+    assert_eq!(
+        registry
+            .get(&format!("/schemas/guids/{}", STRING_GUID.to_uppercase()))
+            .ok()["schema"],
+        json!("\"string\"")
+    );
+    registry
+        .get("/schemas/guids/00000000-0000-0000-0000-000000000000")
+        .assert_error(404, 40403);
+    registry.get("/schemas/guids/7").assert_error(404, 40403);
+    assert_eq!(
+        registry
+            .get(&format!("/schemas/guids/{STRING_GUID}/ids"))
+            .ok(),
+        json!([{"context": ".", "id": string_id}])
+    );
+    assert_eq!(registry.get("/schemas/guids/7/ids").ok(), json!([]));
     assert_eq!(
         registry
             .get(&format!("/schemas/ids/{string_id}/schema"))
@@ -652,7 +689,7 @@ fn import_mode_keeps_ids(backend: Backend) {
     );
     assert_eq!(
         registry.get("/schemas/ids/500").ok(),
-        json!({"schema": "\"string\""})
+        json!({"schema": "\"string\"", "guid": STRING_GUID})
     );
     assert_eq!(registry.get("/subjects/imp/versions").ok(), json!([1, 2]));
     // Without an id in IMPORT mode: 42205. The id of another schema: 42207.

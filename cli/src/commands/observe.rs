@@ -12,7 +12,8 @@ use contrail_contracts::Catalog;
 use contrail_contracts::observe::{RegisteredSchema, SchemaSource, SourceError};
 use contrail_contracts::schema::SchemaFormat;
 use contrail_kafka::{BrokerProfile, PartitionProgress};
-use contrail_registry::client::{Client, ClientError};
+use contrail_registry::client::{Client, ClientError, SchemaById};
+use contrail_registry::guid;
 use contrail_registry::model::{Reference, SchemaType, VersionSelector};
 
 /// The flags that say where to read from and where schemas are.
@@ -225,18 +226,18 @@ impl RegistrySource {
     }
 }
 
-impl SchemaSource for RegistrySource {
-    fn by_id(&mut self, id: u32) -> Result<Option<Arc<RegisteredSchema>>, SourceError> {
-        let Some(found) = self
-            .client()?
-            .schema_by_id(i64::from(id))
-            .map_err(source_error)?
-        else {
-            return Ok(None);
-        };
+impl RegistrySource {
+    /// A schema the registry answered with, its references resolved, as the decoder takes it.
+    fn registered(&mut self, found: SchemaById) -> Result<Arc<RegisteredSchema>, SourceError> {
+        let id = u32::try_from(found.id).map_err(|_| {
+            SourceError::Unexpected(format!(
+                "the registry answered with schema id {}, which is not a 32-bit id",
+                found.id
+            ))
+        })?;
         let mut references = Vec::new();
         self.resolve(&found.references, &mut references, 0)?;
-        Ok(Some(Arc::new(RegisteredSchema {
+        Ok(Arc::new(RegisteredSchema {
             id,
             format: match found.schema_type {
                 SchemaType::Avro => SchemaFormat::Avro,
@@ -250,14 +251,25 @@ impl SchemaSource for RegistrySource {
                 .into_iter()
                 .filter_map(|(subject, version)| Some((subject, u32::try_from(version).ok()?)))
                 .collect(),
-        })))
+        }))
+    }
+}
+
+impl SchemaSource for RegistrySource {
+    fn by_id(&mut self, id: u32) -> Result<Option<Arc<RegisteredSchema>>, SourceError> {
+        let found = self
+            .client()?
+            .schema_by_id(i64::from(id))
+            .map_err(source_error)?;
+        found.map(|found| self.registered(found)).transpose()
     }
 
-    fn by_guid(&mut self, _guid: [u8; 16]) -> Result<Option<Arc<RegisteredSchema>>, SourceError> {
-        // Schema GUIDs are Confluent 8's; contrail's registry and its client do not serve them
-        // yet (issue 13), so a GUID-framed record is one whose schema the registry does not
-        // know, and says so.
-        Ok(None)
+    fn by_guid(&mut self, guid: [u8; 16]) -> Result<Option<Arc<RegisteredSchema>>, SourceError> {
+        let found = self
+            .client()?
+            .schema_by_guid(&guid::format(&guid))
+            .map_err(source_error)?;
+        found.map(|found| self.registered(found)).transpose()
     }
 }
 

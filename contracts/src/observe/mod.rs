@@ -38,5 +38,5 @@ pub use report::{
 };
 pub use wire::{
     Framed, Framing, KEY_SCHEMA_ID_HEADER, Part, SchemaPointer, VALUE_SCHEMA_ID_HEADER, WireError,
-    unframe,
+    unframe, write_uuid,
 };

@@ -56,7 +56,7 @@ impl fmt::Display for SchemaPointer {
 }
 
 /// Writes 16 bytes as a UUID: `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
-pub(crate) fn write_uuid(f: &mut impl fmt::Write, bytes: &[u8; GUID_LEN]) -> fmt::Result {
+pub fn write_uuid(f: &mut impl fmt::Write, bytes: &[u8; GUID_LEN]) -> fmt::Result {
     for (i, b) in bytes.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
             f.write_char('-')?;

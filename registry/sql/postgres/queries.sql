@@ -42,6 +42,16 @@ SELECT value FROM registry_meta WHERE key = 'cluster_id'
 -- name: schema_by_id
 SELECT id, schema_type, canonical, references_json FROM schemas WHERE id = $1
 
+-- name: schema_by_guid
+SELECT id, schema_type, canonical, references_json FROM schemas WHERE guid = $1
+ORDER BY id LIMIT 1
+
+-- name: schemas_without_guid
+SELECT id, canonical, references_json FROM schemas WHERE guid IS NULL
+
+-- name: set_guid
+UPDATE schemas SET guid = $2 WHERE id = $1
+
 -- name: find_schema
 SELECT id FROM schemas
 WHERE fingerprint = contrail_schema_fingerprint($1, $3, $2)
@@ -54,12 +64,13 @@ WHERE fingerprint = contrail_schema_fingerprint($1, $3, $2)
 FOR KEY SHARE
 
 -- name: insert_schema
-INSERT INTO schemas (schema_type, canonical, references_json) VALUES ($1, $2, $3)
+INSERT INTO schemas (schema_type, canonical, references_json, guid) VALUES ($1, $2, $3, $4)
 ON CONFLICT ON CONSTRAINT schemas_identity DO NOTHING
 RETURNING id
 
 -- name: insert_schema_with_id
-INSERT INTO schemas (id, schema_type, canonical, references_json) VALUES ($1, $2, $3, $4)
+INSERT INTO schemas (id, schema_type, canonical, references_json, guid)
+VALUES ($1, $2, $3, $4, $5)
 
 -- name: advance_schema_ids
 -- After an import with an explicit id: the sequence continues above it (and never goes back).

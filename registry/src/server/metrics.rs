@@ -371,6 +371,11 @@ impl Store for MeteredStore {
         self.time("schema", self.inner.schema(id)).await
     }
 
+    async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>> {
+        self.time("schema_by_guid", self.inner.schema_by_guid(guid))
+            .await
+    }
+
     async fn find_schema(&self, schema: &NewSchema) -> Result<Option<i64>> {
         self.time("find_schema", self.inner.find_schema(schema))
             .await

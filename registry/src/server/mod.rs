@@ -116,6 +116,8 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
         .route("/schemas/ids/{id}/schema", get(schemas::text_by_id))
         .route("/schemas/ids/{id}/subjects", get(schemas::subjects))
         .route("/schemas/ids/{id}/versions", get(schemas::versions))
+        .route("/schemas/guids/{guid}", get(schemas::by_guid))
+        .route("/schemas/guids/{guid}/ids", get(schemas::ids_by_guid))
         .route("/subjects", get(subjects::list))
         .route(
             "/subjects/{subject}",

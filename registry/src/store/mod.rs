@@ -104,6 +104,10 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The schema with this global id, including schemas only soft-deleted versions use.
     async fn schema(&self, id: i64) -> Result<Option<StoredSchema>>;
 
+    /// The schema with this GUID ([`crate::guid`], lowercase), the lowest id if two schema
+    /// types store the same text; like [`Store::schema`], soft-deleted versions count.
+    async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>>;
+
     /// The global id of a schema, if it is stored.
     async fn find_schema(&self, schema: &NewSchema) -> Result<Option<i64>>;
 

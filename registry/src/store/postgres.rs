@@ -54,17 +54,25 @@ use super::{
     version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
+use crate::guid;
 use crate::model::{
     Config, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema, SubjectSummary,
     SubjectVersion, Usage, VersionEntry, VersionSelector, effective_compatibility, effective_mode,
 };
 
 /// The migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[Migration] = &[(
-    1,
-    "001-init",
-    include_str!("../../sql/postgres/001-init.sql"),
-)];
+const MIGRATIONS: &[Migration] = &[
+    (
+        1,
+        "001-init",
+        include_str!("../../sql/postgres/001-init.sql"),
+    ),
+    (
+        2,
+        "002-schema-guids",
+        include_str!("../../sql/postgres/002-schema-guids.sql"),
+    ),
+];
 
 /// The named statements.
 const QUERIES: &str = include_str!("../../sql/postgres/queries.sql");
@@ -222,7 +230,27 @@ async fn migrate(client: &mut deadpool_postgres::Client) -> Result<()> {
         tx.execute(sql("record_migration")?, &[version, name])
             .await?;
     }
+    backfill_guids(&tx).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Gives the schemas stored before GUIDs existed theirs (migration 002), under the migration
+/// lock. The GUID is computed in Rust, the same code as for SQLite, so no SQL migration fills
+/// the column; this runs at every open and finds nothing to do once it has run.
+async fn backfill_guids<C: GenericClient>(c: &C) -> Result<()> {
+    for row in query(c, "schemas_without_guid", &[]).await? {
+        let id: i64 = get(&row, 0)?;
+        let canonical: String = get(&row, 1)?;
+        let references: String = get(&row, 2)?;
+        let references: Vec<Reference> = serde_json::from_str(&references).map_err(|e| {
+            Error::Store(format!(
+                "stored references of schema {id} do not parse: {e}"
+            ))
+        })?;
+        let guid = guid::format(&guid::schema_guid(&canonical, &references));
+        execute(c, "set_guid", &[&id, &guid]).await?;
+    }
     Ok(())
 }
 
@@ -319,6 +347,13 @@ async fn execute<C: GenericClient>(
 ) -> Result<u64> {
     let statement = c.prepare_cached(sql(name)?).await?;
     Ok(c.execute(&statement, params).await?)
+}
+
+async fn schema_by_guid<C: GenericClient>(c: &C, guid: &str) -> Result<Option<StoredSchema>> {
+    query_opt(c, "schema_by_guid", &[&guid])
+        .await?
+        .map(|r| stored_schema(&r, 0))
+        .transpose()
 }
 
 async fn schema_by_id<C: GenericClient>(c: &C, id: i64) -> Result<Option<StoredSchema>> {
@@ -522,12 +557,13 @@ async fn insert_schema<C: GenericClient>(
 ) -> Result<i64> {
     let references = schema.references_json();
     let schema_type = schema.schema_type.as_str();
+    let guid = schema.guid();
     let id = match id {
         Some(id) => {
             execute(
                 c,
                 "insert_schema_with_id",
-                &[&id, &schema_type, &schema.canonical, &references],
+                &[&id, &schema_type, &schema.canonical, &references, &guid],
             )
             .await?;
             // The caller holds the global lock exclusively: no id is handed out meanwhile.
@@ -538,7 +574,7 @@ async fn insert_schema<C: GenericClient>(
             let inserted = query_opt(
                 c,
                 "insert_schema",
-                &[&schema_type, &schema.canonical, &references],
+                &[&schema_type, &schema.canonical, &references, &guid],
             )
             .await?;
             match inserted {
@@ -789,6 +825,10 @@ impl Store for PostgresStore {
 
     async fn schema(&self, id: i64) -> Result<Option<StoredSchema>> {
         schema_by_id(&self.client().await?, id).await
+    }
+
+    async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>> {
+        schema_by_guid(&self.client().await?, guid).await
     }
 
     async fn find_schema(&self, schema: &NewSchema) -> Result<Option<i64>> {

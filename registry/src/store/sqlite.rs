@@ -27,13 +27,21 @@ use super::{
     version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
+use crate::guid;
 use crate::model::{
     Config, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema, SubjectSummary,
     SubjectVersion, Usage, VersionEntry, VersionSelector, effective_compatibility, effective_mode,
 };
 
 /// The migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[Migration] = &[(1, "001-init", include_str!("../../sql/001-init.sql"))];
+const MIGRATIONS: &[Migration] = &[
+    (1, "001-init", include_str!("../../sql/001-init.sql")),
+    (
+        2,
+        "002-schema-guids",
+        include_str!("../../sql/002-schema-guids.sql"),
+    ),
+];
 
 /// The named statements.
 const QUERIES: &str = include_str!("../../sql/queries.sql");
@@ -193,6 +201,36 @@ fn migrate(connection: &mut Connection) -> Result<()> {
         tx.execute(sql("record_migration")?, params![version, name])?;
         tx.commit()?;
     }
+    backfill_guids(connection)
+}
+
+/// Gives the schemas stored before GUIDs existed theirs (migration 002). The GUID is computed
+/// in Rust, so no SQL migration can fill the column; this runs at every open and finds nothing
+/// to do once it has run.
+fn backfill_guids(connection: &mut Connection) -> Result<()> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    {
+        let mut select = tx.prepare(sql("schemas_without_guid")?)?;
+        let mut update = tx.prepare(sql("set_guid")?)?;
+        let rows = select.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, canonical, references) = row?;
+            let references: Vec<Reference> = serde_json::from_str(&references).map_err(|e| {
+                Error::Store(format!(
+                    "stored references of schema {id} do not parse: {e}"
+                ))
+            })?;
+            let guid = guid::format(&guid::schema_guid(&canonical, &references));
+            update.execute(params![id, guid])?;
+        }
+    }
+    tx.commit()?;
     Ok(())
 }
 
@@ -237,6 +275,13 @@ fn schema_by_id(connection: &Connection, id: i64) -> Result<Option<StoredSchema>
     Ok(connection
         .prepare_cached(sql("schema_by_id")?)?
         .query_row([id], |r| stored_schema(r, 0))
+        .optional()?)
+}
+
+fn schema_by_guid(connection: &Connection, guid: &str) -> Result<Option<StoredSchema>> {
+    Ok(connection
+        .prepare_cached(sql("schema_by_guid")?)?
+        .query_row([guid], |r| stored_schema(r, 0))
         .optional()?)
 }
 
@@ -397,7 +442,8 @@ fn insert_schema(connection: &Connection, schema: &NewSchema, id: Option<i64>) -
                     id,
                     schema.schema_type.as_str(),
                     schema.canonical,
-                    references
+                    references,
+                    schema.guid()
                 ])?;
             id
         }
@@ -407,7 +453,8 @@ fn insert_schema(connection: &Connection, schema: &NewSchema, id: Option<i64>) -
                 .execute(params![
                     schema.schema_type.as_str(),
                     schema.canonical,
-                    references
+                    references,
+                    schema.guid()
                 ])?;
             connection.last_insert_rowid()
         }
@@ -611,6 +658,11 @@ impl Store for SqliteStore {
 
     async fn schema(&self, id: i64) -> Result<Option<StoredSchema>> {
         self.read(move |c| schema_by_id(c, id)).await
+    }
+
+    async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>> {
+        let guid = guid.to_owned();
+        self.read(move |c| schema_by_guid(c, &guid)).await
     }
 
     async fn find_schema(&self, schema: &NewSchema) -> Result<Option<i64>> {

@@ -73,6 +73,8 @@ on_both_stores!(async
     config_and_mode,
     import_keeps_ids_and_refuses_conflicts,
     large_schemas_are_stored_and_found,
+    schemas_are_found_by_guid,
+    schemas_stored_before_guids_get_theirs,
 );
 
 fn schema(text: &str) -> NewSchema {
@@ -89,6 +91,14 @@ fn request(subject: &str, text: &str) -> RegisterRequest {
         schema: schema(text),
         id: None,
         version: None,
+    }
+}
+
+fn reference(name: &str, subject: &str, version: i64) -> Reference {
+    Reference {
+        name: name.to_owned(),
+        subject: subject.to_owned(),
+        version,
     }
 }
 
@@ -750,4 +760,146 @@ fn migrations_pending_and_a_database_from_a_newer_contrail() {
         ),
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+async fn schemas_are_found_by_guid(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
+    let base = store
+        .register(request("base", "\"string\""), allow())
+        .await
+        .expect("registers");
+    let mut with_reference = request("user", "{\"type\":\"record\",\"name\":\"U\",\"fields\":[]}");
+    with_reference.schema.references = vec![reference("Base", "base", 1)];
+    let user = store
+        .register(with_reference.clone(), allow())
+        .await
+        .expect("registers");
+    for (id, schema) in [
+        (base.id, schema("\"string\"")),
+        (user.id, with_reference.schema),
+    ] {
+        let guid = schema.guid();
+        let found = store.schema_by_guid(&guid).await.expect("reads");
+        let found = found.expect("the GUID names the schema");
+        assert_eq!(found.id, id);
+        assert_eq!(
+            found.guid(),
+            guid,
+            "the stored schema gives the GUID it was found by"
+        );
+    }
+    // The same text with other references is another schema with another GUID.
+    assert_ne!(
+        schema("{\"type\":\"record\",\"name\":\"U\",\"fields\":[]}").guid(),
+        store
+            .schema(user.id)
+            .await
+            .expect("reads")
+            .expect("stored")
+            .guid()
+    );
+    assert_eq!(
+        store
+            .schema_by_guid("00000000-0000-0000-0000-000000000000")
+            .await
+            .expect("reads"),
+        None
+    );
+    // A soft-deleted version's schema keeps its GUID, as it keeps its id.
+    store
+        .delete_subject("user", false)
+        .await
+        .expect("soft delete");
+    let user_guid = store
+        .schema(user.id)
+        .await
+        .expect("reads")
+        .expect("kept")
+        .guid();
+    assert!(
+        store
+            .schema_by_guid(&user_guid)
+            .await
+            .expect("reads")
+            .is_some()
+    );
+}
+
+/// A database written by a contrail from before GUIDs (migration 1 only) gets the GUIDs of its
+/// schemas when a newer registry opens it.
+async fn schemas_stored_before_guids_get_theirs(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let text = "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\"]}";
+    match backend {
+        Backend::Sqlite => {
+            let path = fixture.url.trim_start_matches("sqlite://");
+            let connection = rusqlite::Connection::open(path).expect("creates");
+            connection
+                .execute(sqlite::statement_for_test("create_migrations_table"), [])
+                .expect("migrations table");
+            connection
+                .execute_batch(include_str!("../../sql/001-init.sql"))
+                .expect("migration 1");
+            connection
+                .execute(
+                    sqlite::statement_for_test("record_migration"),
+                    rusqlite::params![1, "001-init"],
+                )
+                .expect("recorded");
+            connection
+                .execute(
+                    "INSERT INTO schemas (id, schema_type, canonical) VALUES (7, 'AVRO', ?1)",
+                    [text],
+                )
+                .expect("an old row");
+        }
+        Backend::Postgres => {
+            let (client, connection) = tokio_postgres::connect(&fixture.url, tokio_postgres::NoTls)
+                .await
+                .expect("connects");
+            tokio::spawn(connection);
+            let queries = Queries::parse(include_str!("../../sql/postgres/queries.sql"));
+            client
+                .batch_execute(queries.get("create_migrations_table").expect("named"))
+                .await
+                .expect("migrations table");
+            client
+                .batch_execute(include_str!("../../sql/postgres/001-init.sql"))
+                .await
+                .expect("migration 1");
+            client
+                .execute(
+                    queries.get("record_migration").expect("named"),
+                    &[&1i64, &"001-init"],
+                )
+                .await
+                .expect("recorded");
+            client
+                .execute(
+                    "INSERT INTO schemas (id, schema_type, canonical) VALUES (7, 'AVRO', $1)",
+                    &[&text],
+                )
+                .await
+                .expect("an old row");
+        }
+    }
+    let store = fixture.open().await;
+    let found = store
+        .schema_by_guid(&schema(text).guid())
+        .await
+        .expect("reads")
+        .expect("the old schema has its GUID");
+    assert_eq!(found.id, 7);
+    // Opening again finds nothing left to fill and changes nothing.
+    drop(store);
+    let store = fixture.open().await;
+    assert_eq!(
+        store
+            .schema_by_guid(&schema(text).guid())
+            .await
+            .expect("reads")
+            .map(|s| s.id),
+        Some(7)
+    );
 }

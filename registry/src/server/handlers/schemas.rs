@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::shared::{ok, prefix_of, put_schema, schema_text, version_json};
-use crate::model::{SchemaType, SubjectVersion, Usage};
+use crate::guid;
+use crate::model::{SchemaType, StoredSchema, SubjectVersion, Usage};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{Params, PathParams};
 use crate::server::{AppState, MEDIA_TYPE};
@@ -76,6 +77,43 @@ fn bytes_response(body: Bytes) -> Response {
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(MEDIA_TYPE));
     response
+}
+
+/// `GET /schemas/guids/{guid}`: the schema a GUID names, in the body `/schemas/ids/{id}`
+/// gives (Confluent's carries no id either; `/schemas/guids/{guid}/ids` has it).
+pub(crate) async fn by_guid(
+    State(state): State<AppState>,
+    PathParams(guid): PathParams<String>,
+) -> ApiResult<Response> {
+    let schema = find_by_guid(&state, &guid)
+        .await?
+        .ok_or_else(|| ApiError::schema_not_found(&guid))?;
+    let mut map = Map::new();
+    put_schema(&mut map, &schema);
+    Ok(ok(&Value::Object(map)))
+}
+
+/// `GET /schemas/guids/{guid}/ids`: the ids a GUID has, one per context. contrail's registry
+/// has the default context only, so the answer is that one id, or an empty list (as Confluent
+/// answers for a GUID no context knows).
+pub(crate) async fn ids_by_guid(
+    State(state): State<AppState>,
+    PathParams(guid): PathParams<String>,
+) -> ApiResult<Response> {
+    let ids: Vec<Value> = find_by_guid(&state, &guid)
+        .await?
+        .map(|schema| json!({"context": ".", "id": schema.id}))
+        .into_iter()
+        .collect();
+    Ok(ok(&ids))
+}
+
+/// The schema a GUID in a path names; text that is not a UUID names none.
+async fn find_by_guid(state: &AppState, text: &str) -> ApiResult<Option<StoredSchema>> {
+    let Some(guid) = guid::parse(text) else {
+        return Ok(None);
+    };
+    Ok(state.store.schema_by_guid(&guid::format(&guid)).await?)
 }
 
 pub(crate) async fn text_by_id(

@@ -72,6 +72,7 @@ pub(super) fn put_schema(map: &mut Map<String, Value>, schema: &StoredSchema) {
         map.insert("references".into(), json!(schema.references));
     }
     map.insert("schema".into(), json!(schema.schema));
+    map.insert("guid".into(), json!(schema.guid()));
 }
 
 pub(super) fn version_json(version: &SubjectVersion) -> Value {

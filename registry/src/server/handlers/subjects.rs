@@ -3,13 +3,14 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 use super::shared::{
-    SchemaBody, check_subject, ok, parse_version, prefix_of, prepare, schema_text, version_json,
+    SchemaBody, check_subject, ok, parse_version, prefix_of, prepare, put_schema, schema_text,
+    version_json,
 };
 use crate::error::Refusal;
-use crate::model::{SubjectVersion, VersionSelector};
+use crate::model::{StoredSchema, SubjectVersion, VersionSelector};
 use crate::server::AppState;
 use crate::server::compat;
 use crate::server::error::{ApiError, ApiResult};
@@ -169,14 +170,27 @@ pub(crate) async fn register(
         .register(
             RegisterRequest {
                 subject,
-                schema: parsed.schema,
+                schema: parsed.schema.clone(),
                 id,
                 version,
             },
             checker,
         )
         .await?;
-    Ok(ok(&json!({"id": registered.id})))
+    // Confluent 8 answers with the registered schema, not only its id: serializers that frame
+    // records by GUID take the GUID from here. What is stored is what was asked for (the
+    // identity is the type, canonical text and references), so the answer is built from it.
+    let stored = StoredSchema {
+        id: registered.id,
+        schema_type: parsed.schema.schema_type,
+        schema: parsed.schema.canonical,
+        references: parsed.schema.references,
+    };
+    let mut map = Map::new();
+    map.insert("id".into(), json!(registered.id));
+    map.insert("version".into(), json!(registered.version));
+    put_schema(&mut map, &stored);
+    Ok(ok(&Value::Object(map)))
 }
 
 pub(crate) async fn get_version(
