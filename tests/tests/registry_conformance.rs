@@ -99,6 +99,41 @@ fn invalid_compatibility_and_mode_have_confluents_texts(backend: Backend) {
 
 on_both_stores!(invalid_compatibility_and_mode_have_confluents_texts);
 
+/// `PUT /config` with a body that sets nothing changes nothing and echoes `{}` (Confluent
+/// merges an update into the stored configuration, field by field).
+fn a_config_update_that_sets_nothing_changes_nothing(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
+    registry.register("a", &string_schema());
+    registry
+        .put("/config", &json!({"compatibility": "FULL"}))
+        .ok();
+    registry
+        .put(
+            "/config/a",
+            &json!({"compatibility": "NONE", "normalize": true}),
+        )
+        .ok();
+    for path in ["/config", "/config/a"] {
+        assert_eq!(registry.put(path, &json!({})).ok(), json!({}), "PUT {path}");
+    }
+    assert_eq!(
+        registry.get("/config").ok(),
+        json!({"compatibilityLevel": "FULL"})
+    );
+    assert_eq!(
+        registry.get("/config/a").ok(),
+        json!({"compatibilityLevel": "NONE", "normalize": true})
+    );
+    // Setting one field keeps the other.
+    registry.put("/config/a", &json!({"normalize": false})).ok();
+    assert_eq!(
+        registry.get("/config/a").ok(),
+        json!({"compatibilityLevel": "NONE", "normalize": false})
+    );
+}
+
+on_both_stores!(a_config_update_that_sets_nothing_changes_nothing);
+
 fn empty_schema_type_is_refused(backend: Backend) {
     let registry = Registry::on(backend, &[]);
     registry.register("a", &string_schema());

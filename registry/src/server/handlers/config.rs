@@ -41,9 +41,8 @@ fn config_update(body: ConfigBody) -> ApiResult<Config> {
         }
         None => None,
     };
-    if compatibility.is_none() && body.normalize.is_none() {
-        return Err(invalid_compatibility());
-    }
+    // A body that sets nothing (`{}`) changes nothing and is echoed, as Confluent does: its
+    // update keeps every field the request leaves out (`ConfigValue.update`).
     Ok(Config {
         compatibility,
         normalize: body.normalize,
