@@ -1,5 +1,6 @@
 //! Real registry clients, unchanged, against `contrail registry serve`: Confluent's Python client
-//! (confluent-kafka, run as a script) and the Rust crate schema_registry_converter. Each test
+//! (confluent-kafka, run as a script), the community python-schema-registry-client (sync and
+//! async, run as a script) and the Rust crate schema_registry_converter. Each test
 //! starts its own registry on an ephemeral port with SQLite on disk.
 
 use std::path::Path;
@@ -76,6 +77,30 @@ fn confluent_kafka_python_client_works_unchanged() {
     );
     assert!(
         stdout.contains("all 4 client scenarios passed"),
+        "the script did not run every scenario:\n{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+fn python_schema_registry_client_works_unchanged() {
+    let python = contrail_e2e::shop_traffic::python();
+    let registry = Registry::start();
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/python_schema_registry_client.py");
+    let output = Command::new(&python)
+        .arg(&script)
+        .arg(registry.base())
+        .output()
+        .unwrap_or_else(|e| panic!("running {} with {python:?}: {e}", script.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the python-schema-registry-client script failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(
+        stdout.contains("all 2 client scenarios passed"),
         "the script did not run every scenario:\n{stdout}\n{stderr}"
     );
 }
