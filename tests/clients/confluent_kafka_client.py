@@ -21,25 +21,7 @@ from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, Proto
 from confluent_kafka.serialization import MessageField, SerializationContext
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
-ORDER_V1 = {
-    "type": "record",
-    "name": "Order",
-    "namespace": "shop",
-    "fields": [
-        {"name": "id", "type": "string"},
-        {"name": "amount_cents", "type": "long"},
-    ],
-}
-# v1 plus a field with a default: BACKWARD compatible.
-ORDER_V2 = {
-    **ORDER_V1,
-    "fields": ORDER_V1["fields"] + [{"name": "currency", "type": "string", "default": "EUR"}],
-}
-# v2 plus a field without a default: a v3 reader cannot read v2 data, so BACKWARD refuses it.
-ORDER_V3_INCOMPATIBLE = {
-    **ORDER_V1,
-    "fields": ORDER_V2["fields"] + [{"name": "customer", "type": "string"}],
-}
+from orders import ORDER_V1, ORDER_V2, ORDER_V3_INCOMPATIBLE
 
 SHIPMENT_JSON = {
     "$schema": "http://json-schema.org/draft-07/schema#",

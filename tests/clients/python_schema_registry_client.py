@@ -18,25 +18,8 @@ import traceback
 
 from schema_registry.client import AsyncSchemaRegistryClient, SchemaRegistryClient, schema
 
-ORDER_V1 = {
-    "type": "record",
-    "name": "Order",
-    "namespace": "shop",
-    "fields": [
-        {"name": "id", "type": "string"},
-        {"name": "amount_cents", "type": "long"},
-    ],
-}
-# v1 plus a field with a default: BACKWARD compatible.
-ORDER_V2 = {
-    **ORDER_V1,
-    "fields": ORDER_V1["fields"] + [{"name": "currency", "type": "string", "default": "EUR"}],
-}
-# v2 plus a field without a default: BACKWARD refuses it.
-ORDER_V3_INCOMPATIBLE = {
-    **ORDER_V1,
-    "fields": ORDER_V2["fields"] + [{"name": "customer", "type": "string"}],
-}
+from orders import ORDER_V1, ORDER_V2, ORDER_V3_INCOMPATIBLE
+
 CUSTOMER_JSON = {
     "type": "object",
     "properties": {"id": {"type": "string"}},

@@ -53,16 +53,14 @@ impl Registry {
     }
 }
 
-#[test]
-fn confluent_kafka_python_client_works_unchanged() {
-    let python = std::env::var_os("CONTRAIL_PYTHON").unwrap_or_else(|| {
-        panic!(
-            "CONTRAIL_PYTHON is not set: run scripts/test.sh, which installs confluent-kafka \
-             (scripts/requirements-test.txt) into a virtualenv and exports its python"
-        )
-    });
+/// Runs `tests/clients/SCRIPT REGISTRY_URL` with `CONTRAIL_PYTHON` against a fresh registry and
+/// asserts it passed every scenario (its last line says how many).
+fn run_client_script(script: &str, passed: &str) {
+    let python = contrail_e2e::shop_traffic::python();
     let registry = Registry::start();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/confluent_kafka_client.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("clients")
+        .join(script);
     let output = Command::new(&python)
         .arg(&script)
         .arg(registry.base())
@@ -72,36 +70,27 @@ fn confluent_kafka_python_client_works_unchanged() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "the confluent-kafka client script failed ({}):\n{stdout}\n{stderr}",
+        "{} failed ({}):\n{stdout}\n{stderr}",
+        script.display(),
         output.status
     );
     assert!(
-        stdout.contains("all 4 client scenarios passed"),
-        "the script did not run every scenario:\n{stdout}\n{stderr}"
+        stdout.contains(passed),
+        "{} did not run every scenario:\n{stdout}\n{stderr}",
+        script.display()
     );
 }
 
 #[test]
+fn confluent_kafka_python_client_works_unchanged() {
+    run_client_script("confluent_kafka_client.py", "all 4 client scenarios passed");
+}
+
+#[test]
 fn python_schema_registry_client_works_unchanged() {
-    let python = contrail_e2e::shop_traffic::python();
-    let registry = Registry::start();
-    let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/python_schema_registry_client.py");
-    let output = Command::new(&python)
-        .arg(&script)
-        .arg(registry.base())
-        .output()
-        .unwrap_or_else(|e| panic!("running {} with {python:?}: {e}", script.display()));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "the python-schema-registry-client script failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-    assert!(
-        stdout.contains("all 2 client scenarios passed"),
-        "the script did not run every scenario:\n{stdout}\n{stderr}"
+    run_client_script(
+        "python_schema_registry_client.py",
+        "all 2 client scenarios passed",
     );
 }
 
