@@ -83,6 +83,18 @@ if [ ! -d "$MERMAID/node_modules/mermaid" ] || [ ! -d "$MERMAID/node_modules/jsd
 fi
 export CONTRAIL_MERMAID_DIR="$MERMAID" CONTRAIL_REQUIRE_MERMAID=1
 
+# The JavaScript registry client @kafkajs/confluent-schema-registry (exact version in
+# tests/clients/kafkajs/package.json), run unchanged against the registry by
+# tests/clients/kafkajs/client.js. Installed into the cache like Mermaid's parser.
+KAFKAJS="$CACHE/kafkajs-$(sha256sum tests/clients/kafkajs/package.json | cut -c1-12)"
+if [ ! -d "$KAFKAJS/node_modules/@kafkajs/confluent-schema-registry" ]; then
+  echo "== installing @kafkajs/confluent-schema-registry into $KAFKAJS"
+  mkdir -p "$KAFKAJS"
+  cp tests/clients/kafkajs/package.json "$KAFKAJS/"
+  (cd "$KAFKAJS" && npm install --silent --no-package-lock --no-audit --no-fund)
+fi
+export CONTRAIL_KAFKAJS_DIR="$KAFKAJS" CONTRAIL_REQUIRE_KAFKAJS=1
+
 # tansu, a Kafka-compatible broker, for the end-to-end tests of reading live topics
 # (tests/src/lib.rs `start_tansu`). Built once into the cache: the build takes about 30
 # minutes on two cores, so it is only run when the binary is missing.

@@ -1,6 +1,7 @@
 //! Real registry clients, unchanged, against `contrail registry serve`: Confluent's Python client
 //! (confluent-kafka, run as a script), the community python-schema-registry-client (sync and
-//! async, run as a script) and the Rust crate schema_registry_converter. Each test
+//! async, run as a script), the JavaScript client @kafkajs/confluent-schema-registry (run by
+//! node) and the Rust crate schema_registry_converter. Each test
 //! starts its own registry on an ephemeral port with SQLite on disk.
 
 use std::path::Path;
@@ -91,6 +92,38 @@ fn python_schema_registry_client_works_unchanged() {
     run_client_script(
         "python_schema_registry_client.py",
         "all 2 client scenarios passed",
+    );
+}
+
+/// @kafkajs/confluent-schema-registry, the JavaScript client, run by node from
+/// `CONTRAIL_KAFKAJS_DIR` (scripts/test.sh installs it there and sets
+/// `CONTRAIL_REQUIRE_KAFKAJS`, so CI cannot skip it).
+#[test]
+fn kafkajs_confluent_schema_registry_works_unchanged() {
+    let Some(dir) = std::env::var_os("CONTRAIL_KAFKAJS_DIR") else {
+        assert!(
+            std::env::var_os("CONTRAIL_REQUIRE_KAFKAJS").is_none(),
+            "CONTRAIL_KAFKAJS_DIR is not set: run scripts/test.sh, which installs \
+             @kafkajs/confluent-schema-registry"
+        );
+        eprintln!("CONTRAIL_KAFKAJS_DIR is not set; scripts/test.sh installs the kafkajs client");
+        return;
+    };
+    let registry = Registry::start();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/kafkajs/client.js");
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(registry.base())
+        .env("NODE_PATH", Path::new(&dir).join("node_modules"))
+        .output()
+        .unwrap_or_else(|e| panic!("running node {}: {e}", script.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("all 3 client scenarios passed"),
+        "{} failed ({}):\n{stdout}\n{stderr}",
+        script.display(),
+        output.status
     );
 }
 
