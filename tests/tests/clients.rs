@@ -220,6 +220,36 @@ fn schema_registry_converter_round_trips_avro() {
     );
 }
 
+/// A record framed by GUID in a `__value_schema_id` header (Confluent 8): the decoder looks the
+/// schema up with `GET /schemas/guids/{guid}`, which must answer as Confluent's does.
+#[test]
+fn schema_registry_converter_decodes_a_record_framed_by_guid() {
+    let registry = Registry::start();
+    let record = order("o-guid", 42, Some("by header"));
+    let prefixed = AvroEncoder::new(registry.settings())
+        .encode(record.clone(), &value_strategy("rs-guid", ORDER_V1))
+        .expect("encoding registers the schema");
+    let latest = registry.get("/subjects/rs-guid-value/versions/latest");
+    let guid = latest["guid"].as_str().expect("the version has a GUID");
+    // The header: magic byte 1, then the GUID's 16 bytes in the order its text spells them.
+    let mut header = vec![1u8];
+    let hex: String = guid.chars().filter(|c| *c != '-').collect();
+    assert_eq!(hex.len(), 32, "{guid}");
+    for pair in hex.as_bytes().chunks(2) {
+        let text = std::str::from_utf8(pair).expect("hex");
+        header.push(u8::from_str_radix(text, 16).expect("hex digits"));
+    }
+    let body = &prefixed[5..];
+    let decoded = AvroDecoder::new(registry.settings())
+        .decode_with_header_id(Some(&header), Some(body))
+        .unwrap_or_else(|e| panic!("decoding by GUID {guid}: {e}"));
+    let fields = record
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), value.clone()))
+        .collect();
+    assert_eq!(decoded.value, Avro::Record(fields));
+}
+
 #[test]
 fn schema_registry_converter_sees_incompatible_schemas_refused() {
     let registry = Registry::start();
