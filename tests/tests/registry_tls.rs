@@ -34,6 +34,8 @@ impl Pki {
         // Another CA, to show a certificate it issued is not trusted.
         let other = certified_ca("some other CA");
         let stranger = leaf("stranger", ExtendedKeyUsagePurpose::ClientAuth, &other);
+        // A renewal of the server's certificate by that other CA (the SIGHUP reload test).
+        let renewed = leaf("127.0.0.1", ExtendedKeyUsagePurpose::ServerAuth, &other);
         let write = |name: &str, text: &str| {
             std::fs::write(dir.path().join(name), text).expect("writes a PEM file");
         };
@@ -45,6 +47,8 @@ impl Pki {
         write("other-ca.pem", &other.pem());
         write("stranger.pem", &stranger.0);
         write("stranger.key", &stranger.1);
+        write("renewed.pem", &renewed.0);
+        write("renewed.key", &renewed.1);
         Pki {
             dir,
             pg_cert_pem: pg.0,
@@ -204,6 +208,62 @@ fn push_over_https_trusts_the_ca_it_is_given_and_nothing_else() {
         "{stdout}{}",
         text(&out.stderr)
     );
+}
+
+/// `contrail registry ls` against `base`, trusting only `ca`.
+fn ls_trusting(base: &str, ca: &str) -> Output {
+    run(&["registry", "ls", "--registry", base, "--registry-ca", ca])
+}
+
+/// SIGHUP makes the server read its certificate and key again: a renewed certificate (here from
+/// another CA, so the tests can tell which one is served) takes over for new connections, and
+/// files that do not load leave the previous certificate in place.
+#[test]
+fn sighup_reloads_the_certificate_and_keeps_the_old_one_when_the_new_does_not_load() {
+    let pki = Pki::new();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut registry = start_tls(&pki, false, &dir.path().join("registry.db"));
+    let (ca, other_ca) = (pki.arg("ca.pem"), pki.arg("other-ca.pem"));
+    let out = ls_trusting(&registry.base, &ca);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let hangup = |registry: &mut RegistryProcess| {
+        let pid = registry.child().id().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-HUP", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+    };
+    // Renewed files, issued by the other CA, replace the served ones on disk.
+    std::fs::copy(pki.path("renewed.pem"), pki.path("server.pem")).expect("copies");
+    std::fs::copy(pki.path("renewed.key"), pki.path("server.key")).expect("copies");
+    // Before the signal the old certificate is still served.
+    let out = ls_trusting(&registry.base, &ca);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    hangup(&mut registry);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !ls_trusting(&registry.base, &other_ca).status.success() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the renewed certificate was not served 20 s after SIGHUP"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let out = ls_trusting(&registry.base, &ca);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the old CA no longer verifies the server: {}",
+        text(&out.stderr)
+    );
+
+    // A broken renewal: the server keeps serving, with the certificate it has.
+    std::fs::write(pki.path("server.key"), "not a key\n").expect("writes");
+    hangup(&mut registry);
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let out = ls_trusting(&registry.base, &other_ca);
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
 #[test]

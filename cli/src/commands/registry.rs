@@ -428,7 +428,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             let config = settings
                 .server_config()
                 .context("setting up TLS (--tls-cert, --tls-key, --tls-client-ca)")?;
-            Some((config, settings.client_ca.is_some()))
+            Some((config, settings))
         }
         _ => None,
     };
@@ -476,7 +476,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                     %address,
                     store = %store_url,
                     auth = "on",
-                    tls = tls_mode(tls.as_ref()),
+                    tls = tls_mode(tls.as_ref().map(|(_, settings)| settings)),
                     users,
                     tokens,
                     public_metrics = auth.public_metrics(),
@@ -487,7 +487,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 %address,
                 store = %store_url,
                 auth = "off",
-                tls = tls_mode(tls.as_ref()),
+                tls = tls_mode(tls.as_ref().map(|(_, settings)| settings)),
                 "registry started"
             ),
         }
@@ -512,7 +512,9 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             tracing::info!("shutdown requested; finishing the requests in flight");
         };
         match tls {
-            Some((config, _)) => {
+            Some((config, settings)) => {
+                let (sender, config) = tokio::sync::watch::channel(config);
+                server::tls::reload_on_sighup(settings, sender);
                 let listener = server::tls::TlsListener::new(listener, config)
                     .context("reading the listening address")?;
                 server::serve(listener, router, shutdown)
@@ -529,11 +531,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// What the startup log says about TLS: off, on, or on with client certificates required.
-fn tls_mode<T>(tls: Option<&(T, bool)>) -> &'static str {
+fn tls_mode(tls: Option<&contrail_registry::tls::ServerTls>) -> &'static str {
     match tls {
         None => "off",
-        Some((_, false)) => "on",
-        Some((_, true)) => "mtls",
+        Some(settings) if settings.client_ca.is_some() => "mtls",
+        Some(_) => "on",
     }
 }
 

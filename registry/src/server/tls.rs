@@ -1,5 +1,9 @@
 //! HTTPS: a listener that hands axum connections whose TLS handshake has completed.
 //!
+//! The TLS configuration is read from a [`watch`] channel at every handshake, so a new one
+//! (certificates renewed on disk, reloaded on SIGHUP by [`reload_on_sighup`]) takes effect for
+//! the next connection without a restart; connections already open keep theirs.
+//!
 //! Handshakes run in tasks of their own, bounded by [`HANDSHAKE_TIMEOUT`], so a client that
 //! connects and says nothing (or a port scanner) never holds up the next client. A failed
 //! handshake (no client certificate under mTLS, an untrusted one, plain HTTP sent to the TLS
@@ -11,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
@@ -31,11 +35,14 @@ pub struct TlsListener {
 }
 
 impl TlsListener {
-    /// Starts accepting on `listener` with `config`; must run inside a tokio runtime.
-    pub fn new(listener: TcpListener, config: Arc<rustls::ServerConfig>) -> io::Result<Self> {
+    /// Starts accepting on `listener` with the configuration `config` holds at each handshake;
+    /// must run inside a tokio runtime.
+    pub fn new(
+        listener: TcpListener,
+        config: watch::Receiver<Arc<rustls::ServerConfig>>,
+    ) -> io::Result<Self> {
         let local = listener.local_addr()?;
         let (sender, ready) = mpsc::channel(BACKLOG);
-        let acceptor = TlsAcceptor::from(config);
         let accepting = tokio::spawn(async move {
             while !sender.is_closed() {
                 let (tcp, peer) = match listener.accept().await {
@@ -49,7 +56,7 @@ impl TlsListener {
                 };
                 // As axum does for plain TCP: small responses go out at once.
                 let _ = tcp.set_nodelay(true);
-                let acceptor = acceptor.clone();
+                let acceptor = TlsAcceptor::from(Arc::clone(&config.borrow()));
                 let sender = sender.clone();
                 tokio::spawn(async move {
                     match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
@@ -100,4 +107,43 @@ impl axum::serve::Listener for TlsListener {
     fn local_addr(&self) -> io::Result<Self::Addr> {
         Ok(self.local)
     }
+}
+
+/// Reloads the certificate, key and client CA from `settings`' files whenever the process gets
+/// SIGHUP (the usual signal for "re-read your files": certbot hooks and `systemctl reload` send
+/// it), and publishes the new configuration to `config`. Material that does not load is logged
+/// with the file and what is wrong, and the server keeps the configuration it has: a botched
+/// renewal never takes HTTPS down. Must run inside a tokio runtime; does nothing off Unix.
+pub fn reload_on_sighup(
+    settings: crate::tls::ServerTls,
+    config: watch::Sender<Arc<rustls::ServerConfig>>,
+) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut hangups = match signal(SignalKind::hangup()) {
+            Ok(hangups) => hangups,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGHUP; TLS files are read at start only");
+                return;
+            }
+        };
+        while hangups.recv().await.is_some() {
+            match settings.server_config() {
+                Ok(new) => {
+                    config.send_replace(new);
+                    tracing::info!(
+                        cert = %settings.cert.display(),
+                        "SIGHUP: TLS certificate and key reloaded; new connections use them"
+                    );
+                }
+                Err(error) => tracing::error!(
+                    %error,
+                    "SIGHUP: the TLS files do not load; still serving the previous certificate"
+                ),
+            }
+        }
+    });
+    #[cfg(not(unix))]
+    drop((settings, config));
 }
