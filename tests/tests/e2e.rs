@@ -6,6 +6,7 @@ mod corpus;
 mod docs_site;
 mod graph;
 mod graph_diff;
+mod init_from_registry;
 mod kafka_reader;
 mod live_topics;
 mod mermaid;
