@@ -215,7 +215,10 @@ const EXAMPLES: &[(&str, &str)] = &[
   contrail init my-events
 
   # In the current (empty) directory, named explicitly
-  contrail init --name payments",
+  contrail init --name payments
+
+  # From a live schema registry (run it again to follow the registry; your edits stay)
+  contrail init events --from-registry http://localhost:8081 --subject-prefix shop.",
     ),
     (
         "completions",

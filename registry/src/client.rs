@@ -553,6 +553,22 @@ impl Client {
         }
     }
 
+    /// `GET /subjects/{subject}/versions/{version}/referencedby`: the ids of the schemas
+    /// whose references name this version.
+    pub fn referenced_by(
+        &self,
+        subject: &str,
+        version: VersionSelector,
+    ) -> Result<Vec<i64>, ClientError> {
+        let path = format!(
+            "/subjects/{}/versions/{}/referencedby",
+            encode_segment(subject),
+            selector_text(version)
+        );
+        let value = self.call("GET", &path, None)?;
+        self.decode(&path, value)
+    }
+
     /// `POST /subjects/{subject}/versions`; returns the schema's global id.
     pub fn register(&self, subject: &str, schema: &SchemaRequest) -> Result<i64, ClientError> {
         let path = format!("/subjects/{}/versions", encode_segment(subject));

@@ -105,6 +105,17 @@ pub fn compatibility_verdicts(report: &serde_json::Value) -> Vec<(&str, bool)> {
         .collect()
 }
 
+/// A command's stdout as JSON; panics with stdout and stderr when it is not.
+pub fn stdout_json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
 /// A `contrail` command ready to run, with colour off and a stable terminal width.
 pub fn contrail() -> Command {
     let mut command = Command::new(contrail_bin());

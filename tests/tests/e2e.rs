@@ -7,6 +7,7 @@ mod docs_site;
 mod graph;
 mod graph_diff;
 mod guid_framing;
+mod init_from_registry;
 mod kafka_reader;
 mod live_topics;
 mod mermaid;

@@ -6,7 +6,7 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use contrail_e2e::http::{MEDIA_TYPE, request};
-use contrail_e2e::{RegistryProcess, contrail, repo_root};
+use contrail_e2e::{RegistryProcess, contrail, repo_root, stdout_json};
 use contrail_registry::client::{Client, SchemaRequest};
 use contrail_registry::model::{SchemaType, VersionSelector};
 use serde_json::{Value, json};
@@ -107,16 +107,6 @@ fn with_field(schema: &str, field: Value) -> String {
     json.to_string()
 }
 
-fn stdout_json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -183,6 +173,7 @@ fn show_prints_the_schema_references_level_and_mode() {
             "compatibility",
             "id",
             "mode",
+            "referenced_by",
             "references",
             "schema",
             "schema_type",
@@ -191,6 +182,7 @@ fn show_prints_the_schema_references_level_and_mode() {
             "versions"
         ]
     );
+    assert_eq!(shown["referenced_by"], json!([]));
     assert_eq!(shown["version"], 1);
     assert_eq!(shown["versions"], json!([1, 2]));
     assert_eq!(
@@ -234,6 +226,70 @@ fn show_prints_the_schema_references_level_and_mode() {
             .contains("registered as  shop.orders-value version 1\n"),
         "{output:?}"
     );
+}
+
+#[test]
+fn show_lists_the_schemas_that_reference_a_version() {
+    let shop = Shop::start();
+    let client = Client::new(shop.base());
+    // Money version 1 is referenced by the orders (versions 1 and 2) and the payments.
+    let id_of = |subject: &str, version: i64| {
+        client
+            .version(subject, VersionSelector::Number(version))
+            .expect("version")
+            .id
+    };
+    let output = shop.run(&["show", "com.shop.Money@1", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let shown = stdout_json(&output);
+    let mut referrers: Vec<(i64, Vec<(String, i64)>)> = shown["referenced_by"]
+        .as_array()
+        .expect("referenced_by")
+        .iter()
+        .map(|r| {
+            let places = r["registered_as"]
+                .as_array()
+                .expect("registered_as")
+                .iter()
+                .map(|p| {
+                    (
+                        p["subject"].as_str().unwrap_or("").to_owned(),
+                        p["version"].as_i64().unwrap_or(0),
+                    )
+                })
+                .collect();
+            (r["id"].as_i64().expect("id"), places)
+        })
+        .collect();
+    referrers.sort();
+    let mut expected = vec![
+        (
+            id_of("shop.orders-value", 1),
+            vec![("shop.orders-value".to_owned(), 1)],
+        ),
+        (
+            id_of("shop.orders-value", 2),
+            vec![("shop.orders-value".to_owned(), 2)],
+        ),
+        (
+            id_of("shop.payments-value", 1),
+            vec![("shop.payments-value".to_owned(), 1)],
+        ),
+    ];
+    expected.sort();
+    assert_eq!(referrers, expected);
+
+    let output = shop.run(&["show", "com.shop.Money"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = shop.text(&output);
+    assert!(text.contains("\nreferenced by  id "), "{text}");
+    for (subject, version) in [("shop.orders-value", 1), ("shop.payments-value", 1)] {
+        let line = format!(
+            "id {} = {subject} version {version}\n",
+            id_of(subject, version)
+        );
+        assert!(text.contains(&line), "{line} in {text}");
+    }
 }
 
 #[test]

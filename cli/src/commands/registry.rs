@@ -3,10 +3,10 @@
 mod delete;
 mod diff;
 mod ls;
-mod pull;
+pub(crate) mod pull;
 mod push;
 mod show;
-mod target;
+pub(crate) mod target;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

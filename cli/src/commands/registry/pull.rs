@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{OutputFormat, PullArgs};
 
 /// A subject as a file name: characters that are not safe in paths become `_`.
-fn file_stem(subject: &str) -> String {
+pub(crate) fn file_stem(subject: &str) -> String {
     let stem: String = subject
         .chars()
         .map(|c| {

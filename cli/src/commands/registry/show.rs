@@ -82,6 +82,7 @@ fn show_version(
     .with_context(|| format!("reading the compatibility level of {subject}"))?;
     let mode = effective(client.mode(Some(subject)), || client.mode(None))
         .with_context(|| format!("reading the mode of {subject}"))?;
+    let referrers = referenced_by(client, subject, found.version)?;
     match args.format {
         OutputFormat::Json => {
             let document = json!({
@@ -93,6 +94,7 @@ fn show_version(
                 "compatibility": compatibility,
                 "mode": mode,
                 "references": found.references,
+                "referenced_by": referrers,
                 "schema": target::schema_json(found.schema_type, &found.schema),
             });
             serde_json::to_writer_pretty(&mut *out, &document)?;
@@ -114,9 +116,86 @@ fn show_version(
                 ("mode", describe(mode.as_ref())),
             ];
             write_fields(out, &rows, &found.references)?;
+            write_referrers(out, &rows, &referrers)?;
             writeln!(out)?;
             out.write_all(target::pretty_schema(found.schema_type, &found.schema).as_bytes())?;
         }
+    }
+    Ok(())
+}
+
+/// A schema that references the shown version, and the subject versions it is registered as.
+#[derive(Debug, Serialize)]
+struct Referrer {
+    id: i64,
+    registered_as: Vec<SubjectVersionRef>,
+}
+
+#[derive(Debug, Serialize)]
+struct SubjectVersionRef {
+    subject: String,
+    version: i64,
+}
+
+/// The schemas whose references name `subject` version `version`
+/// (`GET /subjects/{s}/versions/{v}/referencedby`), each with where it is registered.
+fn referenced_by(client: &Client, subject: &str, version: i64) -> anyhow::Result<Vec<Referrer>> {
+    let ids = match client.referenced_by(subject, VersionSelector::Number(version)) {
+        Ok(ids) => ids,
+        // A soft-deleted version (shown with --deleted) is referenced by nothing live.
+        Err(e) if e.error_code() == Some(contrail_registry::codes::VERSION_NOT_FOUND) => Vec::new(),
+        Err(e) => {
+            return Err(e).with_context(|| {
+                format!("reading which schemas reference {subject} version {version}")
+            });
+        }
+    };
+    let mut referrers = Vec::new();
+    for id in ids {
+        let registered_as = client
+            .schema_by_id(id)
+            .with_context(|| format!("reading the schema with id {id}"))?
+            .map(|found| {
+                found
+                    .subjects
+                    .into_iter()
+                    .map(|(subject, version)| SubjectVersionRef { subject, version })
+                    .collect()
+            })
+            .unwrap_or_default();
+        referrers.push(Referrer { id, registered_as });
+    }
+    Ok(referrers)
+}
+
+/// The `referenced by` lines, aligned with the fields above them.
+fn write_referrers(
+    out: &mut dyn Write,
+    rows: &[(&str, String)],
+    referrers: &[Referrer],
+) -> std::io::Result<()> {
+    let width = field_width(rows);
+    let lines: Vec<String> = referrers
+        .iter()
+        .map(|r| {
+            let places: Vec<String> = r
+                .registered_as
+                .iter()
+                .map(|p| format!("{} version {}", p.subject, p.version))
+                .collect();
+            if places.is_empty() {
+                format!("id {}", r.id)
+            } else {
+                format!("id {} = {}", r.id, places.join(", "))
+            }
+        })
+        .collect();
+    if lines.is_empty() {
+        writeln!(out, "{:<width$}  (none)", "referenced by")?;
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let name = if i == 0 { "referenced by" } else { "" };
+        writeln!(out, "{name:<width$}  {line}")?;
     }
     Ok(())
 }
@@ -204,18 +283,22 @@ fn describe(setting: Option<&Effective>) -> String {
     }
 }
 
+/// The width of the field names, `references` and `referenced by` included.
+fn field_width(rows: &[(&str, String)]) -> usize {
+    rows.iter()
+        .map(|(name, _)| name.len())
+        .chain(["references".len(), "referenced by".len()])
+        .max()
+        .unwrap_or(0)
+}
+
 /// `name  value` lines, then the references.
 fn write_fields(
     out: &mut dyn Write,
     rows: &[(&str, String)],
     references: &[Reference],
 ) -> std::io::Result<()> {
-    let width = rows
-        .iter()
-        .map(|(name, _)| name.len())
-        .chain(std::iter::once("references".len()))
-        .max()
-        .unwrap_or(0);
+    let width = field_width(rows);
     for (name, value) in rows {
         writeln!(out, "{name:<width$}  {value}")?;
     }

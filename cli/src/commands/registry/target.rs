@@ -55,7 +55,7 @@ pub(super) fn reading(subject: &str, version: VersionSelector) -> String {
 
 /// A registry's schema text for people: Avro and JSON Schema as indented JSON, Protobuf as the
 /// registry stores it; always ending in a newline.
-pub(super) fn pretty_schema(schema_type: SchemaType, text: &str) -> String {
+pub(crate) fn pretty_schema(schema_type: SchemaType, text: &str) -> String {
     let mut pretty = match schema_type {
         SchemaType::Avro | SchemaType::Json => serde_json::from_str::<serde_json::Value>(text)
             .ok()

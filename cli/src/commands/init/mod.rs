@@ -3,13 +3,20 @@
 //! The files are written to a staging directory beside their destination and moved into place
 //! once all of them are written, so a failure leaves nothing half-written. Other sources of a
 //! catalog (a live registry) plug in as another way to build the [`Scaffold`]; writing it is
-//! [`install`]'s job either way.
+//! [`install`]'s job either way: [`from_registry`] builds one from a live schema registry.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use contrail_contracts::model::{Keyword, SubjectNaming};
+
+use crate::commands::registry::{OutputFormat, RegistryTlsArgs};
+
+mod from_registry;
+mod merge;
+mod registry_run;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,6 +32,44 @@ pub struct Args {
     /// are left alone) or lies inside another catalog.
     #[arg(long)]
     pub force: bool,
+
+    /// Build the catalog from the latest schema of every subject of this Confluent-compatible
+    /// registry: one event and schema file per subject. Run it again on the catalog it built
+    /// to take new subjects and schema changes; keys you added to event files are kept.
+    #[arg(long, value_name = "URL")]
+    pub from_registry: Option<String>,
+
+    /// Only subjects whose names start with PREFIX (with --from-registry).
+    #[arg(long, value_name = "PREFIX", requires = "from_registry")]
+    pub subject_prefix: Option<String>,
+
+    /// Read every subject name by this naming strategy instead of detecting each one's:
+    /// topic (`<topic>-value`, `<topic>-key`), record (`<record full name>`) or topic-record
+    /// (`<topic>-<record full name>`); subjects that do not follow it are left out.
+    #[arg(
+        long,
+        value_name = "STRATEGY",
+        value_parser = parse_naming,
+        requires = "from_registry"
+    )]
+    pub subject_naming: Option<SubjectNaming>,
+
+    #[command(flatten)]
+    pub tls: RegistryTlsArgs,
+
+    /// Output format of the --from-registry report.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// `--subject-naming`, spelled as `defaults.subject-naming` in contrail.yaml.
+fn parse_naming(text: &str) -> Result<SubjectNaming, String> {
+    SubjectNaming::parse_keyword(text).ok_or_else(|| {
+        format!(
+            "`{text}` is not a naming strategy; expected one of {}",
+            SubjectNaming::keywords().join(", ")
+        )
+    })
 }
 
 /// Files to write, by path inside the catalog (`/`-separated), in the order they are listed.
@@ -35,19 +80,10 @@ struct Scaffold {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let name = match &args.name {
-        Some(name) => {
-            let slug = slug(name);
-            if slug != *name {
-                bail!(
-                    "`{name}` cannot name a catalog: use lowercase letters, digits and `-` \
-                     (for example `{slug}`)"
-                );
-            }
-            slug
-        }
-        None => slug(&dir_name(&args.dir)?),
-    };
+    let name = catalog_name(&args)?;
+    if let Some(url) = &args.from_registry {
+        return registry_run::run(&args, url, &name);
+    }
     let scaffold = starter(&name);
     install(&args.dir, &scaffold, args.force)?;
     println!(
@@ -69,6 +105,23 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
          `contrail lint{path}`"
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The catalog's name: `--name` if it is one, else DIR's name made into one.
+fn catalog_name(args: &Args) -> anyhow::Result<String> {
+    Ok(match &args.name {
+        Some(name) => {
+            let slug = slug(name);
+            if slug != *name {
+                bail!(
+                    "`{name}` cannot name a catalog: use lowercase letters, digits and `-` \
+                     (for example `{slug}`)"
+                );
+            }
+            slug
+        }
+        None => slug(&dir_name(&args.dir)?),
+    })
 }
 
 /// The name of the directory `dir` names, `.` and `..` resolved.
