@@ -75,7 +75,7 @@ fn confluent_kafka_python_client_works_unchanged() {
         output.status
     );
     assert!(
-        stdout.contains("all 4 client scenarios passed"),
+        stdout.contains("all 5 client scenarios passed"),
         "the script did not run every scenario:\n{stdout}\n{stderr}"
     );
 }
