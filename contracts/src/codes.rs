@@ -322,6 +322,20 @@ declare_codes! {
         /// **What to do:** Make the change compatible for the event's mode (see the rule in the
         /// message), or publish a new major version on a new topic.
         JSON_SCHEMA_INCOMPATIBLE = ("CC100", Error, "a JSON Schema change rejects data the old schema accepted");
+        /// A Protobuf change that Confluent Schema Registry refuses, by Confluent's Protobuf
+        /// schema diff (8.5). Every Protobuf rule is reported under this one code with
+        /// Confluent's rule name (`FIELD_SCALAR_KIND_CHANGED`, `MESSAGE_REMOVED`, ...);
+        /// [compatibility.md](../compatibility.md#protobuf-rules) lists them with examples.
+        ///
+        /// Example message:
+        ///
+        /// ```text
+        /// FIELD_SCALAR_KIND_CHANGED: field `sku` (number 3) changed from `string` to `int64`, which encodes differently
+        /// ```
+        ///
+        /// **What to do:** Keep the field's number, type group and label; add a field with a new
+        /// number instead of changing one, or publish a new major version on a new topic.
+        PROTOBUF_INCOMPATIBLE = ("CC101", Error, "a Protobuf change that Confluent refuses for the mode");
         /// A logical type changed (`timestamp-millis` → `timestamp-micros`): Avro reads the data,
         /// because the encoding is unchanged, but the values now mean something else.
         ///

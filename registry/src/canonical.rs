@@ -7,7 +7,8 @@
 //!   Avro's `Schema.toString` does (the text Confluent stores for a normalized schema).
 //! - JSON Schema: compact JSON with object keys sorted.
 //! - Protobuf: the text with normalised whitespace (line endings, indentation, trailing
-//!   blanks, runs of blanks outside string literals, blank lines), comments kept.
+//!   blanks, runs of blanks outside string literals, blank lines), comments kept; compared
+//!   after compiling it with its references (`compat::protobuf`).
 
 use contrail_contracts::compat::SchemaVersion;
 use contrail_contracts::compat::avro::AvroSchema;
@@ -21,7 +22,7 @@ use crate::model::{NewSchema, Reference, ResolvedReference, SchemaType, StoredSc
 #[derive(Debug, Clone)]
 pub struct Parsed {
     pub schema: NewSchema,
-    /// `None` for Protobuf (stored, not yet compared).
+    /// The form compatibility checks compare.
     pub comparable: Option<SchemaVersion>,
 }
 
@@ -51,15 +52,22 @@ pub fn parse(
             let document = json_document(sorted.clone(), resolved).map_err(invalid)?;
             (sorted.to_string(), Some(SchemaVersion::Json(document)))
         }
-        SchemaType::Protobuf => match protox_parse::parse("schema.proto", text) {
-            Ok(_) => (normalize_protobuf(text), None),
-            // Confluent's clients (Python's ProtobufSerializer among them) send the compiled
-            // file as a base64 FileDescriptorProto, which Confluent's registry accepts too.
-            Err(error) => match protobuf_descriptor(text) {
-                Some(base64) => (base64.to_owned(), None),
-                None => return Err(invalid(format!("Protobuf: {error}"))),
-            },
-        },
+        SchemaType::Protobuf => {
+            let canonical = match protox_parse::parse("schema.proto", text) {
+                Ok(_) => normalize_protobuf(text),
+                // Confluent's clients (Python's ProtobufSerializer among them) send the compiled
+                // file as a base64 FileDescriptorProto, which Confluent's registry accepts too.
+                Err(error) => match protobuf_descriptor(text) {
+                    Some((base64, _)) => base64.to_owned(),
+                    None => return Err(invalid(format!("Protobuf: {error}"))),
+                },
+            };
+            // Imports must resolve (through the references, or to a well-known type), as in
+            // Confluent, or the schema could not be compared later.
+            let comparable = protobuf_comparable(&canonical, resolved)
+                .map_err(|e| invalid(format!("Protobuf: {e}")))?;
+            (canonical, Some(comparable))
+        }
     };
     Ok(Parsed {
         schema: NewSchema {
@@ -85,8 +93,38 @@ pub fn comparable(
             let root: Value = serde_json::from_str(&stored.schema).map_err(|e| e.to_string())?;
             json_document(root, resolved).map(|d| Some(SchemaVersion::Json(d)))
         }
-        SchemaType::Protobuf => Ok(None),
+        SchemaType::Protobuf => protobuf_comparable(&stored.schema, resolved).map(Some),
     }
+}
+
+/// The name a registered Protobuf text is compiled under; references are imported by their
+/// names, which never look like this.
+const PROTOBUF_ROOT: &str = "<registered schema>.proto";
+
+/// A stored Protobuf schema (text, or a base64 `FileDescriptorProto`) compiled with the
+/// Protobuf schemas its references resolved to, imported under the references' names.
+fn protobuf_comparable(
+    stored: &str,
+    resolved: &[ResolvedReference],
+) -> Result<SchemaVersion, String> {
+    use contrail_contracts::compat::protobuf::{ProtoSchema, ProtoSource};
+    let source = |text: &str| match protobuf_descriptor(text) {
+        Some((_, descriptor)) => ProtoSource::Descriptor(Box::new(descriptor)),
+        None => ProtoSource::Text(text.to_owned()),
+    };
+    let imports: std::collections::HashMap<String, ProtoSource> = resolved
+        .iter()
+        .filter(|r| r.schema.schema_type == SchemaType::Protobuf)
+        .map(|r| (r.reference.name.clone(), source(&r.schema.schema)))
+        .collect();
+    let root = source(stored);
+    let name = match &root {
+        ProtoSource::Descriptor(d) => d.name().to_owned(),
+        ProtoSource::Text(_) => PROTOBUF_ROOT.to_owned(),
+    };
+    ProtoSchema::compile_sources(&name, root, move |import| imports.get(import).cloned())
+        .map(|p| SchemaVersion::Protobuf(Box::new(p)))
+        .map_err(|e| e.to_string())
 }
 
 /// A JSON schema with the JSON schemas its references resolved to, under their reference
@@ -296,7 +334,7 @@ pub fn sort_keys(value: Value) -> Value {
 /// (padded) base64, as Confluent's serializers register Protobuf schemas. The name must be set:
 /// every compiler sets it, and it keeps a stray base64-looking word from passing as a schema
 /// (decoding skips unknown fields, so many byte strings decode).
-fn protobuf_descriptor(text: &str) -> Option<&str> {
+fn protobuf_descriptor(text: &str) -> Option<(&str, prost_types::FileDescriptorProto)> {
     use base64::Engine;
     use prost::Message;
     let text = text.trim();
@@ -304,10 +342,11 @@ fn protobuf_descriptor(text: &str) -> Option<&str> {
         .decode(text)
         .ok()?;
     let descriptor = prost_types::FileDescriptorProto::decode(bytes.as_slice()).ok()?;
-    descriptor
+    let named = descriptor
         .name
-        .is_some_and(|name| !name.is_empty())
-        .then_some(text)
+        .as_ref()
+        .is_some_and(|name| !name.is_empty());
+    named.then_some((text, descriptor))
 }
 
 /// Protobuf text with normalised whitespace: `\n` line endings, no indentation or trailing

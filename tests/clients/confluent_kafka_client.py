@@ -19,7 +19,7 @@ from confluent_kafka.schema_registry.error import SchemaRegistryError
 from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.schema_registry.protobuf import ProtobufDeserializer, ProtobufSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, timestamp_pb2
 
 from orders import ORDER_V1, ORDER_V2, ORDER_V3_INCOMPATIBLE
 
@@ -209,9 +209,11 @@ def json_round_trip(client):
         raise Mismatch("a record without a required property was serialized")
 
 
-def parcel_message_class():
+def parcel_message_class(weight_type=None, extra_field=False, pool=None):
     """A Protobuf message class built at run time (no protoc needed), as generated code would
-    define it: py/parcel.proto imports a well-known type and another file of its own."""
+    define it: py/parcel.proto imports a well-known type and another file of its own.
+    `weight_type` and `extra_field` give later versions of the same file, built in their own
+    descriptor pool."""
     field = descriptor_pb2.FieldDescriptorProto
     optional = field.LABEL_OPTIONAL
     money = descriptor_pb2.FileDescriptorProto(
@@ -227,7 +229,9 @@ def parcel_message_class():
     parcel.dependency.extend(["google/protobuf/timestamp.proto", "py/money.proto"])
     message = parcel.message_type.add(name="Parcel")
     message.field.add(name="id", number=1, type=field.TYPE_STRING, label=optional)
-    message.field.add(name="weight_grams", number=2, type=field.TYPE_INT64, label=optional)
+    message.field.add(
+        name="weight_grams", number=2, type=weight_type or field.TYPE_INT64, label=optional
+    )
     message.field.add(
         name="shipped_at",
         number=3,
@@ -242,7 +246,15 @@ def parcel_message_class():
         type_name=".py.shop.Money",
         label=optional,
     )
-    pool = descriptor_pool.Default()
+    if extra_field:
+        message.field.add(name="fragile", number=5, type=field.TYPE_BOOL, label=optional)
+    if pool is None:
+        pool = descriptor_pool.Default()
+    else:
+        # A fresh pool holds no well-known types; generated code would have imported it.
+        timestamp = descriptor_pb2.FileDescriptorProto()
+        timestamp_pb2.DESCRIPTOR.CopyToProto(timestamp)
+        pool.Add(timestamp)
     pool.Add(money)
     pool.Add(parcel)
     return message_factory.GetMessageClass(pool.FindMessageTypeByName("py.shop.Parcel"))
@@ -277,12 +289,61 @@ def protobuf_round_trip(client):
     check(decoded == messages, f"Protobuf round trip: {decoded}")
 
 
+def protobuf_evolution(client):
+    """Later versions of py/parcel.proto registered by the serializer (auto.register): the
+    registry checks them as Confluent does (BACKWARD, the default)."""
+    topic = "py-parcels"
+    ctx = SerializationContext(topic, MessageField.VALUE)
+    conf = {"auto.register.schemas": True, "use.deprecated.format": False}
+    subject = f"{topic}-value"
+    # get_versions, not get_latest_version: the client caches the latest version per subject.
+    before = client.get_versions(subject)[-1]
+
+    # int64 -> string changes the field's wire type: FIELD_SCALAR_KIND_CHANGED, refused.
+    string_weight = parcel_message_class(
+        weight_type=descriptor_pb2.FieldDescriptorProto.TYPE_STRING,
+        pool=descriptor_pool.DescriptorPool(),
+    )
+    serializer = ProtobufSerializer(string_weight, client, conf)
+    try:
+        serializer(string_weight(id="p-3", weight_grams="heavy"), ctx)
+    except Exception as error:  # the serializer wraps the registry's refusal
+        cause = error if isinstance(error, SchemaRegistryError) else error.__cause__ or error
+        text = str(cause)
+        check(
+            "409" in text or getattr(cause, "http_status_code", None) == 409,
+            f"an incompatible Protobuf evolution is refused with 409: {text}",
+        )
+        check(
+            "FIELD_SCALAR_KIND_CHANGED" in text,
+            f"the refusal names Confluent's rule: {text}",
+        )
+    else:
+        raise Mismatch("an int64 -> string change of a Protobuf field was registered")
+    check(client.get_versions(subject)[-1] == before, "the refused version was not stored")
+
+    # A new field is compatible: registered as the next version.
+    fragile = parcel_message_class(extra_field=True, pool=descriptor_pool.DescriptorPool())
+    data = ProtobufSerializer(fragile, client, conf)(fragile(id="p-4", fragile=True), ctx)
+    latest = client.get_version(subject, client.get_versions(subject)[-1])
+    check(
+        latest.version == before + 1 and confluent_header(data) == latest.schema_id,
+        f"a compatible Protobuf evolution is registered: version {latest.version}",
+    )
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
     client = SchemaRegistryClient({"url": argv[1]})
-    steps = [registry_client_calls, avro_round_trip, json_round_trip, protobuf_round_trip]
+    steps = [
+        registry_client_calls,
+        avro_round_trip,
+        json_round_trip,
+        protobuf_round_trip,
+        protobuf_evolution,
+    ]
     for step in steps:
         try:
             step(client)

@@ -84,7 +84,7 @@ fn run_client_script(script: &str, passed: &str) {
 
 #[test]
 fn confluent_kafka_python_client_works_unchanged() {
-    run_client_script("confluent_kafka_client.py", "all 4 client scenarios passed");
+    run_client_script("confluent_kafka_client.py", "all 5 client scenarios passed");
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod live_topics;
 mod mermaid;
 mod observed;
 mod path_spellings;
+mod protobuf_compat;
 mod registry;
 mod registry_catalog;
 mod registry_conformance;

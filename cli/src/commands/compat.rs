@@ -23,8 +23,9 @@ pub struct Args {
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Avro files defining named types the schemas use (Confluent schema references). Types
-    /// defined in the catalog around a schema are found without this.
+    /// Avro files defining named types the schemas use, or `.proto` files they import
+    /// (Confluent schema references). Types defined in the catalog around a schema, and
+    /// `.proto` imports next to the file, are found without this.
     #[arg(long = "reference", short = 'r', value_name = "FILE")]
     pub references: Vec<PathBuf>,
 
@@ -67,7 +68,10 @@ impl Version {
     /// The schema's tree with positions, parsed on demand: only versions that a finding points
     /// into need it.
     fn node(&mut self, sources: &Sources) -> Option<&Node> {
-        if self.node.is_none() {
+        // `.proto` text has no JSON-pointer tree; findings point at the file.
+        let is_proto = contrail_contracts::schema::SchemaFormat::from_path(&self.file)
+            == Some(contrail_contracts::schema::SchemaFormat::Protobuf);
+        if self.node.is_none() && !is_proto {
             let text = sources.get(&self.file)?;
             self.node = contrail_contracts::yaml::parse(text).ok().map(|d| d.root);
         }
@@ -88,6 +92,11 @@ fn load_version(
     references: &[PathBuf],
     validate: bool,
 ) -> anyhow::Result<(Loaded, Sources)> {
+    if contrail_contracts::schema::SchemaFormat::from_path(file)
+        == Some(contrail_contracts::schema::SchemaFormat::Protobuf)
+    {
+        return proto_load(file, references);
+    }
     if references.is_empty()
         && contrail_contracts::load::find_catalog_root(file).is_none()
         && let Some(fast) = fast_load(file, validate)
@@ -124,6 +133,44 @@ fn load_version(
         }),
         loaded.sources,
     ))
+}
+
+/// Compiles a `.proto` file with its imports, looked up by import name in the file's
+/// directory, the root of the catalog around it, and the `--reference` files (by file name).
+fn proto_load(file: &Path, references: &[PathBuf]) -> anyhow::Result<(Loaded, Sources)> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut roots: Vec<PathBuf> = vec![file.parent().unwrap_or(Path::new(".")).to_path_buf()];
+    roots.extend(contrail_contracts::load::find_catalog_root(file));
+    let references = references.to_vec();
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let open = move |import: &str| {
+        roots
+            .iter()
+            .map(|root| root.join(import))
+            .chain(references.iter().filter(|r| r.ends_with(import)).cloned())
+            .find_map(|path| std::fs::read_to_string(path).ok())
+    };
+    let file = contrail_contracts::paths::normalize(file);
+    let sources = Sources::from([(file.clone(), std::sync::Arc::from(text.as_str()))]);
+    let loaded = match compat::protobuf::ProtoSchema::compile_with(&name, &text, open) {
+        Ok(schema) => Ok(Version {
+            file,
+            schema: SchemaVersion::Protobuf(Box::new(schema)),
+            node: None,
+        }),
+        Err(e) => Err(vec![
+            Diagnostic::new(
+                contrail_contracts::codes::SCHEMA_INVALID,
+                format!("invalid Protobuf schema: {e}"),
+            )
+            .at(Location::file_start(&file)),
+        ]),
+    };
+    Ok((loaded, sources))
 }
 
 fn fast_load(file: &Path, validate: bool) -> Option<(Loaded, Sources)> {

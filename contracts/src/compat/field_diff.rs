@@ -356,6 +356,9 @@ pub fn fields_at_pointer(schema: &SchemaVersion, pointer: &str) -> BTreeSet<Fiel
     match schema {
         SchemaVersion::Avro(avro) => avro_fields_at(avro, pointer),
         SchemaVersion::Json(json) => BTreeSet::from([json_field_at(json, pointer)]),
+        // Protobuf findings name message types, not the payload paths of one event's
+        // message; mapping them needs the event's message (catalog integration, issue 14).
+        SchemaVersion::Protobuf(_) => BTreeSet::new(),
     }
 }
 

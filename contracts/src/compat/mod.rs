@@ -2,7 +2,8 @@
 //!
 //! The verdicts follow Confluent Schema Registry, so a change that passes here is accepted
 //! there: Avro by Java Avro's `SchemaCompatibility` rules ([`avro`]), JSON Schema by
-//! Confluent's JSON Schema diff rules ([`json_schema`]). Unlike both, every incompatibility is
+//! Confluent's JSON Schema diff rules ([`json_schema`]), Protobuf by Confluent's Protobuf
+//! schema diff ([`protobuf`]). Unlike both, every incompatibility is
 //! reported (not only the first), each with the JSON pointer of the offending place in the
 //! reader and the writer schema.
 //!
@@ -16,6 +17,7 @@ pub mod codes;
 pub mod evolution;
 pub mod field_diff;
 pub mod json_schema;
+pub mod protobuf;
 
 use std::fmt;
 
@@ -78,6 +80,8 @@ pub enum SchemaVersion {
     Avro(avro::AvroSchema),
     /// A JSON schema with the documents its `$ref`s name.
     Json(json_schema::Document),
+    /// A compiled `.proto` file with the files it imports.
+    Protobuf(Box<protobuf::ProtoSchema>),
 }
 
 impl SchemaVersion {
@@ -90,6 +94,7 @@ impl SchemaVersion {
         match self {
             SchemaVersion::Avro(_) => crate::schema::SchemaFormat::Avro,
             SchemaVersion::Json(_) => crate::schema::SchemaFormat::JsonSchema,
+            SchemaVersion::Protobuf(_) => crate::schema::SchemaFormat::Protobuf,
         }
     }
 }
@@ -124,11 +129,35 @@ pub fn version_of(
         crate::schema::SchemaFormat::JsonSchema => Ok(SchemaVersion::Json(
             json_schema::Document::new(json.clone()),
         )),
-        crate::schema::SchemaFormat::Protobuf => Err(format!(
-            "{}: Protobuf compatibility is not supported yet",
-            schema.display_name()
-        )),
+        crate::schema::SchemaFormat::Protobuf => protobuf_version(catalog, schema),
     }
+}
+
+/// A `.proto` file of a catalog compiled with the files it imports, found among the catalog's
+/// `.proto` files by import name (a file whose path ends with the name).
+fn protobuf_version(
+    catalog: &crate::model::Catalog,
+    schema: &crate::schema::LoadedSchema,
+) -> Result<SchemaVersion, String> {
+    let text = schema
+        .text
+        .as_ref()
+        .ok_or_else(|| format!("{} did not load", schema.display_name()))?;
+    let files: Vec<(std::path::PathBuf, String)> = catalog
+        .schemas
+        .iter()
+        .filter(|(_, s)| s.format == crate::schema::SchemaFormat::Protobuf && s.pointer.is_empty())
+        .filter_map(|(_, s)| Some((s.file.clone(), s.text.clone()?)))
+        .collect();
+    let root = schema.file.to_string_lossy().replace('\\', "/");
+    protobuf::ProtoSchema::compile_with(&root, text, move |name| {
+        files
+            .iter()
+            .find(|(file, _)| file.ends_with(name))
+            .map(|(_, text)| text.clone())
+    })
+    .map(|p| SchemaVersion::Protobuf(Box::new(p)))
+    .map_err(|e| format!("{}: {e}", schema.display_name()))
 }
 
 /// Two versions in different schema languages cannot be compared.
@@ -163,6 +192,7 @@ pub fn check(
         match (reader, writer) {
             (SchemaVersion::Avro(r), SchemaVersion::Avro(w)) => avro::can_read(r, w),
             (SchemaVersion::Json(r), SchemaVersion::Json(w)) => json_schema::can_read_with(r, w),
+            (SchemaVersion::Protobuf(r), SchemaVersion::Protobuf(w)) => protobuf::can_read(r, w),
             _ => Vec::new(),
         }
     }))

@@ -69,7 +69,6 @@ impl Verdict {
 }
 
 /// Judges a new schema against `history` (the versions the level compares, oldest first).
-/// Protobuf is stored without a compatibility check (not built yet), so it always passes.
 pub(super) fn evaluate(
     cache: &ParsedCache,
     level: CompatibilityMode,
@@ -128,6 +127,9 @@ pub(super) fn evaluate(
             (SchemaVersion::Avro(r), SchemaVersion::Avro(w)) => compat::avro::can_read(r, w),
             (SchemaVersion::Json(r), SchemaVersion::Json(w)) => {
                 compat::json_schema::can_read_with(r, w)
+            }
+            (SchemaVersion::Protobuf(r), SchemaVersion::Protobuf(w)) => {
+                compat::protobuf::can_read(r, w)
             }
             _ => vec![Incompatibility {
                 rule: "SCHEMA_TYPE_MISMATCH",
