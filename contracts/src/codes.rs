@@ -110,7 +110,9 @@ declare_codes! {
         /// A schema that does not parse: an Avro schema apache-avro rejects (a field without a
         /// type, an invalid default, an Avro file that is not JSON), a JSON Schema that does not
         /// validate against its draft's meta-schema, an Avro named type defined differently in two
-        /// files.
+        /// files, a `.proto` file with a syntax error or a definition that does not resolve (an
+        /// unknown message type, a field number used twice, an import cycle), reported at its
+        /// line and column in the file where it is, imported or not.
         ///
         /// **What to do:** Fix the schema; the message quotes the parser.
         ///
@@ -119,7 +121,9 @@ declare_codes! {
         /// ```
         SCHEMA_INVALID = ("CV010", Error, "a schema does not parse as its format");
         /// Something named does not exist: an event's `schema:` file, an Avro named type (`"type":
-        /// "Mony"`), a `$ref` in an AsyncAPI document or a JSON Schema.
+        /// "Mony"`), a `$ref` in an AsyncAPI document or a JSON Schema, a `.proto` file an
+        /// `import` names (looked up next to the importing file, then from the catalog root;
+        /// `google/protobuf/*.proto` are built in).
         ///
         /// **What to do:** Fix the name or the path; for Avro types the help suggests a defined
         /// type with the same short name.
@@ -145,6 +149,19 @@ declare_codes! {
         /// contrail validate tests/fixtures/validate/CV013-unknown-schema-format
         /// ```
         UNKNOWN_SCHEMA_FORMAT = ("CV013", Error, "a schema whose format cannot be told from its name or content");
+        /// An event (or a consumer's reader schema) with a `.proto` schema names a `message:` its
+        /// file does not define, or names none and the file defines no message. The name is the
+        /// message's full name, package included (`shop.shipping.v1.ShipmentDispatched`); nested
+        /// messages are `Outer.Inner`. Without `message:` the file's first top-level message is the
+        /// payload. `message:` on an Avro or JSON Schema payload is reported here too: it means
+        /// nothing there.
+        ///
+        /// **What to do:** Use the name the help suggests, or name one of the file's messages.
+        ///
+        /// ```sh
+        /// contrail validate tests/fixtures/validate/CV014-unknown-message
+        /// ```
+        UNKNOWN_MESSAGE = ("CV014", Error, "a Protobuf payload names a message its .proto file does not define");
         /// A service produces or consumes an event that no event file or AsyncAPI document
         /// declares.
         ///
@@ -190,6 +207,9 @@ declare_codes! {
         CONFLICTING_EVENT = ("CV024", Warning, "the same event is described differently in two documents");
         /// An example payload does not match its event's schema. The location points at the
         /// offending value inside the example; the message names the path inside the payload.
+        /// A Protobuf event's examples are the JSON form of its message, read per the protobuf
+        /// JSON mapping (`orderId` or `order_id`, 64-bit integers as strings or numbers,
+        /// `Timestamp` as RFC 3339); unknown fields are refused.
         ///
         /// **What to do:** Fix the example, or the schema if the example shows what producers
         /// really send.

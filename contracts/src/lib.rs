@@ -21,6 +21,7 @@ pub mod parallel;
 pub mod paths;
 pub mod payload;
 pub mod pointer;
+pub mod protobuf;
 pub mod schema;
 pub mod suggest;
 pub mod uri;

@@ -259,6 +259,9 @@ pub struct SchemaRef {
     pub id: Option<SchemaId>,
     /// As written in the contract (a path, or a `$ref`).
     pub written: Spanned<String>,
+    /// The Protobuf message the payload is (`message:`, AsyncAPI `x-message`); without it, the
+    /// first message of the `.proto` file.
+    pub message: Option<Spanned<String>>,
 }
 
 /// An example payload and where it was written.

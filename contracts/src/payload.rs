@@ -1,11 +1,55 @@
 //! Paths into an event's payload (`total.amountMinor`, `/items/0/sku`): the fields consumers
 //! declare they read, checked against the producer's schema, and the fields impact analysis
 //! follows. Arrays and maps are stepped through (`items.sku` is the `sku` of every item), as is
-//! the one non-null branch of an Avro union.
+//! the one non-null branch of an Avro union. A Protobuf payload is one message of its file
+//! ([`Payload::Protobuf`]); its fields are named as in the `.proto` or by their JSON names.
 
+use prost_reflect::{Kind, MessageDescriptor};
 use serde_json::Value;
 
 use crate::compat::{SchemaVersion, avro};
+use crate::model::{Catalog, SchemaRef};
+use crate::schema::SchemaFormat;
+
+/// An event's payload as field paths see it.
+#[derive(Debug, Clone)]
+pub enum Payload {
+    /// Avro or JSON Schema, in the form compatibility compares.
+    Schema(SchemaVersion),
+    /// The Protobuf message the event names (or its file's first), with the file's imports.
+    Protobuf(MessageDescriptor),
+}
+
+impl Payload {
+    /// The payload a schema reference describes, when its schema loaded and, for Protobuf,
+    /// the message it names exists (validation reports it otherwise).
+    pub fn of(catalog: &Catalog, schema: &SchemaRef) -> Option<Payload> {
+        let id = schema.id?;
+        let loaded = catalog.schemas.get(id);
+        if !loaded.valid {
+            return None;
+        }
+        if loaded.format == SchemaFormat::Protobuf {
+            let message = schema.message.as_ref().map(|m| m.value.as_str());
+            return loaded
+                .protobuf
+                .as_ref()?
+                .message(message)
+                .map(Payload::Protobuf);
+        }
+        crate::compat::version_of(catalog, id)
+            .ok()
+            .map(Payload::Schema)
+    }
+
+    /// Where `path` leads in this payload.
+    pub fn resolve(&self, path: &[String]) -> Found {
+        match self {
+            Payload::Schema(schema) => resolve(schema, path),
+            Payload::Protobuf(message) => resolve_protobuf(message, path),
+        }
+    }
+}
 
 /// What a path resolves to.
 #[derive(Debug, PartialEq)]
@@ -91,6 +135,43 @@ fn record_of(schema: &avro::AvroSchema, ty: avro::TypeId) -> Option<avro::TypeId
     }
 }
 
+/// Protobuf fields always have a value (an unset one reads as its type's default), so a field
+/// that exists is [`Found::Always`]. Repeated fields and map values are stepped through; the
+/// JSON-shaped well-known types (`Struct`, `Value`, `Any`) hold any field.
+fn resolve_protobuf(message: &MessageDescriptor, path: &[String]) -> Found {
+    let mut current = Some(message.clone());
+    for segment in path {
+        let Some(message) = current.take() else {
+            return Found::Unknown;
+        };
+        if matches!(
+            message.full_name(),
+            "google.protobuf.Struct" | "google.protobuf.Value" | "google.protobuf.Any"
+        ) {
+            return Found::Unknown;
+        }
+        let field = message
+            .get_field_by_name(segment)
+            .or_else(|| message.get_field_by_json_name(segment));
+        let Some(field) = field else {
+            return Found::Missing(
+                segment.clone(),
+                message.fields().map(|f| f.name().to_owned()).collect(),
+            );
+        };
+        let kind = if field.is_map() {
+            match field.kind() {
+                Kind::Message(entry) => entry.map_entry_value_field().kind(),
+                other => other,
+            }
+        } else {
+            field.kind()
+        };
+        current = kind.as_message().cloned();
+    }
+    Found::Always
+}
+
 fn resolve_json(schema: &Value, path: &[String]) -> Found {
     let mut node = schema;
     for segment in path {
@@ -171,5 +252,46 @@ mod tests {
         assert_eq!(r("maybe.amount"), Found::Always);
         assert!(matches!(r("total.cents"), Found::Missing(s, _) if s == "cents"));
         assert_eq!(r("total.amount.x"), Found::Unknown);
+    }
+
+    #[test]
+    fn protobuf_paths() {
+        let text = r#"syntax = "proto3";
+package p;
+import "google/protobuf/struct.proto";
+message Order {
+  string order_id = 1;
+  Money total = 2;
+  repeated Item items = 3;
+  map<string, Item> by_sku = 4;
+  google.protobuf.Struct extra = 5;
+  oneof paid_with { string card_token = 6; }
+  message Item { string sku = 1; }
+}
+message Money { int64 amount_minor = 1; }
+"#;
+        let source = crate::protobuf::ProtoSource {
+            path: "order.proto".into(),
+            text: text.to_owned(),
+        };
+        let compiled =
+            crate::protobuf::compile("order.proto", source, |_, _| None).expect("compiles");
+        let payload = Payload::Protobuf(compiled.message(None).expect("a message"));
+        let r = |p: &str| payload.resolve(&segments(p));
+        assert_eq!(r("order_id"), Found::Always);
+        assert_eq!(r("orderId"), Found::Always);
+        assert_eq!(r("total.amountMinor"), Found::Always);
+        assert_eq!(r("/items/sku"), Found::Always);
+        assert_eq!(r("by_sku.sku"), Found::Always);
+        assert_eq!(r("cardToken"), Found::Always);
+        assert_eq!(r("extra.anything"), Found::Unknown);
+        assert_eq!(r("order_id.x"), Found::Unknown);
+        match r("items.skew") {
+            Found::Missing(segment, names) => {
+                assert_eq!(segment, "skew");
+                assert_eq!(names, ["sku"]);
+            }
+            other => panic!("expected a missing field, got {other:?}"),
+        }
     }
 }

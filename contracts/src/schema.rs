@@ -84,6 +84,8 @@ pub struct LoadedSchema {
     pub text: Option<String>,
     /// The parsed Avro schema, when it is Avro and parsed with its references.
     pub avro: Option<apache_avro::Schema>,
+    /// The compiled Protobuf file with its imports, when it is Protobuf and compiles.
+    pub protobuf: Option<crate::protobuf::Compiled>,
     /// Avro named types this schema takes from other files, with the file each comes from.
     pub references: Vec<(String, PathBuf)>,
     /// False when the schema did not parse; a finding says why.

@@ -9,6 +9,7 @@ use crate::avro;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{Catalog, Event, Origin, SubjectNaming};
+use crate::payload::Payload;
 use crate::schema::{LoadedSchema, SchemaFormat, SchemaId};
 use crate::suggest::did_you_mean;
 
@@ -24,10 +25,78 @@ pub fn check(catalog: &Catalog, resources: Resources) -> Vec<Diagnostic> {
     duplicate_subjects(catalog, &mut out);
     let resources = Arc::new(resources);
     let validators = compile_json_schemas(catalog, &resources, &mut out);
+    protobuf_messages(catalog, &mut out);
     for event in &catalog.events {
         check_examples(catalog, event, &validators, &mut out);
     }
     out
+}
+
+/// The Protobuf message each event and reader schema names exists in its file (and `message:`
+/// is only given where it means something).
+fn protobuf_messages(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    let events = catalog.events.iter().map(|e| (&e.name.value, &e.schema));
+    let readers = catalog
+        .services
+        .iter()
+        .flat_map(|s| s.consumes.iter().map(move |c| (&s.name.value, &c.schema)));
+    for (owner, schema_ref) in events.chain(readers) {
+        let Some(schema_ref) = schema_ref else {
+            continue;
+        };
+        let Some(id) = schema_ref.id else { continue };
+        let schema = catalog.schemas.get(id);
+        let named = schema_ref.message.as_ref();
+        let Some(compiled) = schema.protobuf.as_ref() else {
+            if let Some(message) = named.filter(|_| schema.format != SchemaFormat::Protobuf) {
+                out.push(
+                    Diagnostic::new(
+                        codes::UNKNOWN_MESSAGE,
+                        format!(
+                            "`{owner}` names message `{}`, but its schema is {}, not Protobuf",
+                            message.value, schema.format
+                        ),
+                    )
+                    .at(message.location.clone())
+                    .pointer(message.pointer.clone())
+                    .help("remove `message:`; it names the message of a .proto schema"),
+                );
+            }
+            continue;
+        };
+        if compiled.message(named.map(|m| m.value.as_str())).is_some() {
+            continue;
+        }
+        let diagnostic = match named {
+            Some(message) => Diagnostic::new(
+                codes::UNKNOWN_MESSAGE,
+                format!(
+                    "`{owner}` names message `{}`, which {} does not define",
+                    message.value,
+                    schema.display_name()
+                ),
+            )
+            .at(message.location.clone())
+            .pointer(message.pointer.clone())
+            .help(crate::protobuf::unknown_message_help(
+                compiled,
+                &message.value,
+            )),
+            None => Diagnostic::new(
+                codes::UNKNOWN_MESSAGE,
+                format!(
+                    "the schema of `{owner}`, {}, defines no message to be its payload",
+                    schema.display_name()
+                ),
+            )
+            .at(schema_ref.written.location.clone())
+            .pointer(schema_ref.written.pointer.clone())
+            .help(
+                "define the payload message in the file, or point `schema` at the file that does",
+            ),
+        };
+        out.push(diagnostic);
+    }
 }
 
 /// Compiles every JSON Schema of the catalog, which resolves its `$ref`s (and so reports those
@@ -169,12 +238,16 @@ pub fn subject_of(catalog: &Catalog, event: &Event) -> Option<String> {
         .as_ref()
         .map_or(SubjectNaming::Topic, |s| s.value);
     let record = || {
-        event
-            .schema
-            .as_ref()?
-            .id
-            .map(|id| catalog.schemas.get(id))
-            .and_then(record_name)
+        let schema_ref = event.schema.as_ref()?;
+        let schema = catalog.schemas.get(schema_ref.id?);
+        if schema.format == SchemaFormat::Protobuf {
+            // Confluent's record name strategies name a Protobuf subject by the message.
+            return match Payload::of(catalog, schema_ref)? {
+                Payload::Protobuf(message) => Some(message.full_name().to_owned()),
+                Payload::Schema(_) => None,
+            };
+        }
+        record_name(schema)
     };
     match strategy {
         SubjectNaming::Topic => event.topic.as_ref().map(|t| format!("{}-value", t.value)),
@@ -292,7 +365,22 @@ fn check_examples(
                 })
                 .collect()
         }
-        SchemaFormat::Protobuf => return,
+        SchemaFormat::Protobuf => {
+            // A message that does not exist was reported by protobuf_messages.
+            let Some(Payload::Protobuf(message)) =
+                event.schema.as_ref().and_then(|s| Payload::of(catalog, s))
+            else {
+                return;
+            };
+            event
+                .examples
+                .iter()
+                .enumerate()
+                .filter_map(|(i, example)| {
+                    crate::protobuf::json_mismatch(&message, &example.payload).map(|m| (i, m))
+                })
+                .collect()
+        }
     };
     for (index, mismatch) in mismatches {
         let example = &event.examples[index];

@@ -69,14 +69,11 @@ impl<'a> Context<'a> {
         schema.valid.then_some(schema)
     }
 
-    /// The comparable form of an event's valid payload schema (references resolved), for
+    /// An event's valid payload (references resolved; for Protobuf, the message it names), for
     /// following field paths into it.
-    pub fn payload_schema(
-        &self,
-        event: &Event,
-    ) -> Option<contrail_contracts::compat::SchemaVersion> {
+    pub fn payload_schema(&self, event: &Event) -> Option<contrail_contracts::payload::Payload> {
         self.schema(event)?;
-        contrail_contracts::compat::version_of(self.catalog, event.schema.as_ref()?.id?).ok()
+        contrail_contracts::payload::Payload::of(self.catalog, event.schema.as_ref()?)
     }
 
     /// The top-level fields of an event's payload: an Avro record's fields or a JSON Schema
@@ -126,7 +123,10 @@ impl<'a> Context<'a> {
     /// does not resolve.
     pub fn schema_location(&self, event: &Event, pointer: &str) -> Option<Location> {
         let schema = self.schema(event)?;
-        let node = schema.node.as_ref()?;
+        // A `.proto` file has no JSON tree to point into: its start stands for it.
+        let Some(node) = schema.node.as_ref() else {
+            return Some(Location::file_start(&schema.file));
+        };
         let at = node
             .pointer(
                 pointer

@@ -167,8 +167,8 @@ rule_tests! {
         quiet: ["services/quiet.yaml", "asyncapi/quiet.yaml"],
     }
     ORDERED_EVENT_HAS_KEY {
-        fires: ["events/fires.yaml", "events/fires-nullable.yaml"],
-        quiet: ["events/quiet.yaml"],
+        fires: ["events/fires.yaml", "events/fires-nullable.yaml", "events/fires-protobuf.yaml"],
+        quiet: ["events/quiet.yaml", "events/quiet-protobuf.yaml"],
     }
     CONSUMED_EVENT_HAS_PRODUCER {
         fires: ["services/fires.yaml"],
@@ -179,8 +179,8 @@ rule_tests! {
         quiet: ["events/quiet.yaml", "events/public.yaml"],
     }
     CONSUMER_READS_EXISTING_FIELDS {
-        fires: ["services/fires.yaml"],
-        quiet: ["services/quiet.yaml"],
+        fires: ["services/fires.yaml", "services/fires-protobuf.yaml"],
+        quiet: ["services/quiet.yaml", "services/quiet-protobuf.yaml"],
     }
     SINGLE_PRODUCER_PER_EVENT {
         fires: ["services/fires.yaml"],

@@ -246,8 +246,8 @@ fn edits_are_served_after_a_reload_or_by_themselves() {
     let reload = call(&registry, "POST", "/contrail/v1/catalog/reload");
     assert_ok(&reload, "application/json");
     let summary = reload.json();
-    assert_eq!(summary["events"], json!(4), "{summary}");
-    assert_eq!(summary["services"], json!(5), "{summary}");
+    assert_eq!(summary["events"], json!(5), "{summary}");
+    assert_eq!(summary["services"], json!(7), "{summary}");
     assert!(summary["findings"]["errors"].is_u64(), "{summary}");
     assert!(
         get(&registry, "/contrail/v1/graph")

@@ -130,7 +130,7 @@ fn ls_lists_every_subject_with_its_latest_version() {
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     insta::assert_snapshot!("registry_ls_human", shop.text(&output));
 
-    let output = shop.run(&["ls", "--prefix", "shop.s", "--format", "json"]);
+    let output = shop.run(&["ls", "--prefix", "shop.sh", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let listed = stdout_json(&output);
     let listed = listed.as_array().expect("a list");

@@ -86,12 +86,13 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-const SUBJECTS: [&str; 5] = [
+const SUBJECTS: [&str; 6] = [
     "com.shop.Money",
     "shop.inventory-value",
     "shop.orders-value",
     "shop.payments-value",
     "shop.shipments-value",
+    "shop.stock-value",
 ];
 
 #[test]
@@ -108,6 +109,7 @@ fn push_registers_every_event_schema_with_its_references() {
             ("shop.orders-value", "new_subject"),
             ("shop.shipments-value", "new_subject"),
             ("shop.payments-value", "new_subject"),
+            ("shop.stock-value", "new_subject"),
         ])
     );
     assert_eq!(entries[2]["event"], "OrderPlaced");
@@ -169,7 +171,7 @@ fn pushing_again_changes_nothing() {
         let output = push(&shop(), &registry, extra);
         assert_eq!(output.status.code(), Some(0), "{output:?}");
         let (actions, _) = report(&output);
-        assert_eq!(actions.len(), 5);
+        assert_eq!(actions.len(), SUBJECTS.len());
         assert!(
             actions.iter().all(|(_, action)| action == "unchanged"),
             "{actions:?}"
@@ -188,7 +190,7 @@ fn dry_run_against_an_empty_registry_registers_nothing() {
     let output = push(&shop(), &registry, &["--dry-run"]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let (actions, _) = report(&output);
-    assert_eq!(actions.len(), 5);
+    assert_eq!(actions.len(), SUBJECTS.len());
     assert!(
         actions.iter().all(|(_, action)| action == "new_subject"),
         "{actions:?}"
@@ -298,7 +300,10 @@ fn push_uses_the_catalogs_registry_url() {
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(0), "{output:?}");
-    assert_eq!(registry.client().subjects().expect("subjects").len(), 5);
+    assert_eq!(
+        registry.client().subjects().expect("subjects").len(),
+        SUBJECTS.len()
+    );
 }
 
 /// The canonical form the registry gives `text` (with Avro references resolved from `refs`).
@@ -356,6 +361,7 @@ fn pull_writes_one_file_per_subject_equal_to_what_was_pushed() {
             "shop.orders-value.avsc",
             "shop.payments-value.avsc",
             "shop.shipments-value.avsc",
+            "shop.stock-value.proto",
         ]
     );
     assert!(
@@ -464,6 +470,7 @@ fn a_changed_referenced_type_gives_its_users_new_versions() {
         ("shop.orders-value", "new_version"),
         ("shop.shipments-value", "unchanged"),
         ("shop.payments-value", "new_version"),
+        ("shop.stock-value", "unchanged"),
     ]);
     assert_eq!(actions, expected);
     assert_eq!(

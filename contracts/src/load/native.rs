@@ -35,6 +35,7 @@ const EVENT_KEYS: &[&str] = &[
     "topic",
     "key",
     "schema",
+    "message",
     "subject",
     "owner",
     "compatibility",
@@ -56,6 +57,7 @@ const CONSUMES_KEYS: &[&str] = &[
     "retry",
     "dead-letter",
     "schema",
+    "message",
 ];
 const CORRELATION_KEYS: &[&str] = &["header", "payload", "traceparent"];
 const HEADER_KEYS: &[&str] = &["description", "required", "schema"];
@@ -307,10 +309,15 @@ fn schema_ref(
     ctx: &mut LoadCtx,
     path: &Path,
     written: Option<Spanned<String>>,
+    message: Option<Spanned<String>>,
 ) -> Option<SchemaRef> {
     let written = written?;
     let id = schemas::schema_for_contract(ctx, path, &written);
-    Some(SchemaRef { id, written })
+    Some(SchemaRef {
+        id,
+        written,
+        message,
+    })
 }
 
 /// Reads an event file.
@@ -338,6 +345,7 @@ pub(super) fn load_event(ctx: &mut LoadCtx, path: &Path, document: &Document) {
     let topic = f.string("topic");
     let key = f.string("key");
     let schema_written = f.string("schema");
+    let message = f.string("message");
     let subject = f.string("subject");
     let owner = f.string("owner");
     let compatibility = f.keyword::<CompatibilityMode>("compatibility");
@@ -360,7 +368,7 @@ pub(super) fn load_event(ctx: &mut LoadCtx, path: &Path, document: &Document) {
         &mut diagnostics,
     );
     ctx.diagnostics.extend(diagnostics);
-    let schema = schema_ref(ctx, path, schema_written);
+    let schema = schema_ref(ctx, path, schema_written, message);
     ctx.catalog.events.push(Event {
         name,
         kind,
@@ -473,7 +481,7 @@ pub(super) fn load_service(ctx: &mut LoadCtx, path: &Path, document: &Document) 
             consume.group = c.string("group");
             consume.reads = c.string_list("reads");
             consume.dead_letter = c.string("dead-letter");
-            reader_schemas.push((consumes.len(), c.string("schema")));
+            reader_schemas.push((consumes.len(), c.string("schema"), c.string("message")));
             consume.idempotency = idempotency(&mut c);
             consume.retry = retry(&mut c);
         }
@@ -487,8 +495,8 @@ pub(super) fn load_service(ctx: &mut LoadCtx, path: &Path, document: &Document) 
         &mut diagnostics,
     );
     ctx.diagnostics.extend(diagnostics);
-    for (index, written) in reader_schemas {
-        consumes[index].schema = schema_ref(ctx, path, written);
+    for (index, written, message) in reader_schemas {
+        consumes[index].schema = schema_ref(ctx, path, written, message);
     }
     ctx.catalog.services.push(Service {
         name,

@@ -8,6 +8,7 @@ use crate::avro;
 use crate::codes;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::Spanned;
+use crate::protobuf;
 use crate::schema::{LoadedSchema, SchemaFormat, SchemaId};
 
 /// What the Avro files of a catalog define, so a schema can use a type from another file
@@ -162,11 +163,15 @@ pub(super) fn load_schema_file(ctx: &mut LoadCtx, path: &Path) -> Option<SchemaI
         json: None,
         text: Some(text.to_string()),
         avro: None,
+        protobuf: None,
         references: Vec::new(),
         valid: false,
     };
     match format {
-        SchemaFormat::Protobuf => schema.valid = check_protobuf(ctx, path, &text),
+        SchemaFormat::Protobuf => {
+            schema.protobuf = compile_protobuf(ctx, path, "", &text);
+            schema.valid = schema.protobuf.is_some();
+        }
         SchemaFormat::Avro => {
             if let Some(document) = ctx.yaml(path) {
                 let prepared = ctx.avro_prepared.remove(path);
@@ -338,40 +343,102 @@ fn unresolved_help(ctx: &LoadCtx, written: &str) -> String {
     }
 }
 
-/// Parses a `.proto` file (syntax only: imports are not resolved until Protobuf
-/// compatibility arrives) and reports every syntax error protox finds, at its position.
-fn check_protobuf(ctx: &mut LoadCtx, path: &Path, text: &str) -> bool {
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("schema.proto");
-    let Err(error) = protox_parse::parse(name, text) else {
-        return true;
+/// Compiles a `.proto` schema with the files it imports and reports whatever keeps it from
+/// compiling, each at its file:line:col. An `import` is looked up next to the importing file,
+/// then from the catalog root, as `protoc -I<its directory> -I<catalog root>` would; the
+/// well-known types (`google/protobuf/*.proto`) are built in. `file` is where the text is: a
+/// `.proto` file, or the AsyncAPI document holding it inline at `pointer` (whose errors are
+/// reported at the payload, since the text's lines are not the document's).
+pub(crate) fn compile_protobuf(
+    ctx: &mut LoadCtx,
+    file: &Path,
+    pointer: &str,
+    text: &str,
+) -> Option<protobuf::Compiled> {
+    let root = ctx.catalog.root.clone();
+    let root_name = if pointer.is_empty() {
+        proto_name(file, &root)
+    } else {
+        "inline.proto".to_owned()
     };
-    let at = |offset: Option<usize>| {
-        let position = offset.map_or(crate::diagnostic::Position::START, |o| {
-            crate::diagnostic::Position::of_byte_offset(text, o)
-        });
-        Location {
-            file: path.to_path_buf(),
-            start: position,
-            end: position,
+    let source = protobuf::ProtoSource {
+        path: file.to_path_buf(),
+        text: text.to_owned(),
+    };
+    let compiled = protobuf::compile(&root_name, source, |import, importer| {
+        let path = super::resolve_relative(importer, import, &root);
+        if !path.is_file() {
+            return None;
         }
+        let text = ctx.text(&path)?;
+        Some(protobuf::ProtoSource {
+            path,
+            text: text.to_string(),
+        })
+    });
+    let errors = match compiled {
+        Ok(compiled) => return Some(compiled),
+        Err(errors) => errors,
     };
-    let span = error.span();
-    let mut location = at(span.as_ref().map(|s| s.start));
-    if let Some(span) = span {
-        location.end = crate::diagnostic::Position::of_byte_offset(text, span.end);
+    let inline_at = (!pointer.is_empty()).then(|| node_location(ctx, file, pointer));
+    for error in errors {
+        let code = match error.kind {
+            protobuf::ErrorKind::ImportNotFound => codes::UNRESOLVED_REFERENCE,
+            protobuf::ErrorKind::Syntax | protobuf::ErrorKind::Invalid => codes::SCHEMA_INVALID,
+        };
+        let help = match error.kind {
+            protobuf::ErrorKind::Syntax => {
+                "see https://protobuf.dev/reference/protobuf/proto3-spec/ for the syntax"
+            }
+            protobuf::ErrorKind::ImportNotFound => {
+                "imports are looked up next to the importing file, then from the catalog root; google/protobuf/*.proto are built in"
+            }
+            protobuf::ErrorKind::Invalid => {
+                "fix the definition: every type used must be defined in the file or a file it imports, by its full name or relative to the package"
+            }
+        };
+        let in_inline_text = inline_at.is_some() && error.location.file == file;
+        let (location, message) = match &inline_at {
+            Some(at) if in_inline_text => (
+                at.clone(),
+                format!(
+                    "invalid Protobuf schema (line {}, column {} of the payload text): {}",
+                    error.location.start.line, error.location.start.column, error.message
+                ),
+            ),
+            _ => (
+                error.location,
+                format!("invalid Protobuf schema: {}", error.message),
+            ),
+        };
+        let mut diagnostic = Diagnostic::new(code, message).at(location).help(help);
+        if in_inline_text {
+            diagnostic = diagnostic.pointer(pointer.to_owned());
+        }
+        // A broken file imported by several schemas is reported once.
+        if !ctx.diagnostics.contains(&diagnostic) {
+            ctx.push(diagnostic);
+        }
     }
-    ctx.push(
-        Diagnostic::new(
-            codes::SCHEMA_INVALID,
-            format!("invalid Protobuf schema: {error}"),
-        )
-        .at(location)
-        .help("see https://protobuf.dev/reference/protobuf/proto3-spec/ for the syntax"),
-    );
-    false
+    None
+}
+
+/// The name a `.proto` file compiles under: its path from the catalog root, as an import from
+/// the root would spell it (its file name when it is outside the catalog).
+fn proto_name(path: &Path, root: &Path) -> String {
+    let relative = path
+        .strip_prefix(root)
+        .ok()
+        .filter(|r| !r.as_os_str().is_empty());
+    let name = relative
+        .map(|r| {
+            r.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .or_else(|| path.file_name().map(|n| n.to_string_lossy().into_owned()));
+    name.unwrap_or_else(|| "schema.proto".to_owned())
 }
 
 /// apache-avro's messages, without its Debug noise.

@@ -29,6 +29,10 @@ impl Loader<'_> {
         }
         let payload = message.at("payload");
         let mut media: Option<Spanned<String>> = None;
+        // AsyncAPI has no field naming the Protobuf message a payload is: contrail reads
+        // `x-message` (on the 3.x multi-format schema object, or on the message), and takes
+        // the file's first message without it, as for native events.
+        let mut proto_message: Option<Spanned<String>> = None;
         let mut schema = payload.clone();
         if self.v3 {
             // A multi-format schema object, or a schema.
@@ -36,6 +40,7 @@ impl Loader<'_> {
                 return Some(SchemaRef {
                     id: None,
                     written: self.written(&payload),
+                    message: None,
                 });
             };
             if target
@@ -55,6 +60,7 @@ impl Loader<'_> {
                     );
                     return None;
                 }
+                proto_message = self.string(&target, "x-message");
                 schema = target.at("schema");
             }
         } else {
@@ -83,7 +89,17 @@ impl Loader<'_> {
         let written = self.written(&schema);
         let draft = media.as_ref().and_then(|m| json_schema_draft(&m.value));
         let id = self.load_schema(&schema, format, draft);
-        Some(SchemaRef { id, written })
+        let message = match format {
+            SchemaFormat::Protobuf => {
+                proto_message.or_else(|| self.lookup_string(sources, "x-message"))
+            }
+            _ => None,
+        };
+        Some(SchemaRef {
+            id,
+            written,
+            message,
+        })
     }
 
     /// How a schema is written: its `$ref`, or `#<pointer>` for an inline schema.
@@ -150,7 +166,8 @@ impl Loader<'_> {
     }
 
     fn insert_protobuf(&mut self, file: &Path, pointer: &str, text: String) -> SchemaId {
-        let valid = !text.trim().is_empty();
+        let protobuf = schemas::compile_protobuf(self.ctx, file, pointer, &text);
+        let valid = protobuf.is_some();
         self.ctx.catalog.schemas.insert(LoadedSchema {
             format: SchemaFormat::Protobuf,
             file: file.to_path_buf(),
@@ -159,6 +176,7 @@ impl Loader<'_> {
             json: None,
             text: Some(text),
             avro: None,
+            protobuf,
             references: Vec::new(),
             valid,
         })
@@ -215,6 +233,7 @@ impl Loader<'_> {
             json: Some(json.clone()),
             text: None,
             avro: None,
+            protobuf: None,
             references,
             valid: false,
         };
@@ -271,6 +290,7 @@ impl Loader<'_> {
             json: Some(json),
             text: None,
             avro: None,
+            protobuf: None,
             references: Vec::new(),
             valid: meta_valid && refs_resolve,
         })

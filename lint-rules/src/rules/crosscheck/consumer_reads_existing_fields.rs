@@ -1,5 +1,4 @@
-use contrail_contracts::compat::SchemaVersion;
-use contrail_contracts::payload::{self, Found};
+use contrail_contracts::payload::{self, Found, Payload};
 use std::collections::HashMap;
 
 use contrail_contracts::schema::SchemaId;
@@ -58,14 +57,22 @@ impl Rule for ConsumerReadsExistingFields {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Findings) {
         // Many consumers read the same event: build each payload's comparable form once.
-        // The form depends only on the event's schema.
-        let mut payloads: HashMap<Option<SchemaId>, Option<SchemaVersion>> = HashMap::new();
+        // The form depends only on the event's schema (and, for Protobuf, the message named).
+        let mut payloads: HashMap<(Option<SchemaId>, Option<&str>), Option<Payload>> =
+            HashMap::new();
         for service in &ctx.catalog.services {
             for consume in service.consumes.iter().filter(|c| !c.reads.is_empty()) {
                 let Some(event) = ctx.catalog.event(&consume.event.value) else {
                     continue;
                 };
-                let key = event.schema.as_ref().and_then(|s| s.id);
+                let key = (
+                    event.schema.as_ref().and_then(|s| s.id),
+                    event
+                        .schema
+                        .as_ref()
+                        .and_then(|s| s.message.as_ref())
+                        .map(|m| m.value.as_str()),
+                );
                 let Some(version) = payloads
                     .entry(key)
                     .or_insert_with(|| ctx.payload_schema(event))
@@ -78,7 +85,7 @@ impl Rule for ConsumerReadsExistingFields {
                     if path.is_empty() {
                         continue;
                     }
-                    let found = payload::resolve(version, &path);
+                    let found = version.resolve(&path);
                     let subject = Subject::Service(service.name.value.clone());
                     let schema_at = ctx.schema_location(event, "");
                     let report = match found {

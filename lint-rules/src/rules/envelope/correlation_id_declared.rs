@@ -116,7 +116,7 @@ impl Rule for CorrelationIdDeclared {
             let Some(version) = ctx.payload_schema(event) else {
                 continue;
             };
-            let found = payload::resolve(&version, &payload::segments(path));
+            let found = version.resolve(&payload::segments(path));
             if let Found::Missing(segment, _) = found {
                 let report = out
                     .report(

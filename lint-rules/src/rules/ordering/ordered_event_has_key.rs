@@ -1,3 +1,6 @@
+use contrail_contracts::model::{Event, Spanned};
+use contrail_contracts::payload::{Found, Payload};
+
 use crate::context::Context;
 use crate::declare_rule;
 use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
@@ -58,25 +61,18 @@ impl Rule for OrderedEventHasKey {
                 continue;
             };
             let Some(fields) = ctx.payload_field_facts(event) else {
+                // A Protobuf payload has no field facts (its fields are always present: an
+                // unset one reads as its default), but its key must still name a field.
+                if let Some(payload @ Payload::Protobuf(_)) = ctx.payload_schema(event)
+                    && let Found::Missing(_, names) =
+                        payload.resolve(std::slice::from_ref(&key.value))
+                {
+                    not_a_field(out, subject, event, key, names.iter().map(String::as_str));
+                }
                 continue;
             };
             match fields.iter().find(|f| f.name == key.value) {
-                None => {
-                    let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-                    let help = match contrail_contracts::suggest::did_you_mean(&key.value, names) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => "name a top-level field of the payload schema".to_owned(),
-                    };
-                    out.report(
-                        subject,
-                        format!(
-                            "the partition key `{}` of `{}` is not a field of its payload",
-                            key.value, event.name.value
-                        ),
-                        key.location.clone(),
-                    )
-                    .help(help);
-                }
+                None => not_a_field(out, subject, event, key, fields.iter().map(|f| f.name)),
                 Some(field) if field.nullable || !field.required => {
                     out.report(
                         subject,
@@ -89,4 +85,27 @@ impl Rule for OrderedEventHasKey {
             }
         }
     }
+}
+
+/// Reports a key that names no top-level field of the payload, with the closest field.
+fn not_a_field<'a>(
+    out: &mut Findings,
+    subject: Subject,
+    event: &Event,
+    key: &Spanned<String>,
+    names: impl IntoIterator<Item = &'a str>,
+) {
+    let help = match contrail_contracts::suggest::did_you_mean(&key.value, names) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "name a top-level field of the payload schema".to_owned(),
+    };
+    out.report(
+        subject,
+        format!(
+            "the partition key `{}` of `{}` is not a field of its payload",
+            key.value, event.name.value
+        ),
+        key.location.clone(),
+    )
+    .help(help);
 }
