@@ -130,6 +130,9 @@ TOPICS = {
     "InventoryReserved": "shop.inventory",
     "OrderShipped": "shop.shipments",
 }
+# The shop's other topics, created with the rest (readers of the catalog's topics expect them)
+# but written nothing: StockLevelChanged is the shop's Protobuf event, outside the order flow.
+QUIET_TOPICS = ["shop.stock"]
 # Milliseconds from an order's start to each of its records.
 OFFSETS_MS = {
     "OrderPlaced": 0,
@@ -366,7 +369,8 @@ class Broker:
 
     def create_topics(self, partitions):
         """Creates the shop's topics that are missing, with `partitions` partitions each."""
-        missing = [t for t in TOPICS.values() if t not in self.partitions()]
+        existing = self.partitions()
+        missing = [t for t in [*TOPICS.values(), *QUIET_TOPICS] if t not in existing]
         if not missing:
             return
         admin = AdminClient({"bootstrap.servers": self.bootstrap, "log_level": 2})

@@ -39,6 +39,10 @@ pub const TOPICS: [&str; 4] = [
     "shop.shipments",
 ];
 
+/// The shop's topics no order writes to (its Protobuf event's), created empty beside
+/// [`TOPICS`] so that readers of the catalog's topics find every one.
+pub const QUIET_TOPICS: [&str; 1] = ["shop.stock"];
+
 /// What to produce: `produce.py`'s flags (see its header).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShopTrafficOptions {
@@ -266,7 +270,7 @@ pub fn shop_traffic(options: &ShopTrafficOptions) -> Option<ShopTraffic> {
         String::from_utf8_lossy(&push.stdout),
         String::from_utf8_lossy(&push.stderr)
     );
-    for topic in TOPICS {
+    for topic in TOPICS.into_iter().chain(QUIET_TOPICS) {
         tansu.create_topic(topic, options.partitions);
     }
     let manifest = produce(

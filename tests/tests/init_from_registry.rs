@@ -185,7 +185,7 @@ fn the_shop_comes_back_from_its_registry() {
         .filter(|e| validate::subject_of(&original, e).is_some() && e.schema.is_some())
         .filter(|e| e.origin == contrail_contracts::model::Origin::Native)
         .collect();
-    assert_eq!(registered.len(), 4);
+    assert_eq!(registered.len(), 5);
     for event in registered {
         let name = &event.name.value;
         let again = rebuilt
@@ -237,7 +237,7 @@ fn the_shop_comes_back_from_its_registry() {
             )
         })
         .collect();
-    assert_eq!(actions.len(), 5, "{actions:?}");
+    assert_eq!(actions.len(), 6, "{actions:?}");
     assert!(
         actions.iter().all(|(_, action)| action == "unchanged"),
         "{actions:?}"

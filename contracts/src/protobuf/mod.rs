@@ -36,6 +36,18 @@ pub fn json_mismatch(message: &MessageDescriptor, payload: &serde_json::Value) -
     })
 }
 
+/// The full name (`package.Message`) of a `.proto` file's first top-level message, read from
+/// its syntax alone (imports are not resolved): the message an event names when it names none.
+/// `None` when the text does not parse or defines no message.
+pub fn first_message_name(text: &str) -> Option<String> {
+    let file = protox_parse::parse("schema.proto", text).ok()?;
+    let message = file.message_type.first()?.name.clone()?;
+    Some(match file.package.as_deref().filter(|p| !p.is_empty()) {
+        Some(package) => format!("{package}.{message}"),
+        None => message,
+    })
+}
+
 /// The full names of the messages a file defines, for "did you mean" help.
 pub fn message_names(compiled: &Compiled) -> Vec<String> {
     compiled

@@ -164,23 +164,7 @@ fn record_name(schema_type: SchemaType, text: &str) -> Option<String> {
             .get("title")?
             .as_str()
             .map(str::to_owned),
-        SchemaType::Protobuf => {
-            let words: Vec<&str> = text
-                .split(|c: char| c.is_whitespace() || matches!(c, ';' | '{'))
-                .filter(|w| !w.is_empty())
-                .collect();
-            let after = |keyword: &str| {
-                words
-                    .windows(2)
-                    .find(|w| w[0] == keyword)
-                    .map(|w| w[1].to_owned())
-            };
-            let message = after("message")?;
-            Some(match after("package") {
-                Some(package) => format!("{package}.{message}"),
-                None => message,
-            })
-        }
+        SchemaType::Protobuf => contrail_contracts::protobuf::first_message_name(text),
     }
 }
 
@@ -776,6 +760,15 @@ mod tests {
                 "syntax = \"proto3\";\npackage shop.v1;\nmessage Order{ string id = 1; }"
             ),
             Some("shop.v1.Order".to_owned())
+        );
+        // Words in comments are not declarations.
+        assert_eq!(
+            record_name(
+                SchemaType::Protobuf,
+                "// names its message (`message: x`)\nsyntax = \"proto3\";\npackage p;\n\
+                 message Stock { int32 n = 1; }"
+            ),
+            Some("p.Stock".to_owned())
         );
         assert_eq!(record_name(SchemaType::Avro, "\"string\""), None);
     }
