@@ -33,6 +33,12 @@ pub fn schema_guid(text: &str, references: &[Reference]) -> GuidBytes {
     md5.finalize().into()
 }
 
+/// [`schema_guid`] spelled as registries spell it ([`format`]): what the stores keep and the
+/// API answers.
+pub fn schema_guid_text(text: &str, references: &[Reference]) -> String {
+    format(&schema_guid(text, references))
+}
+
 /// A GUID as registries spell it: 8-4-4-4-12 lowercase hex digits.
 pub fn format(guid: &GuidBytes) -> String {
     let mut text = String::with_capacity(36);

@@ -87,7 +87,7 @@ impl NewSchema {
 
     /// The schema's GUID ([`crate::guid`]), as stored next to it.
     pub fn guid(&self) -> String {
-        guid::format(&guid::schema_guid(&self.canonical, &self.references))
+        guid::schema_guid_text(&self.canonical, &self.references)
     }
 }
 
@@ -109,7 +109,7 @@ pub struct StoredSchema {
 impl StoredSchema {
     /// The schema's GUID ([`crate::guid`]): a function of its text and references.
     pub fn guid(&self) -> String {
-        guid::format(&guid::schema_guid(&self.schema, &self.references))
+        guid::schema_guid_text(&self.schema, &self.references)
     }
 }
 

@@ -168,6 +168,18 @@ pub trait Store: Send + Sync + fmt::Debug {
     async fn delete_mode(&self, subject: Option<&str>) -> Result<Option<Mode>>;
 }
 
+/// The GUID of a schema row as both stores keep it (canonical text, references as JSON), for
+/// the rows stored before GUIDs existed: the GUID is computed in Rust, so no SQL migration can
+/// fill the column, and each store fills it when it opens.
+pub(crate) fn guid_of_row(id: i64, canonical: &str, references_json: &str) -> Result<String> {
+    let references: Vec<Reference> = serde_json::from_str(references_json).map_err(|e| {
+        Error::Store(format!(
+            "stored references of schema {id} do not parse: {e}"
+        ))
+    })?;
+    Ok(crate::guid::schema_guid_text(canonical, &references))
+}
+
 /// Opens the store a URL names: `sqlite://PATH` (relative or absolute, created if missing),
 /// `sqlite://:memory:`, or `postgres://…`/`postgresql://…` (a libpq-style URL of an existing
 /// database; the tables are created on first use).

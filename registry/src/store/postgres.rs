@@ -48,13 +48,12 @@ mod tls;
 
 use super::{
     Checker, HistoryEntry, Migration, Queries, RegisterContext, RegisterRequest, Registered,
-    SchemaIdChoice, Store, pending_migrations, redact, refuse_delete_when_read_only,
+    SchemaIdChoice, Store, guid_of_row, pending_migrations, redact, refuse_delete_when_read_only,
     refuse_delete_when_referenced, refuse_import_over_live_versions, repeated_registration,
     resolve_references_with, same_schema, schema_id_to_register, version_to_delete,
     version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
-use crate::guid;
 use crate::model::{
     Config, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema, SubjectSummary,
     SubjectVersion, Usage, VersionEntry, VersionSelector, effective_compatibility, effective_mode,
@@ -235,20 +234,14 @@ async fn migrate(client: &mut deadpool_postgres::Client) -> Result<()> {
     Ok(())
 }
 
-/// Gives the schemas stored before GUIDs existed theirs (migration 002), under the migration
-/// lock. The GUID is computed in Rust, the same code as for SQLite, so no SQL migration fills
-/// the column; this runs at every open and finds nothing to do once it has run.
+/// Gives the schemas stored before GUIDs existed theirs (migration 002, [`guid_of_row`]), under
+/// the migration lock; runs at every open and finds nothing to do once it has run.
 async fn backfill_guids<C: GenericClient>(c: &C) -> Result<()> {
     for row in query(c, "schemas_without_guid", &[]).await? {
         let id: i64 = get(&row, 0)?;
         let canonical: String = get(&row, 1)?;
         let references: String = get(&row, 2)?;
-        let references: Vec<Reference> = serde_json::from_str(&references).map_err(|e| {
-            Error::Store(format!(
-                "stored references of schema {id} do not parse: {e}"
-            ))
-        })?;
-        let guid = guid::format(&guid::schema_guid(&canonical, &references));
+        let guid = guid_of_row(id, &canonical, &references)?;
         execute(c, "set_guid", &[&id, &guid]).await?;
     }
     Ok(())

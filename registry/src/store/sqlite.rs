@@ -21,13 +21,12 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavio
 
 use super::{
     Checker, HistoryEntry, Migration, Queries, RegisterContext, RegisterRequest, Registered,
-    SchemaIdChoice, Store, pending_migrations, refuse_delete_when_read_only,
+    SchemaIdChoice, Store, guid_of_row, pending_migrations, refuse_delete_when_read_only,
     refuse_delete_when_referenced, refuse_import_over_live_versions, repeated_registration,
     resolve_references_with, same_schema, schema_id_to_register, version_to_delete,
     version_to_register, versions_to_compare,
 };
 use crate::error::{Error, Refusal, Result};
-use crate::guid;
 use crate::model::{
     Config, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema, SubjectSummary,
     SubjectVersion, Usage, VersionEntry, VersionSelector, effective_compatibility, effective_mode,
@@ -204,9 +203,8 @@ fn migrate(connection: &mut Connection) -> Result<()> {
     backfill_guids(connection)
 }
 
-/// Gives the schemas stored before GUIDs existed theirs (migration 002). The GUID is computed
-/// in Rust, so no SQL migration can fill the column; this runs at every open and finds nothing
-/// to do once it has run.
+/// Gives the schemas stored before GUIDs existed theirs (migration 002, [`guid_of_row`]); runs
+/// at every open and finds nothing to do once it has run.
 fn backfill_guids(connection: &mut Connection) -> Result<()> {
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     {
@@ -221,13 +219,7 @@ fn backfill_guids(connection: &mut Connection) -> Result<()> {
         })?;
         for row in rows {
             let (id, canonical, references) = row?;
-            let references: Vec<Reference> = serde_json::from_str(&references).map_err(|e| {
-                Error::Store(format!(
-                    "stored references of schema {id} do not parse: {e}"
-                ))
-            })?;
-            let guid = guid::format(&guid::schema_guid(&canonical, &references));
-            update.execute(params![id, guid])?;
+            update.execute(params![id, guid_of_row(id, &canonical, &references)?])?;
         }
     }
     tx.commit()?;
