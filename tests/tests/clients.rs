@@ -54,19 +54,18 @@ impl Registry {
     }
 }
 
-/// Runs `tests/clients/SCRIPT REGISTRY_URL` with `CONTRAIL_PYTHON` against a fresh registry and
-/// asserts it passed every scenario (its last line says how many).
-fn run_client_script(script: &str, passed: &str) {
-    let python = contrail_e2e::shop_traffic::python();
+/// Runs `INTERPRETER tests/clients/SCRIPT REGISTRY_URL` against a fresh registry and asserts
+/// it passed every scenario (its last line says how many).
+fn run_client_script(mut interpreter: Command, script: &str, passed: &str) {
     let registry = Registry::start();
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("clients")
         .join(script);
-    let output = Command::new(&python)
+    let output = interpreter
         .arg(&script)
         .arg(registry.base())
         .output()
-        .unwrap_or_else(|e| panic!("running {} with {python:?}: {e}", script.display()));
+        .unwrap_or_else(|e| panic!("running {} with {interpreter:?}: {e}", script.display()));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -82,14 +81,24 @@ fn run_client_script(script: &str, passed: &str) {
     );
 }
 
+/// `CONTRAIL_PYTHON`, with the packages of scripts/requirements-test.txt.
+fn python() -> Command {
+    Command::new(contrail_e2e::shop_traffic::python())
+}
+
 #[test]
 fn confluent_kafka_python_client_works_unchanged() {
-    run_client_script("confluent_kafka_client.py", "all 5 client scenarios passed");
+    run_client_script(
+        python(),
+        "confluent_kafka_client.py",
+        "all 5 client scenarios passed",
+    );
 }
 
 #[test]
 fn python_schema_registry_client_works_unchanged() {
     run_client_script(
+        python(),
         "python_schema_registry_client.py",
         "all 2 client scenarios passed",
     );
@@ -109,22 +118,9 @@ fn kafkajs_confluent_schema_registry_works_unchanged() {
         eprintln!("CONTRAIL_KAFKAJS_DIR is not set; scripts/test.sh installs the kafkajs client");
         return;
     };
-    let registry = Registry::start();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("clients/kafkajs/client.js");
-    let output = Command::new("node")
-        .arg(&script)
-        .arg(registry.base())
-        .env("NODE_PATH", Path::new(&dir).join("node_modules"))
-        .output()
-        .unwrap_or_else(|e| panic!("running node {}: {e}", script.display()));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("all 3 client scenarios passed"),
-        "{} failed ({}):\n{stdout}\n{stderr}",
-        script.display(),
-        output.status
-    );
+    let mut node = Command::new("node");
+    node.env("NODE_PATH", Path::new(&dir).join("node_modules"));
+    run_client_script(node, "kafkajs/client.js", "all 3 client scenarios passed");
 }
 
 const ORDER_V1: &str = r#"{"type":"record","name":"Order","namespace":"shop","fields":[
