@@ -33,7 +33,7 @@ pub fn schema_guid(text: &str, references: &[Reference]) -> GuidBytes {
     md5.finalize().into()
 }
 
-/// [`schema_guid`] spelled as registries spell it ([`format`]): what the stores keep and the
+/// [`schema_guid`] spelled as registries spell it ([`format()`]): what the stores keep and the
 /// API answers.
 pub fn schema_guid_text(text: &str, references: &[Reference]) -> String {
     format(&schema_guid(text, references))
