@@ -157,8 +157,7 @@ impl Baseline {
                 continue;
             };
             let loaded = self.catalog.schemas.get(id);
-            let (Some(json), Ok(schema)) = (loaded.json.clone(), version_of(&self.catalog, id))
-            else {
+            let Ok(schema) = version_of(&self.catalog, id) else {
                 continue;
             };
             let file = self.display(&loaded.file);
@@ -171,10 +170,11 @@ impl Baseline {
                 .push(BaselineVersion {
                     label: self.label.clone(),
                     schema,
-                    json,
+                    json: loaded.json.clone(),
                     canonical: evolution::canonical_avro(loaded.avro.as_ref()),
                     file,
                     node: loaded.node.clone(),
+                    protobuf: loaded.protobuf.clone(),
                 });
         }
         baselines

@@ -42,6 +42,31 @@ impl Payload {
             .map(Payload::Schema)
     }
 
+    /// `path` with each Protobuf field named as in the `.proto` (`occurredAt` becomes
+    /// `occurred_at`), as far as the path leads through the message; other payloads' paths
+    /// are returned as they are. Paths compare equal in this form whichever name a user wrote.
+    pub fn proto_path(&self, path: &[String]) -> Vec<String> {
+        let Payload::Protobuf(message) = self else {
+            return path.to_vec();
+        };
+        let mut current = Some(message.clone());
+        path.iter()
+            .map(|segment| {
+                let field = current.take().and_then(|m| {
+                    m.get_field_by_name(segment)
+                        .or_else(|| m.get_field_by_json_name(segment))
+                });
+                match field {
+                    Some(field) => {
+                        current = field_message(&field);
+                        field.name().to_owned()
+                    }
+                    None => segment.clone(),
+                }
+            })
+            .collect()
+    }
+
     /// Where `path` leads in this payload.
     pub fn resolve(&self, path: &[String]) -> Found {
         match self {
@@ -159,17 +184,22 @@ fn resolve_protobuf(message: &MessageDescriptor, path: &[String]) -> Found {
                 message.fields().map(|f| f.name().to_owned()).collect(),
             );
         };
-        let kind = if field.is_map() {
-            match field.kind() {
-                Kind::Message(entry) => entry.map_entry_value_field().kind(),
-                other => other,
-            }
-        } else {
-            field.kind()
-        };
-        current = kind.as_message().cloned();
+        current = field_message(&field);
     }
     Found::Always
+}
+
+/// The message a path steps into through `field`: its type, or a map's value type.
+fn field_message(field: &prost_reflect::FieldDescriptor) -> Option<MessageDescriptor> {
+    let kind = if field.is_map() {
+        match field.kind() {
+            Kind::Message(entry) => entry.map_entry_value_field().kind(),
+            other => other,
+        }
+    } else {
+        field.kind()
+    };
+    kind.as_message().cloned()
 }
 
 fn resolve_json(schema: &Value, path: &[String]) -> Found {
@@ -293,5 +323,12 @@ message Money { int64 amount_minor = 1; }
             }
             other => panic!("expected a missing field, got {other:?}"),
         }
+        // JSON names read back as the `.proto`'s, as far as the path leads.
+        let proto = |p: &str| payload.proto_path(&segments(p)).join(".");
+        assert_eq!(proto("total.amountMinor"), "total.amount_minor");
+        assert_eq!(proto("bySku.sku"), "by_sku.sku");
+        assert_eq!(proto("cardToken"), "card_token");
+        assert_eq!(proto("orderId.nothing"), "order_id.nothing");
+        assert_eq!(proto("unknownField.x"), "unknownField.x");
     }
 }

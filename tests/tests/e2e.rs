@@ -1,6 +1,7 @@
 //! End-to-end tests: the `contrail` binary run as a user runs it.
 
 mod check;
+mod check_protobuf;
 mod clients;
 mod corpus;
 mod docs_site;

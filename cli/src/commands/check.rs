@@ -249,7 +249,7 @@ fn breaking_changes(
                 schema: baselines
                     .get(&checked.event)
                     .and_then(|h| h.last())
-                    .map(|v| v.json.clone()),
+                    .and_then(|v| v.json.clone()),
             }
         })
         .collect()
@@ -301,11 +301,27 @@ fn registry_versions(
             let registered = client
                 .version(&subject, VersionSelector::Number(number))
                 .with_context(|| format!("reading {subject} version {number}"))?;
-            let json: serde_json::Value = match registered.schema_type {
-                SchemaType::Protobuf => continue,
-                _ => serde_json::from_str(&registered.schema)
-                    .with_context(|| format!("{subject} version {number} is not JSON"))?,
-            };
+            let file = PathBuf::from(format!("registry:{subject}/versions/{number}"));
+            let label = format!("{subject} version {number} in the registry");
+            if registered.schema_type == SchemaType::Protobuf {
+                let schema = super::registry::comparable_version(&client, &registered)?;
+                sources.insert(file.clone(), Arc::from(registered.schema.as_str()));
+                baselines
+                    .entry(event.name.value.clone())
+                    .or_default()
+                    .push(BaselineVersion {
+                        label,
+                        schema,
+                        json: None,
+                        canonical: None,
+                        file,
+                        node: None,
+                        protobuf: None,
+                    });
+                continue;
+            }
+            let json: serde_json::Value = serde_json::from_str(&registered.schema)
+                .with_context(|| format!("{subject} version {number} is not JSON"))?;
             let mut canonical = None;
             let schema = match registered.schema_type {
                 SchemaType::Avro => {
@@ -329,7 +345,6 @@ fn registry_versions(
                 }
                 _ => SchemaVersion::json(json.clone()),
             };
-            let file = PathBuf::from(format!("registry:{subject}/versions/{number}"));
             let text =
                 serde_json::to_string_pretty(&json).unwrap_or_else(|_| registered.schema.clone());
             let node = contrail_contracts::yaml::parse(&text).ok().map(|d| d.root);
@@ -338,12 +353,13 @@ fn registry_versions(
                 .entry(event.name.value.clone())
                 .or_default()
                 .push(BaselineVersion {
-                    label: format!("{subject} version {number} in the registry"),
+                    label,
                     schema,
-                    json,
+                    json: Some(json),
                     canonical,
                     file,
                     node,
+                    protobuf: None,
                 });
         }
     }

@@ -296,39 +296,88 @@ pub(crate) fn referenced_documents(
     client: &contrail_registry::client::Client,
     references: &[contrail_registry::model::Reference],
 ) -> anyhow::Result<Vec<(String, serde_json::Value)>> {
-    referenced_documents_at(client, references, 0)
-}
-
-fn referenced_documents_at(
-    client: &contrail_registry::client::Client,
-    references: &[contrail_registry::model::Reference],
-    depth: usize,
-) -> anyhow::Result<Vec<(String, serde_json::Value)>> {
-    if depth > 32 {
-        bail!("schema references nest more than 32 deep");
-    }
-    let mut out = Vec::new();
-    for reference in references {
-        let version = contrail_registry::model::VersionSelector::Number(reference.version);
-        let registered = client
-            .version(&reference.subject, version)
-            .with_context(|| {
+    resolved_references(client, references)?
+        .into_iter()
+        .map(|r| {
+            let schema = serde_json::from_str(&r.schema.schema).with_context(|| {
                 format!(
-                    "reading referenced {} version {}",
-                    reference.subject, reference.version
+                    "referenced {} version {} is not JSON",
+                    r.reference.subject, r.reference.version
                 )
             })?;
-        out.extend(referenced_documents_at(
-            client,
-            &registered.references,
-            depth + 1,
-        )?);
-        out.push((
-            reference.name.clone(),
-            serde_json::from_str(&registered.schema)?,
-        ));
+            Ok((r.reference.name, schema))
+        })
+        .collect()
+}
+
+/// The schemas `references` name, each with the schemas it references in turn (flattened,
+/// depth first), as the registry's own compatibility check resolves them.
+pub(crate) fn resolved_references(
+    client: &contrail_registry::client::Client,
+    references: &[contrail_registry::model::Reference],
+) -> anyhow::Result<Vec<contrail_registry::model::ResolvedReference>> {
+    fn walk(
+        client: &contrail_registry::client::Client,
+        references: &[contrail_registry::model::Reference],
+        depth: usize,
+        out: &mut Vec<contrail_registry::model::ResolvedReference>,
+    ) -> anyhow::Result<()> {
+        if depth > 32 {
+            bail!("schema references nest more than 32 deep");
+        }
+        for reference in references {
+            if out.iter().any(|r| r.reference == *reference) {
+                continue;
+            }
+            let version = contrail_registry::model::VersionSelector::Number(reference.version);
+            let registered = client
+                .version(&reference.subject, version)
+                .with_context(|| {
+                    format!(
+                        "reading referenced {} version {}",
+                        reference.subject, reference.version
+                    )
+                })?;
+            walk(client, &registered.references, depth + 1, out)?;
+            out.push(contrail_registry::model::ResolvedReference {
+                reference: reference.clone(),
+                version: registered.version,
+                schema: contrail_registry::model::StoredSchema {
+                    id: registered.id,
+                    schema_type: registered.schema_type,
+                    schema: registered.schema,
+                    references: registered.references,
+                },
+            });
+        }
+        Ok(())
     }
+    let mut out = Vec::new();
+    walk(client, references, 0, &mut out)?;
     Ok(out)
+}
+
+/// A registered schema in the form the compatibility engine compares, its references
+/// resolved through the registry: the same conversion the registry applies to stored
+/// versions, so `check --against` and the registry judge a version alike.
+pub(crate) fn comparable_version(
+    client: &contrail_registry::client::Client,
+    registered: &contrail_registry::client::RegisteredSchema,
+) -> anyhow::Result<contrail_contracts::compat::SchemaVersion> {
+    let label = format!("{} version {}", registered.subject, registered.version);
+    let resolved = resolved_references(client, &registered.references)
+        .with_context(|| format!("resolving the references of {label}"))?;
+    let stored = contrail_registry::model::StoredSchema {
+        id: registered.id,
+        schema_type: registered.schema_type,
+        schema: registered.schema.clone(),
+        references: registered.references.clone(),
+    };
+    match contrail_registry::canonical::comparable(&stored, &resolved) {
+        Ok(Some(version)) => Ok(version),
+        Ok(None) => bail!("{label} in the registry cannot be compared"),
+        Err(e) => bail!("{label} in the registry does not resolve: {e}"),
+    }
 }
 
 /// A client of the registry at `url`, with the credentials the environment names:

@@ -17,8 +17,9 @@ pub struct BaselineVersion {
     /// Where it comes from, for messages (`git:main`, `registry version 3`).
     pub label: String,
     pub schema: SchemaVersion,
-    /// The schema as JSON, to tell whether anything changed.
-    pub json: serde_json::Value,
+    /// The schema as JSON, to tell whether anything changed (Avro and JSON Schema; a Protobuf
+    /// version is compared by its compiled definitions instead).
+    pub json: Option<serde_json::Value>,
     /// Avro only: the schema as apache-avro re-serialises it (the form registries return), so a
     /// schema that differs from the file only in formatting counts as unchanged.
     pub canonical: Option<serde_json::Value>,
@@ -26,6 +27,8 @@ pub struct BaselineVersion {
     /// tree for positions, when it has one.
     pub file: PathBuf,
     pub node: Option<Node>,
+    /// Protobuf only: the version compiled with source info, for positions in its file.
+    pub protobuf: Option<crate::protobuf::Compiled>,
 }
 
 /// Earlier versions per event name, oldest first.
@@ -93,18 +96,40 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
         };
         let same_canonical =
             latest.canonical.is_some() && canonical_avro(loaded.avro.as_ref()) == latest.canonical;
-        if loaded.json.as_ref() == Some(&latest.json) || same_canonical {
+        if loaded.json.is_some() && loaded.json == latest.json || same_canonical {
             evolution.unchanged += 1;
             continue;
         }
         let Ok(current) = version_of(catalog, id) else {
             continue;
         };
+        if let (SchemaVersion::Protobuf(new), SchemaVersion::Protobuf(old)) =
+            (&current, &latest.schema)
+        {
+            // Comments, layout and the file's own path do not make a new version.
+            if new.same_definitions(old) {
+                evolution.unchanged += 1;
+                continue;
+            }
+        }
         let locate = |node: Option<&Node>, file: &PathBuf, pointer: &str| {
             node.and_then(|n| n.pointer(pointer))
                 .map_or_else(|| Location::file_start(file), |n| n.location(file))
         };
-        let new_location = |pointer: &str| locate(loaded.node.as_ref(), &loaded.file, pointer);
+        // Protobuf findings name places by message and field names (`/OrderPlaced/Item/sku`),
+        // which the compiled file's source info turns into positions.
+        let new_location = |pointer: &str| match &loaded.protobuf {
+            Some(compiled) => compiled
+                .locate(pointer, &loaded.file)
+                .unwrap_or_else(|| Location::file_start(&loaded.file)),
+            None => locate(loaded.node.as_ref(), &loaded.file, pointer),
+        };
+        let old_location = |old: &BaselineVersion, pointer: &str| match &old.protobuf {
+            Some(compiled) => compiled
+                .locate(pointer, &old.file)
+                .unwrap_or_else(|| Location::file_start(&old.file)),
+            None => locate(old.node.as_ref(), &old.file, pointer),
+        };
         if current.format() != latest.schema.format() {
             out.push(
                 Diagnostic::new(
@@ -128,7 +153,17 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
         };
         let compared: std::collections::BTreeSet<usize> =
             report.comparisons.iter().map(|c| c.old_index).collect();
-        let mut fields = field_diff::changed_fields(&current, &latest.schema);
+        let mut fields = match (&current, &latest.schema) {
+            (SchemaVersion::Protobuf(new), SchemaVersion::Protobuf(old)) => {
+                let message = event
+                    .schema
+                    .as_ref()
+                    .and_then(|s| s.message.as_ref())
+                    .map(|m| m.value.as_str());
+                field_diff::changed_protobuf_fields(new, old, message)
+            }
+            _ => field_diff::changed_fields(&current, &latest.schema),
+        };
         for comparison in &report.comparisons {
             let old = &history[comparison.old_index].schema;
             for i in &comparison.incompatibilities {
@@ -178,7 +213,7 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
                     Diagnostic::new(codes::for_rule(i.rule), format!("`{}` is not {mode}: {}", event.name.value, i.message))
                         .at(new_location(new_pointer))
                         .pointer(new_pointer.clone())
-                        .related(locate(old.node.as_ref(), &old.file, old_pointer), format!("as it was in {}", old.label))
+                        .related(old_location(old, old_pointer), format!("as it was in {}", old.label))
                         .help(format!(
                             "{why}; make the change compatible (add defaults, keep fields, use aliases) or publish a new major version on a new topic"
                         )),
@@ -192,7 +227,7 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
                     Diagnostic::new(code, format!("`{}`: {}", event.name.value, risk.message))
                         .at(new_location(&risk.reader_path))
                         .pointer(risk.reader_path.clone())
-                        .related(locate(latest.node.as_ref(), &latest.file, &risk.writer_path), format!("as it was in {}", latest.label))
+                        .related(old_location(latest, &risk.writer_path), format!("as it was in {}", latest.label))
                         .help("compatible by Avro's rules, but consumers may now misread data; announce the change or add a new field instead"),
                 );
             }

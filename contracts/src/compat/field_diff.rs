@@ -26,6 +26,8 @@ use serde_json::Value;
 
 use super::SchemaVersion;
 use super::avro::{AvroSchema, Kind, TypeId, same_shape};
+use super::protobuf::ProtoSchema;
+use super::protobuf::loader::FieldType;
 
 /// Field names from the payload's root; empty for the payload itself.
 pub type FieldPath = Vec<String>;
@@ -74,6 +76,134 @@ pub fn changed_fields(new: &SchemaVersion, old: &SchemaVersion) -> BTreeSet<Fiel
         }
     }
     out
+}
+
+/// The fields of one Protobuf message that differ between two versions: `message` is its full
+/// name (`shop.inventory.v1.StockLevelChanged`), or the new root file's first message when
+/// `None`. Fields are matched by number and named as in the `.proto` (consumers' `reads` in
+/// JSON names are matched to them by [`crate::payload::Payload::proto_path`]).
+///
+/// A field counts as changed when it was added or removed, renamed, or changed its label,
+/// oneof or type (another scalar, enum or message; an enum's values; a map's key or value).
+/// A message-typed field present on both sides is followed into its message; a map whose
+/// message values changed counts as a whole. A message missing on either side changes the
+/// whole payload.
+pub fn changed_protobuf_fields(
+    new: &ProtoSchema,
+    old: &ProtoSchema,
+    message: Option<&str>,
+) -> BTreeSet<FieldPath> {
+    let mut out = BTreeSet::new();
+    let root = |schema: &ProtoSchema| match message {
+        Some(name) => schema.message_named(name.trim_start_matches('.')),
+        None => schema.top_messages.first().copied(),
+    };
+    let (Some(n), Some(o)) = (root(new), root(old)) else {
+        out.insert(Vec::new());
+        return out;
+    };
+    let mut diff = ProtobufDiff {
+        new,
+        old,
+        stack: HashSet::new(),
+        steps: 0,
+        out: &mut out,
+    };
+    diff.compare(n, o, &mut Vec::new());
+    if diff.steps > MAX_STEPS {
+        out.insert(Vec::new());
+    }
+    out
+}
+
+struct ProtobufDiff<'a> {
+    new: &'a ProtoSchema,
+    old: &'a ProtoSchema,
+    /// Message pairs being compared, so a recursive message is walked once per path.
+    stack: HashSet<(usize, usize)>,
+    steps: usize,
+    out: &'a mut BTreeSet<FieldPath>,
+}
+
+impl ProtobufDiff<'_> {
+    fn changed(&mut self, path: &[String]) {
+        self.out.insert(path.to_vec());
+    }
+
+    fn compare(&mut self, n: usize, o: usize, path: &mut Vec<String>) {
+        self.steps += 1;
+        if self.steps > MAX_STEPS || !self.stack.insert((n, o)) {
+            return;
+        }
+        let (new_message, old_message) = (&self.new.messages[n], &self.old.messages[o]);
+        for old_field in &old_message.fields {
+            path.push(old_field.name.clone());
+            match new_message
+                .fields
+                .iter()
+                .find(|f| f.number == old_field.number)
+            {
+                None => self.changed(path),
+                Some(new_field) if new_field.name != old_field.name => {
+                    self.changed(path);
+                    path.pop();
+                    path.push(new_field.name.clone());
+                    self.changed(path);
+                }
+                Some(new_field)
+                    if new_field.label != old_field.label || new_field.oneof != old_field.oneof =>
+                {
+                    self.changed(path)
+                }
+                Some(new_field) => self.compare_types(&new_field.ty, &old_field.ty, path),
+            }
+            path.pop();
+        }
+        for new_field in &new_message.fields {
+            if !old_message
+                .fields
+                .iter()
+                .any(|f| f.number == new_field.number)
+            {
+                path.push(new_field.name.clone());
+                self.changed(path);
+                path.pop();
+            }
+        }
+        self.stack.remove(&(n, o));
+    }
+
+    fn compare_types(&mut self, new: &FieldType, old: &FieldType, path: &mut Vec<String>) {
+        match (new, old) {
+            (FieldType::Scalar(n), FieldType::Scalar(o)) if n == o => {}
+            (FieldType::Enum(n), FieldType::Enum(o)) if n == o => {
+                let values = |schema: &ProtoSchema| {
+                    schema.enum_named(n).map(|e| schema.enums[e].values.clone())
+                };
+                if values(self.new) != values(self.old) {
+                    self.changed(path);
+                }
+            }
+            (FieldType::Message(n), FieldType::Message(o)) if n == o => {
+                match (self.new.message_named(n), self.old.message_named(o)) {
+                    (Some(ni), Some(oi)) => self.compare(ni, oi, path),
+                    _ => self.changed(path),
+                }
+            }
+            (FieldType::Map(nk, nv), FieldType::Map(ok, ov)) if nk == ok => {
+                // A map's values are not addressed by name: any change inside is the map's.
+                let before = self.out.len();
+                let mut inner = path.clone();
+                self.compare_types(nv, ov, &mut inner);
+                if self.out.len() != before {
+                    self.out
+                        .retain(|p| !p.starts_with(path.as_slice()) || p == path);
+                    self.changed(path);
+                }
+            }
+            _ => self.changed(path),
+        }
+    }
 }
 
 /// A field path as users write it: `total.amountMinor`; a JSON pointer (`/a.b/c`) when a
@@ -640,5 +770,74 @@ mod tests {
         assert_eq!(display_path(&["a.b".into(), "c".into()]), "/a.b/c");
         assert_eq!(display_path(&["a".into(), "c".into()]), "a.c");
         assert_eq!(display_path(&[]), "");
+    }
+
+    fn proto(text: &str) -> ProtoSchema {
+        ProtoSchema::compile("root.proto", text, &std::collections::HashMap::new())
+            .expect("compiles")
+    }
+
+    const STOCK: &str = "syntax = \"proto3\";\npackage s.v1;\nmessage Stock {\n  string sku = 1;\n  int32 available = 2;\n  repeated Line lines = 3;\n  map<string, Line> by_site = 4;\n  Reason reason = 5;\n  message Line { int32 delta = 1; }\n  enum Reason { REASON_UNSPECIFIED = 0; }\n}\nmessage Other { string x = 1; }\n";
+
+    #[test]
+    fn protobuf_fields_are_matched_by_number_and_followed_into_messages() {
+        let old = proto(STOCK);
+        let changed = |from: &str, to: &str| {
+            assert!(STOCK.contains(from), "{from}");
+            let new = proto(&STOCK.replace(from, to));
+            shown(&changed_protobuf_fields(&new, &old, None))
+        };
+        assert_eq!(
+            changed("int32 available = 2;", "string available = 2;"),
+            ["available"]
+        );
+        assert_eq!(
+            changed("int32 available = 2;", "int32 stock = 2;"),
+            ["available", "stock"]
+        );
+        assert_eq!(changed("int32 available = 2;", ""), ["available"]);
+        assert_eq!(
+            changed("string sku = 1;", "string sku = 1;\n  string note = 9;"),
+            ["note"]
+        );
+        assert_eq!(
+            changed("int32 delta = 1;", "int64 delta = 1;"),
+            ["by_site", "lines.delta"]
+        );
+        assert_eq!(
+            changed(
+                "REASON_UNSPECIFIED = 0;",
+                "REASON_UNSPECIFIED = 0; REASON_LOST = 1;"
+            ),
+            ["reason"]
+        );
+        assert_eq!(changed("repeated Line lines", "Line lines"), ["lines"]);
+        // Another message of the file is not the payload; the named message is.
+        assert_eq!(
+            changed("string x = 1;", "int32 x = 1;"),
+            Vec::<String>::new()
+        );
+        let new = proto(&STOCK.replace("string x = 1;", "int32 x = 1;"));
+        assert_eq!(
+            shown(&changed_protobuf_fields(&new, &old, Some(".s.v1.Other"))),
+            ["x"]
+        );
+        // A message that is not there on one side is the whole payload.
+        assert_eq!(
+            shown(&changed_protobuf_fields(&new, &old, Some("s.v1.Gone"))),
+            [""]
+        );
+    }
+
+    #[test]
+    fn protobuf_layout_and_comments_are_the_same_definitions() {
+        let old = proto(STOCK);
+        let relaid = proto(&STOCK.replace("string sku = 1;", "// the product\n  string   sku=1 ;"));
+        assert!(relaid.same_definitions(&old));
+        let renamed = ProtoSchema::compile("elsewhere/other.proto", STOCK, &Default::default())
+            .expect("compiles");
+        assert!(renamed.same_definitions(&old));
+        assert!(!proto(&STOCK.replace("sku = 1", "sku = 7")).same_definitions(&old));
+        assert!(!proto(&STOCK.replace("package s.v1;", "package s.v2;")).same_definitions(&old));
     }
 }

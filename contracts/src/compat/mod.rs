@@ -106,6 +106,9 @@ pub fn version_of(
     id: crate::schema::SchemaId,
 ) -> Result<SchemaVersion, String> {
     let schema = catalog.schemas.get(id);
+    if schema.format == crate::schema::SchemaFormat::Protobuf {
+        return protobuf_version(catalog, schema);
+    }
     let json = schema
         .json
         .as_ref()

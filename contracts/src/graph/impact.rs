@@ -266,10 +266,21 @@ enum Reads {
 
 /// Whether one consumption reads any of `paths`.
 fn reads(catalog: &Catalog, consume: &Consumes, paths: &[FieldPath]) -> Reads {
+    // Protobuf fields may be read under their JSON names; changes name them as in the `.proto`.
+    let payload = catalog
+        .event(&consume.event.value)
+        .and_then(|e| e.schema.as_ref())
+        .and_then(|s| payload::Payload::of(catalog, s));
+    let proto_path = |path: &[String]| match &payload {
+        Some(payload) => payload.proto_path(path),
+        None => path.to_vec(),
+    };
+    let paths: Vec<FieldPath> = paths.iter().map(|p| proto_path(p)).collect();
+    let paths = paths.as_slice();
     let declared_reads = consume
         .reads
         .iter()
-        .map(|r| payload::segments(&r.value))
+        .map(|r| proto_path(&payload::segments(&r.value)))
         .any(|read| paths.iter().any(|path| related(&read, path)));
     if declared_reads {
         return Reads::Yes;

@@ -90,6 +90,31 @@ impl Compiled {
         out
     }
 
+    /// Where in the root file (shown as `file`) the element a names path leads to: messages,
+    /// then nested messages, enums, fields, oneofs or enum values by name
+    /// (`/OrderPlaced/Item/sku`, as compatibility findings name places). The name of the
+    /// deepest element found, or `None` when not even the first name is in the file.
+    pub fn locate(&self, names: &str, file: &Path) -> Option<Location> {
+        let root = self.root()?;
+        let descriptor = root.file_descriptor_proto();
+        let path = source_info_path(descriptor, names);
+        if path.is_empty() {
+            return None;
+        }
+        let locations = &descriptor.source_code_info.as_ref()?.location;
+        let span_of = |wanted: &[i32]| {
+            locations
+                .iter()
+                .find(|l| l.path == wanted)
+                .map(|l| l.span.clone())
+        };
+        // The element's name (field 1 of every descriptor named here), else the whole element.
+        let mut name_path = path.clone();
+        name_path.push(1);
+        let span = span_of(&name_path).or_else(|| span_of(&path))?;
+        span_of_source_info(&span, file)
+    }
+
     /// The message an event names (its full name, a leading `.` allowed), or the root file's
     /// first top-level message when it names none. `None` when there is no such message.
     pub fn message(&self, name: Option<&str>) -> Option<MessageDescriptor> {
@@ -236,23 +261,108 @@ fn import_location(
             .find(|l| l.path.len() == 2 && l.path[0] == 3 && l.path[1] as usize == index)
             .map(|l| l.span.clone())
     });
-    // Source info spans are 0-based [line, column, end column] or [line, column, end line,
-    // end column].
+    span.and_then(|span| span_of_source_info(&span, &source.path))
+        .unwrap_or_else(|| Location::file_start(&source.path))
+}
+
+/// A source info span, 0-based `[line, column, end column]` or `[line, column, end line, end
+/// column]`, as a location in `file`.
+fn span_of_source_info(span: &[i32], file: &Path) -> Option<Location> {
     let position = |line: i32, column: i32| Position {
         line: u32::try_from(line).unwrap_or(0) + 1,
         column: u32::try_from(column).unwrap_or(0) + 1,
     };
-    match span.as_deref() {
-        Some(&[line, column, end_column]) => Location {
-            file: source.path.clone(),
-            start: position(line, column),
-            end: position(line, end_column),
-        },
-        Some(&[line, column, end_line, end_column]) => Location {
-            file: source.path.clone(),
-            start: position(line, column),
-            end: position(end_line, end_column),
-        },
-        _ => Location::file_start(&source.path),
+    let (start, end) = match *span {
+        [line, column, end_column] => (position(line, column), position(line, end_column)),
+        [line, column, end_line, end_column] => {
+            (position(line, column), position(end_line, end_column))
+        }
+        _ => return None,
+    };
+    Some(Location {
+        file: file.to_path_buf(),
+        start,
+        end,
+    })
+}
+
+/// The source info path of the element a names path (`/OrderPlaced/Item/sku`: messages, then a
+/// nested message, enum, field, oneof or enum value) leads to in `file`, as far as the names
+/// match: a name the file lacks stops the walk at the element that holds it.
+fn source_info_path(file: &prost_types::FileDescriptorProto, names: &str) -> Vec<i32> {
+    // Field numbers of the descriptor messages: FileDescriptorProto.message_type = 4,
+    // .enum_type = 5; DescriptorProto.field = 2, .nested_type = 3, .enum_type = 4,
+    // .oneof_decl = 8; EnumDescriptorProto.value = 2.
+    #[derive(Clone, Copy)]
+    enum Scope<'a> {
+        File,
+        Message(&'a prost_types::DescriptorProto),
+        /// A oneof of the message whose path is `message_path`: its members are that
+        /// message's fields.
+        Oneof(&'a prost_types::DescriptorProto, usize),
+        Enum(&'a prost_types::EnumDescriptorProto),
+        Leaf,
     }
+    fn index(position: usize) -> i32 {
+        i32::try_from(position).unwrap_or(i32::MAX)
+    }
+    let mut path: Vec<i32> = Vec::new();
+    let mut scope = Scope::File;
+    for name in names.split('/').filter(|n| !n.is_empty()) {
+        let (base, step) = match scope {
+            Scope::File => (
+                path.len(),
+                file.message_type
+                    .iter()
+                    .position(|m| m.name() == name)
+                    .map(|i| ([4, index(i)], Scope::Message(&file.message_type[i])))
+                    .or_else(|| {
+                        file.enum_type
+                            .iter()
+                            .position(|e| e.name() == name)
+                            .map(|i| ([5, index(i)], Scope::Enum(&file.enum_type[i])))
+                    }),
+            ),
+            Scope::Message(message) => {
+                let base = path.len();
+                let nested = message.nested_type.iter().position(|m| m.name() == name);
+                let enumeration = message.enum_type.iter().position(|e| e.name() == name);
+                let field = message.field.iter().position(|f| f.name() == name);
+                let oneof = message.oneof_decl.iter().position(|o| o.name() == name);
+                let step = if let Some(i) = nested {
+                    Some(([3, index(i)], Scope::Message(&message.nested_type[i])))
+                } else if let Some(i) = enumeration {
+                    Some(([4, index(i)], Scope::Enum(&message.enum_type[i])))
+                } else if let Some(i) = field {
+                    Some(([2, index(i)], Scope::Leaf))
+                } else {
+                    oneof.map(|i| ([8, index(i)], Scope::Oneof(message, base)))
+                };
+                (base, step)
+            }
+            Scope::Oneof(message, message_path) => (
+                message_path,
+                message
+                    .field
+                    .iter()
+                    .position(|f| f.name() == name)
+                    .map(|i| ([2, index(i)], Scope::Leaf)),
+            ),
+            Scope::Enum(e) => (
+                path.len(),
+                e.value
+                    .iter()
+                    .position(|v| v.name() == name)
+                    .map(|i| ([2, index(i)], Scope::Leaf)),
+            ),
+            Scope::Leaf => (path.len(), None),
+        };
+        let Some((segment, next)) = step else {
+            break;
+        };
+        path.truncate(base);
+        path.extend(segment);
+        scope = next;
+    }
+    path
 }

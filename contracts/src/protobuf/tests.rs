@@ -288,3 +288,31 @@ fn json_examples_read_per_the_json_mapping() {
         Some("/attributes/channel".to_owned())
     );
 }
+
+#[test]
+fn names_paths_locate_messages_fields_oneofs_and_enum_values() {
+    let text = "syntax = \"proto3\";\npackage p.v1;\nmessage Order {\n  string id = 1;\n  oneof payment {\n    string card = 2;\n  }\n  message Item {\n    string sku = 1;\n  }\n  enum State {\n    STATE_UNSPECIFIED = 0;\n  }\n}\nenum Top {\n  TOP_UNSPECIFIED = 0;\n}\n";
+    let compiled = compile_in(&[("order.proto", text)], "order.proto").expect("compiles");
+    let file = Path::new("schemas/order.proto");
+    let at = |names: &str| {
+        compiled
+            .locate(names, file)
+            .map(|l| (l.start.line, l.start.column, l.end.column))
+    };
+    assert_eq!(at("/Order"), Some((3, 9, 14)));
+    assert_eq!(at("/Order/id"), Some((4, 10, 12)));
+    assert_eq!(at("/Order/payment"), Some((5, 9, 16)));
+    // A oneof's member is named after the oneof in Confluent's paths.
+    assert_eq!(at("/Order/payment/card"), Some((6, 12, 16)));
+    assert_eq!(at("/Order/Item/sku"), Some((9, 12, 15)));
+    assert_eq!(at("/Order/State/STATE_UNSPECIFIED"), Some((12, 5, 22)));
+    assert_eq!(at("/Top/TOP_UNSPECIFIED"), Some((16, 3, 18)));
+    // A name the file lacks (a removed field) stops at what holds it.
+    assert_eq!(at("/Order/gone"), Some((3, 9, 14)));
+    assert_eq!(at("/Missing"), None);
+    assert_eq!(at("/"), None);
+    assert_eq!(
+        compiled.locate("/Order", file).map(|l| l.file),
+        Some(file.to_path_buf())
+    );
+}

@@ -103,6 +103,43 @@ pub struct ProtoSchema {
 }
 
 impl ProtoSchema {
+    /// The index of the message with full name `name` (no leading dot), in any file.
+    pub fn message_named(&self, name: &str) -> Option<usize> {
+        match self.types.get(name)?.kind {
+            TypeKind::Message(index) => Some(index),
+            TypeKind::Enum(_) => None,
+        }
+    }
+
+    /// The index of the enum with full name `name` (no leading dot), in any file.
+    pub fn enum_named(&self, name: &str) -> Option<usize> {
+        match self.types.get(name)?.kind {
+            TypeKind::Enum(index) => Some(index),
+            TypeKind::Message(_) => None,
+        }
+    }
+
+    /// Whether two compiled versions define the same things: the same root file (its name
+    /// aside, so a copy of the file elsewhere is the same schema) and the same types, imports
+    /// included. Comments and layout are not compared: descriptors carry no source info here.
+    pub fn same_definitions(&self, other: &ProtoSchema) -> bool {
+        let unnamed = |schema: &ProtoSchema| {
+            schema
+                .files
+                .get(schema.root)
+                .map(|root| FileDescriptorProto {
+                    name: None,
+                    ..root.clone()
+                })
+        };
+        self.package == other.package
+            && self.top_messages == other.top_messages
+            && self.top_enums == other.top_enums
+            && self.messages == other.messages
+            && self.enums == other.enums
+            && unnamed(self) == unnamed(other)
+    }
+
     /// Compiles `root` and what it imports: `sources` maps import names (`shop/money.proto`)
     /// to their text; `google/protobuf/*.proto` resolve without being given.
     pub fn compile(
@@ -138,13 +175,16 @@ impl ProtoSchema {
     ) -> Result<ProtoSchema, CompileError> {
         let root_owned = root.to_owned();
         let mut resolver = protox::file::ChainFileResolver::new();
-        resolver.add(SourceResolver(Box::new(move |name: &str| {
-            if name == root_owned {
-                Some(root_source.clone())
-            } else {
-                open(name)
-            }
-        })));
+        resolver.add(SourceResolver {
+            root: root.to_owned(),
+            open: Box::new(move |name: &str| {
+                if name == root_owned {
+                    Some(root_source.clone())
+                } else {
+                    open(name)
+                }
+            }),
+        });
         resolver.add(protox::file::GoogleFileResolver::new());
         let mut compiler = protox::Compiler::with_file_resolver(resolver);
         compiler.include_imports(true);
@@ -417,11 +457,20 @@ pub enum ProtoSource {
 /// Import names to files, for protox.
 type Open = Box<dyn Fn(&str) -> Option<ProtoSource>>;
 
-struct SourceResolver(Open);
+struct SourceResolver {
+    /// The root's name, which may be any path (an absolute one, a temporary directory's):
+    /// protox takes only relative paths as file names unless a resolver claims them.
+    root: String,
+    open: Open,
+}
 
 impl protox::file::FileResolver for SourceResolver {
+    fn resolve_path(&self, path: &std::path::Path) -> Option<String> {
+        (path.to_str() == Some(self.root.as_str())).then(|| self.root.clone())
+    }
+
     fn open_file(&self, name: &str) -> Result<protox::file::File, protox::Error> {
-        match (self.0)(name) {
+        match (self.open)(name) {
             Some(ProtoSource::Text(source)) => protox::file::File::from_source(name, &source),
             Some(ProtoSource::Descriptor(mut file)) => {
                 // The file is known by the name it is imported under.
