@@ -136,6 +136,42 @@ fn event_pages_show_the_schema_history_from_git() {
 }
 
 #[test]
+fn protobuf_event_pages_show_the_schema_history_from_git() {
+    let repo = crate::check::shop_history();
+    let proto = repo.path().join("shop/schemas/stock-level-changed.proto");
+    let text = std::fs::read_to_string(&proto).expect("proto");
+    std::fs::write(
+        &proto,
+        text.replace("int32 available = 5;", "string available = 5;"),
+    )
+    .expect("write");
+    contrail_e2e::git(
+        repo.path(),
+        &["commit", "--quiet", "-am", "available as text"],
+    );
+    assert_ok(&docs(&["shop", "--out", "out"], repo.path()));
+    let page = std::fs::read_to_string(repo.path().join("out/events/stocklevelchanged.html"))
+        .expect("page");
+    let history = page
+        .split("id=\"schema-history\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .unwrap_or_else(|| panic!("no schema history: {page}"));
+    let rows: Vec<&str> = history
+        .lines()
+        .filter(|l| l.starts_with("<tr><td>"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{history}");
+    assert!(
+        rows[0].contains("available as text")
+            && rows[0].contains("incompatible (BACKWARD_TRANSITIVE)")
+            && rows[0].contains("available"),
+        "{history}"
+    );
+    assert!(rows[1].contains("shop v1") && rows[1].contains("oldest version shown"));
+}
+
+#[test]
 fn names_cannot_leave_the_output_directory() {
     let root = tempfile::tempdir().expect("tempdir");
     let catalog = root.path().join("catalog");

@@ -99,8 +99,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Up to `depth` committed versions of each event's schema file, newest first, each with its
-/// verdict against the one before. Events whose schema is inline (AsyncAPI), Protobuf, or not
-/// in a git repository get none; git being absent is not an error.
+/// verdict against the one before (a `.proto` version compiled with the files it imports as
+/// they are today). Events whose schema is inline (AsyncAPI) or not in a git repository get
+/// none; git being absent is not an error.
 fn schema_history(catalog: &Catalog, depth: usize) -> BTreeMap<String, Vec<SchemaRevision>> {
     let mut out = BTreeMap::new();
     if depth == 0 {
@@ -112,7 +113,7 @@ fn schema_history(catalog: &Catalog, depth: usize) -> BTreeMap<String, Vec<Schem
             continue;
         };
         let schema = catalog.schemas.get(id);
-        if !schema.pointer.is_empty() || schema.format == SchemaFormat::Protobuf {
+        if !schema.pointer.is_empty() {
             continue;
         }
         // One more than shown, so the oldest shown has a verdict too.
@@ -134,6 +135,9 @@ fn schema_history(catalog: &Catalog, depth: usize) -> BTreeMap<String, Vec<Schem
             .iter()
             .map(|c| {
                 let text = git_show(&schema.file, &c.hash, &c.path)?;
+                if schema.format == SchemaFormat::Protobuf {
+                    return compat::protobuf_version_of_text(catalog, schema, &text).ok();
+                }
                 let json: serde_json::Value = serde_json::from_str(&text).ok()?;
                 match schema.format {
                     SchemaFormat::Avro => compat::avro::AvroSchema::parse(&json, &references)

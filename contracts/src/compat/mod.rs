@@ -146,6 +146,16 @@ fn protobuf_version(
         .text
         .as_ref()
         .ok_or_else(|| format!("{} did not load", schema.display_name()))?;
+    protobuf_version_of_text(catalog, schema, text)
+}
+
+/// `text`, another version of the `.proto` file `schema` (an earlier commit's), compiled with
+/// the files it imports as the catalog holds them today.
+pub fn protobuf_version_of_text(
+    catalog: &crate::model::Catalog,
+    schema: &crate::schema::LoadedSchema,
+    text: &str,
+) -> Result<SchemaVersion, String> {
     let files: Vec<(std::path::PathBuf, String)> = catalog
         .schemas
         .iter()
