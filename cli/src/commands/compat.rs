@@ -389,6 +389,18 @@ fn or_root(pointer: &str) -> &str {
 
 fn locate(version: &mut Version, pointer: &str, sources: &Sources) -> Location {
     let file = version.file.clone();
+    // (The history's schemas have been moved out by the time findings are located; the file
+    // says the format then.)
+    let is_proto = matches!(version.schema, SchemaVersion::Protobuf(_))
+        || contrail_contracts::schema::SchemaFormat::from_path(&file)
+            == Some(contrail_contracts::schema::SchemaFormat::Protobuf);
+    if is_proto {
+        // Protobuf findings name places by message and field names (`/OrderPlaced/total`).
+        return sources
+            .get(&file)
+            .and_then(|text| contrail_contracts::protobuf::locate_in_text(text, pointer, &file))
+            .unwrap_or_else(|| Location::file_start(&file));
+    }
     version
         .node(sources)
         .and_then(|n| n.pointer(pointer))

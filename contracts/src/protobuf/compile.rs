@@ -95,24 +95,7 @@ impl Compiled {
     /// (`/OrderPlaced/Item/sku`, as compatibility findings name places). The name of the
     /// deepest element found, or `None` when not even the first name is in the file.
     pub fn locate(&self, names: &str, file: &Path) -> Option<Location> {
-        let root = self.root()?;
-        let descriptor = root.file_descriptor_proto();
-        let path = source_info_path(descriptor, names);
-        if path.is_empty() {
-            return None;
-        }
-        let locations = &descriptor.source_code_info.as_ref()?.location;
-        let span_of = |wanted: &[i32]| {
-            locations
-                .iter()
-                .find(|l| l.path == wanted)
-                .map(|l| l.span.clone())
-        };
-        // The element's name (field 1 of every descriptor named here), else the whole element.
-        let mut name_path = path.clone();
-        name_path.push(1);
-        let span = span_of(&name_path).or_else(|| span_of(&path))?;
-        span_of_source_info(&span, file)
+        locate_in_descriptor(self.root()?.file_descriptor_proto(), names, file)
     }
 
     /// The message an event names (its full name, a leading `.` allowed), or the root file's
@@ -263,6 +246,37 @@ fn import_location(
     });
     span.and_then(|span| span_of_source_info(&span, &source.path))
         .unwrap_or_else(|| Location::file_start(&source.path))
+}
+
+/// [`Compiled::locate`] for a `.proto` text that need not compile (its imports may be
+/// elsewhere): parsing alone gives the positions. `None` when it does not parse.
+pub fn locate_in_text(text: &str, names: &str, file: &Path) -> Option<Location> {
+    let descriptor = protox_parse::parse("located.proto", text).ok()?;
+    locate_in_descriptor(&descriptor, names, file)
+}
+
+/// Where a names path leads in a parsed file with source info; see [`Compiled::locate`].
+fn locate_in_descriptor(
+    descriptor: &prost_types::FileDescriptorProto,
+    names: &str,
+    file: &Path,
+) -> Option<Location> {
+    let path = source_info_path(descriptor, names);
+    if path.is_empty() {
+        return None;
+    }
+    let locations = &descriptor.source_code_info.as_ref()?.location;
+    let span_of = |wanted: &[i32]| {
+        locations
+            .iter()
+            .find(|l| l.path == wanted)
+            .map(|l| l.span.clone())
+    };
+    // The element's name (field 1 of every descriptor named here), else the whole element.
+    let mut name_path = path.clone();
+    name_path.push(1);
+    let span = span_of(&name_path).or_else(|| span_of(&path))?;
+    span_of_source_info(&span, file)
 }
 
 /// A source info span, 0-based `[line, column, end column]` or `[line, column, end line, end
