@@ -9,7 +9,9 @@
 //! of their own, named by the type's full name (Confluent's RecordNameStrategy), and referenced
 //! from the schemas that use them. Such a file can use types of further files, so these files
 //! are registered in topological order, each after the files it uses, and all of them before
-//! the events.
+//! the events. A `.proto` file's imports of other catalog files are registered the same way,
+//! each under its import name (the subject Confluent's serializers use), and referenced by that
+//! name.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -134,9 +136,10 @@ pub enum Source {
 }
 
 impl PushPlan {
-    /// The texts of the referenced types `push` resolves to, in the order they are pushed.
-    pub fn resolved_schemas(&self, push: &SubjectPush) -> Vec<&str> {
-        let texts: BTreeMap<&str, &str> = self
+    /// The referenced types `push` resolves to, in the order they are pushed: each one's
+    /// subject (also its reference name), schema type and text.
+    pub fn resolved_schemas(&self, push: &SubjectPush) -> Vec<(&str, SchemaType, &str)> {
+        let pushed: BTreeMap<&str, &SubjectPush> = self
             .steps
             .iter()
             .filter_map(|step| match step {
@@ -145,21 +148,25 @@ impl PushPlan {
                         source: Source::ReferencedType { .. },
                         ..
                     },
-                ) => Some((referenced.subject.as_str(), referenced.schema.as_str())),
+                ) => Some((referenced.subject.as_str(), referenced)),
                 _ => None,
             })
             .collect();
         push.resolves
             .iter()
-            .filter_map(|subject| texts.get(subject.as_str()).copied())
+            .filter_map(|subject| pushed.get(subject.as_str()))
+            .map(|p| (p.subject.as_str(), p.schema_type, p.schema.as_str()))
             .collect()
     }
 }
 
-/// An Avro file whose named types schemas of the catalog take.
+/// A file other schemas of the catalog take types from: an Avro file whose named types they
+/// use, or a `.proto` file they import.
 struct TypeFile<'c> {
-    /// Its subject: the full name of the type the catalog uses (RecordNameStrategy).
+    /// Its subject: for Avro the full name of the type the catalog uses (RecordNameStrategy),
+    /// for Protobuf the import name (what Confluent's serializers register imports under).
     subject: String,
+    schema_type: SchemaType,
     text: &'c str,
     /// Files whose types it uses directly.
     deps: Vec<PathBuf>,
@@ -187,7 +194,10 @@ pub fn plan(catalog: &Catalog) -> PushPlan {
 
     // Which file defines each named type, to find each file's direct dependencies.
     let mut defined: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for (file, node) in &files {
+    for (file, node) in files
+        .iter()
+        .filter(|(_, n)| n.schema_type == SchemaType::Avro)
+    {
         if let Ok(json) = serde_json::from_str(node.text) {
             for named in avro::scan(&json).defined {
                 defined
@@ -196,8 +206,10 @@ pub fn plan(catalog: &Catalog) -> PushPlan {
             }
         }
     }
+    // A `.proto` file's imports were recorded as its dependencies when it was taken.
     let deps: Vec<(PathBuf, Vec<PathBuf>)> = files
         .iter()
+        .filter(|(_, node)| node.schema_type == SchemaType::Avro)
         .map(|(file, node)| (file.clone(), direct_deps(node.text, file, &defined)))
         .collect();
     for (file, file_deps) in deps {
@@ -224,7 +236,7 @@ pub fn plan(catalog: &Catalog) -> PushPlan {
             source: Source::ReferencedType {
                 referenced_by: node.referenced_by.iter().cloned().collect(),
             },
-            schema_type: SchemaType::Avro,
+            schema_type: node.schema_type,
             schema: node.text.to_owned(),
             references: subjects(&node.deps, &files),
             resolves: subjects_of(&transitive_deps(file, &files)),
@@ -246,14 +258,30 @@ pub fn plan(catalog: &Catalog) -> PushPlan {
             }));
             continue;
         };
-        let (references, resolves) = if schema_type == SchemaType::Avro {
-            let used: BTreeSet<&PathBuf> = schema.references.iter().map(|(_, f)| f).collect();
-            (
-                subjects(&direct_deps(&text, &schema.file, &defined), &files),
-                subjects_of(&used),
-            )
-        } else {
-            (Vec::new(), Vec::new())
+        let (references, resolves) = match schema_type {
+            SchemaType::Avro => {
+                let used: BTreeSet<&PathBuf> = schema.references.iter().map(|(_, f)| f).collect();
+                (
+                    subjects(&direct_deps(&text, &schema.file, &defined), &files),
+                    subjects_of(&used),
+                )
+            }
+            SchemaType::Protobuf => {
+                let direct: Vec<PathBuf> =
+                    contrail_contracts::load::protobuf_imports(catalog, schema)
+                        .into_iter()
+                        .map(|(_, file)| file)
+                        .collect();
+                let mut used: BTreeSet<&PathBuf> = BTreeSet::new();
+                for file in &direct {
+                    if let Some((file, _)) = files.get_key_value(file) {
+                        used.insert(file);
+                        used.extend(transitive_deps(file, &files));
+                    }
+                }
+                (subjects(&direct, &files), subjects_of(&used))
+            }
+            SchemaType::Json => (Vec::new(), Vec::new()),
         };
         steps.push(Step::Push(SubjectPush {
             subject,
@@ -303,12 +331,16 @@ fn pushable<'c>(catalog: &'c Catalog, event: &Event) -> Result<EventPush<'c>, Sk
 }
 
 /// Records the files `push` takes Avro types from in `files`, each under the full name of the
-/// type first taken from it.
+/// type first taken from it, and the `.proto` files it imports (directly or through other
+/// files), each under its import name.
 fn take_type_files<'c>(
     catalog: &'c Catalog,
     push: EventPush<'c>,
     files: &mut BTreeMap<PathBuf, TypeFile<'c>>,
 ) -> Result<EventPush<'c>, Skip> {
+    if push.schema.format == contrail_contracts::schema::SchemaFormat::Protobuf {
+        return take_proto_imports(catalog, push, files);
+    }
     for (fullname, file) in &push.schema.references {
         if !files.contains_key(file) {
             // The loader loads every Avro file whose types it resolves, with its text.
@@ -327,6 +359,7 @@ fn take_type_files<'c>(
                 file.clone(),
                 TypeFile {
                     subject: fullname.clone(),
+                    schema_type: SchemaType::Avro,
                     text,
                     deps: Vec::new(),
                     referenced_by: BTreeSet::new(),
@@ -336,6 +369,54 @@ fn take_type_files<'c>(
         if let Some(node) = files.get_mut(file) {
             node.referenced_by.insert(push.event.clone());
         }
+    }
+    Ok(push)
+}
+
+/// [`take_type_files`] for a `.proto` schema: every catalog file it imports, transitively.
+fn take_proto_imports<'c>(
+    catalog: &'c Catalog,
+    push: EventPush<'c>,
+    files: &mut BTreeMap<PathBuf, TypeFile<'c>>,
+) -> Result<EventPush<'c>, Skip> {
+    let mut pending = contrail_contracts::load::protobuf_imports(catalog, push.schema);
+    while let Some((import, file)) = pending.pop() {
+        if let Some(node) = files.get_mut(&file) {
+            node.referenced_by.insert(push.event.clone());
+            continue;
+        }
+        let Some(imported) = catalog
+            .schemas
+            .find(&file, "")
+            .map(|id| catalog.schemas.get(id))
+        else {
+            return Err(Skip {
+                event: push.event,
+                subject: Some(push.subject),
+                reason: SkipReason::ReferenceNotLoaded { file },
+            });
+        };
+        let (Some(text), true) = (imported.text.as_deref(), imported.valid) else {
+            return Err(Skip {
+                event: push.event,
+                subject: Some(push.subject),
+                reason: SkipReason::InvalidSchema {
+                    schema: imported.display_name(),
+                },
+            });
+        };
+        let deps = contrail_contracts::load::protobuf_imports(catalog, imported);
+        files.insert(
+            file.clone(),
+            TypeFile {
+                subject: import,
+                schema_type: SchemaType::Protobuf,
+                text,
+                deps: deps.iter().map(|(_, f)| f.clone()).collect(),
+                referenced_by: BTreeSet::from([push.event.clone()]),
+            },
+        );
+        pending.extend(deps);
     }
     Ok(push)
 }

@@ -77,7 +77,32 @@ fn chained_types_are_pushed_after_the_types_they_use() {
     // The texts a push resolves to come in the order they are pushed.
     let texts = plan.resolved_schemas(pushed(&plan, "t.shipped-value"));
     assert_eq!(texts.len(), 2);
-    assert!(texts[0].contains("\"Country\"") && texts[1].contains("\"Address\""));
+    assert!(texts[0].2.contains("\"Country\"") && texts[1].2.contains("\"Address\""));
+}
+
+#[test]
+fn imported_proto_files_are_pushed_under_their_import_names_first() {
+    let plan = plan(&catalog("tests/fixtures/push/proto"));
+    insta::assert_snapshot!(render(&plan));
+    let stock = pushed(&plan, "t.stock-value");
+    // Only the direct import is referenced; the registry resolves currency through money.
+    assert_eq!(stock.references, ["common/money.proto"]);
+    let resolved: Vec<(&str, String)> = plan
+        .resolved_schemas(stock)
+        .into_iter()
+        .map(|(subject, schema_type, _)| (subject, schema_type.to_string()))
+        .collect();
+    assert_eq!(
+        resolved,
+        [
+            ("common/currency.proto", "PROTOBUF".to_owned()),
+            ("common/money.proto", "PROTOBUF".to_owned())
+        ]
+    );
+    assert_eq!(
+        pushed(&plan, "t.refund-value").references,
+        ["common/currency.proto"]
+    );
 }
 
 #[test]

@@ -498,3 +498,42 @@ fn a_changed_referenced_type_gives_its_users_new_versions() {
         }]
     );
 }
+
+#[test]
+fn proto_imports_are_registered_as_references_and_a_second_push_changes_nothing() {
+    // The plan's fixture: stock.proto imports common/money.proto, which imports
+    // common/currency.proto; refund.proto imports currency only.
+    let catalog = repo_root().join("registry/tests/fixtures/push/proto");
+    let registry = Registry::start();
+    let first = push(&catalog, &registry, &[]);
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    let (actions, _) = report(&first);
+    assert_eq!(
+        actions,
+        pairs(&[
+            ("common/currency.proto", "new_subject"),
+            ("common/money.proto", "new_subject"),
+            ("t.refund-value", "new_subject"),
+            ("t.stock-value", "new_subject"),
+        ])
+    );
+    let stock = registry
+        .client()
+        .version("t.stock-value", VersionSelector::Latest)
+        .expect("t.stock-value is registered");
+    assert_eq!(stock.schema_type, SchemaType::Protobuf);
+    assert_eq!(
+        stock.references,
+        [Reference {
+            name: "common/money.proto".to_owned(),
+            subject: "common/money.proto".to_owned(),
+            version: 1,
+        }]
+    );
+    let again = push(&catalog, &registry, &[]);
+    let (actions, _) = report(&again);
+    assert!(
+        actions.iter().all(|(_, action)| action == "unchanged"),
+        "{actions:?}"
+    );
+}

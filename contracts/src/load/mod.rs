@@ -19,6 +19,7 @@ use crate::codes;
 use crate::diagnostic::{Diagnostic, Location, Position};
 use crate::model::Catalog;
 use crate::paths;
+use crate::schema::LoadedSchema;
 use crate::yaml::{self, Document, Limits, Span, YamlErrorKind};
 
 pub use asyncapi::Perspective;
@@ -579,6 +580,31 @@ fn is_catalog_file(path: &Path) -> bool {
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml" | "json" | "avsc" | "proto")
     )
+}
+
+/// The files of `catalog` a `.proto` schema imports directly, with their import names, as the
+/// loader resolved them (next to the importing file, then from the catalog root; the loader
+/// loads every imported file as a schema of its own). Well-known types
+/// (`google/protobuf/*.proto`) are not files of the catalog and are left out. Pure: the
+/// loaded catalog answers, not the file system.
+pub fn protobuf_imports(catalog: &Catalog, schema: &LoadedSchema) -> Vec<(String, PathBuf)> {
+    let Some(root) = schema.protobuf.as_ref().and_then(|c| c.root()) else {
+        return Vec::new();
+    };
+    let base = schema.file.parent().unwrap_or(Path::new(""));
+    root.file_descriptor_proto()
+        .dependency
+        .iter()
+        .filter_map(|import| {
+            [
+                paths::join(base, import),
+                paths::join(&catalog.root, import),
+            ]
+            .into_iter()
+            .find(|path| catalog.schemas.find(path, "").is_some())
+            .map(|path| (import.clone(), path))
+        })
+        .collect()
 }
 
 /// Resolves a path written in `from_file` (relative to its directory), falling back to the

@@ -171,6 +171,22 @@ pub(super) fn load_schema_file(ctx: &mut LoadCtx, path: &Path) -> Option<SchemaI
         SchemaFormat::Protobuf => {
             schema.protobuf = compile_protobuf(ctx, path, "", &text);
             schema.valid = schema.protobuf.is_some();
+            // The catalog files it imports are schemas of their own: `registry push` registers
+            // them as references, and compatibility finds them among the catalog's schemas.
+            let root = ctx.catalog.root.clone();
+            let imports: Vec<PathBuf> = schema
+                .protobuf
+                .as_ref()
+                .and_then(|c| c.root())
+                .map(|f| f.file_descriptor_proto().dependency.clone())
+                .unwrap_or_default()
+                .iter()
+                .map(|import| super::resolve_relative(path, import, &root))
+                .filter(|import| import.is_file())
+                .collect();
+            for import in imports {
+                load_schema_file(ctx, &import);
+            }
         }
         SchemaFormat::Avro => {
             if let Some(document) = ctx.yaml(path) {

@@ -231,24 +231,28 @@ fn references_to(
 }
 
 /// Whether `latest` holds the schema of `request`, as the registry would store it.
-fn same_schema(request: &SchemaRequest, closure: &[&str], latest: &RegisteredSchema) -> bool {
+fn same_schema(
+    request: &SchemaRequest,
+    closure: &[(&str, SchemaType, &str)],
+    latest: &RegisteredSchema,
+) -> bool {
     if request.schema_type != latest.schema_type || request.references != latest.references {
         return false;
     }
+    // Named as referenced: a `.proto` file's imports resolve by reference name.
     let resolved: Vec<ResolvedReference> = closure
         .iter()
-        .enumerate()
-        .map(|(i, text)| ResolvedReference {
+        .map(|&(subject, schema_type, text)| ResolvedReference {
             reference: Reference {
-                name: format!("reference{i}"),
-                subject: format!("reference{i}"),
+                name: subject.to_owned(),
+                subject: subject.to_owned(),
                 version: 1,
             },
             version: 1,
             schema: StoredSchema {
                 id: 0,
-                schema_type: SchemaType::Avro,
-                schema: (*text).to_owned(),
+                schema_type,
+                schema: text.to_owned(),
                 references: Vec::new(),
             },
         })
@@ -271,7 +275,7 @@ fn push_subject(
     client: &Client,
     subject: &str,
     request: &SchemaRequest,
-    closure: &[&str],
+    closure: &[(&str, SchemaType, &str)],
     blocked: &[String],
     dry_run: bool,
 ) -> anyhow::Result<Pushed> {
