@@ -475,3 +475,88 @@ fn without_a_schema_change_check_reports_no_impact_and_writes_no_summary() {
     check_output(repo.path(), "github", Some(&summary));
     assert!(!summary.exists());
 }
+
+/// A JSON Schema event whose schema takes a type from another file through `$ref`.
+fn json_ref_catalog() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, text: &str| {
+        let path = repo.path().join("cat").join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    };
+    write("contrail.yaml", "catalog: refs\n");
+    write(
+        "events/customer.yaml",
+        "event: CustomerMoved\ntopic: t.customers\nschema: ../schemas/customer.json\n",
+    );
+    write(
+        "schemas/customer.json",
+        r#"{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+  "properties": {"id": {"type": "string"}, "address": {"$ref": "address.json"}},
+  "required": ["id"]}
+"#,
+    );
+    write(
+        "schemas/address.json",
+        r#"{"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+  "properties": {"street": {"type": "string"}}}
+"#,
+    );
+    git(repo.path(), &["init", "--quiet"]);
+    git(repo.path(), &["add", "cat"]);
+    git(repo.path(), &["commit", "--quiet", "-m", "refs"]);
+    repo
+}
+
+#[test]
+fn json_schema_refs_to_other_files_are_followed_by_check_against() {
+    let repo = json_ref_catalog();
+    // Unchanged: the reference resolves on both sides, and nothing is reported about it.
+    let output = contrail()
+        .current_dir(repo.path())
+        .args(["check", "cat", "--against", "git:HEAD", "--format", "json"])
+        .output()
+        .expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(report["summary"]["errors"], 0, "{report:#}");
+    assert_eq!(report["compatibility"]["unchanged"], 1, "{report:#}");
+
+    // A change inside the referenced file is a change of the event that uses it.
+    let address = repo.path().join("cat/schemas/address.json");
+    let text = std::fs::read_to_string(&address).expect("read");
+    std::fs::write(
+        &address,
+        text.replace(
+            r#""street": {"type": "string"}"#,
+            r#""street": {"type": "integer"}"#,
+        ),
+    )
+    .expect("write");
+    let output = contrail()
+        .current_dir(repo.path())
+        .args(["check", "cat", "--against", "git:HEAD", "--format", "json"])
+        .output()
+        .expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    assert_eq!(
+        contrail_e2e::compatibility_verdicts(&report),
+        [("CustomerMoved", false)]
+    );
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("street")),
+        "{messages:?}"
+    );
+    assert!(
+        !messages
+            .iter()
+            .any(|m| m.contains("unresolved") || m.contains("UNRESOLVED")),
+        "{messages:?}"
+    );
+}

@@ -129,9 +129,13 @@ pub fn version_of(
                 .map(SchemaVersion::Avro)
                 .map_err(|e| e.to_string())
         }
-        crate::schema::SchemaFormat::JsonSchema => Ok(SchemaVersion::Json(
-            json_schema::Document::new(json.clone()),
-        )),
+        crate::schema::SchemaFormat::JsonSchema => {
+            let mut document = json_schema::Document::new(json.clone());
+            for (name, referenced) in crate::load::json_schema_references(catalog, schema) {
+                document = document.with_reference(name, referenced);
+            }
+            Ok(SchemaVersion::Json(document))
+        }
         crate::schema::SchemaFormat::Protobuf => protobuf_version(catalog, schema),
     }
 }

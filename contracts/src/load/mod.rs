@@ -607,6 +607,68 @@ pub fn protobuf_imports(catalog: &Catalog, schema: &LoadedSchema) -> Vec<(String
         .collect()
 }
 
+/// The files a JSON Schema's `$ref`s name (the part before `#`), each once, in the order
+/// first written: relative references only, since remote ones are never fetched.
+pub(crate) fn json_file_refs(json: &serde_json::Value) -> Vec<String> {
+    fn walk(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(reference)) = map.get("$ref") {
+                    let file = reference.split('#').next().unwrap_or("");
+                    let remote = file.contains(':');
+                    if !file.is_empty() && !remote && !out.iter().any(|f| f == file) {
+                        out.push(file.to_owned());
+                    }
+                }
+                map.values().for_each(|v| walk(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(json, &mut out);
+    out
+}
+
+/// The JSON Schema files of `catalog` that `schema`'s `$ref`s name, with the names as written,
+/// and theirs in turn (each file once): what a compatibility check resolves `$ref`s through,
+/// as a registry resolves a schema's references. Found as the loader found them (next to the
+/// referring file, then from the catalog root; the loader loads every referenced file as a
+/// schema of its own). Pure: the loaded catalog answers.
+pub fn json_schema_references(
+    catalog: &Catalog,
+    schema: &LoadedSchema,
+) -> Vec<(String, serde_json::Value)> {
+    let mut out: Vec<(String, serde_json::Value)> = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::from([schema.file.clone()]);
+    let mut pending: Vec<&LoadedSchema> = vec![schema];
+    while let Some(referring) = pending.pop() {
+        let Some(json) = &referring.json else {
+            continue;
+        };
+        let base = referring.file.parent().unwrap_or(Path::new(""));
+        for name in json_file_refs(json) {
+            let found = [paths::join(base, &name), paths::join(&catalog.root, &name)]
+                .into_iter()
+                .find_map(|path| catalog.schemas.find(&path, "").map(|id| (path, id)));
+            let Some((path, id)) = found else {
+                continue;
+            };
+            let referenced = catalog.schemas.get(id);
+            if let Some(json) = &referenced.json
+                && !out.iter().any(|(n, _)| *n == name)
+            {
+                out.push((name, json.clone()));
+            }
+            if seen.insert(path) {
+                pending.push(referenced);
+            }
+        }
+    }
+    out
+}
+
 /// Resolves a path written in `from_file` (relative to its directory), falling back to the
 /// catalog root.
 pub(crate) fn resolve_relative(from_file: &Path, written: &str, root: &Path) -> PathBuf {

@@ -219,7 +219,25 @@ pub(super) fn load_schema_file(ctx: &mut LoadCtx, path: &Path) -> Option<SchemaI
             }
         }
     }
-    Some(ctx.catalog.schemas.insert(schema))
+    // The files a JSON Schema's `$ref`s name are schemas of their own, loaded after this one
+    // (so that files referring to each other are each loaded once): compatibility checks
+    // resolve `$ref`s through them.
+    let root = ctx.catalog.root.clone();
+    let referenced: Vec<PathBuf> = match (&schema.format, &schema.json) {
+        (SchemaFormat::JsonSchema, Some(json)) => super::json_file_refs(json)
+            .iter()
+            .map(|name| super::resolve_relative(path, name, &root))
+            .filter(|file| file.is_file() && SchemaFormat::from_path(file).is_some())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let id = ctx.catalog.schemas.insert(schema);
+    for file in referenced {
+        if SchemaFormat::from_path(&file) == Some(SchemaFormat::JsonSchema) {
+            load_schema_file(ctx, &file);
+        }
+    }
+    Some(id)
 }
 
 /// What was found out about an Avro file ahead of loading: whether it is JSON, and its parse
