@@ -7,7 +7,10 @@ mod compile;
 #[cfg(test)]
 mod tests;
 
-pub use compile::{CompileError, Compiled, ErrorKind, ProtoSource, compile};
+pub use compile::{
+    CompileError, Compiled, ErrorKind, ProtoSource, compile, file_messages, leading_comment,
+    source_location,
+};
 
 use prost_reflect::{DynamicMessage, MessageDescriptor};
 
