@@ -29,11 +29,6 @@ impl ProtoFile<'_> {
         self.compiled.root()
     }
 
-    /// Whether `file` is the event's own file (not an import).
-    pub fn defines(&self, file: &FileDescriptor) -> bool {
-        self.root().is_some_and(|root| root.name() == file.name())
-    }
-
     /// The messages the file defines, nested ones after their parent (map entries left out).
     pub fn messages(&self) -> Vec<MessageDescriptor> {
         self.compiled.messages()

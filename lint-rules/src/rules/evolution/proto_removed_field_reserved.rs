@@ -103,21 +103,19 @@ impl Rule for ProtoRemovedFieldReserved {
             )) {
                 continue;
             }
+            // Only the event's own file: an imported one is linted as its own event's.
+            let messages = file_messages(&after);
             for old in file_messages(&before) {
-                // Only the event's own file: an imported one is linted as its own event's.
-                let Some(now) = file_messages(&after)
-                    .into_iter()
-                    .find(|m| m.full_name() == old.full_name())
-                else {
+                let Some(now) = messages.iter().find(|m| m.full_name() == old.full_name()) else {
                     continue;
                 };
                 for field in old.fields() {
                     if now.get_field(field.number()).is_some() {
                         continue;
                     }
-                    let number = !now.reserved_ranges().any(|r| r.contains(&field.number()));
-                    let name = !now.reserved_names().any(|n| n == field.name());
-                    let (missing, add) = match (number, name) {
+                    let number_free = !now.reserved_ranges().any(|r| r.contains(&field.number()));
+                    let name_free = !now.reserved_names().any(|n| n == field.name());
+                    let (missing, add) = match (number_free, name_free) {
                         (true, true) => (
                             "neither its number nor its name is reserved",
                             format!(

@@ -8,7 +8,9 @@ declare_rule! {
     /// camelCase (`orderId`) or snake_case (`order_id`). The casing most fields use is the
     /// convention (on a tie, the casing of the first such field); fields in the other casing,
     /// or in neither (`OrderId`, `order-id`), are reported. One-word lowercase names (`id`,
-    /// `total`) fit both; names starting with `$` or `_` are left alone.
+    /// `total`) fit both; names starting with `$` or `_` are left alone. Protobuf fields are
+    /// left to PROTO_FIELD_LOWER_SNAKE_CASE: Protobuf's convention is lower_snake_case
+    /// whatever the other payloads use, and its JSON form is camelCase.
     ///
     /// ## Why is this bad?
     /// Consumers join, map and copy fields across events. `customerId` in one event and
