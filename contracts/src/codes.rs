@@ -450,6 +450,8 @@ declare_codes! {
         COMMAND_NAME_IMPERATIVE = ("CL102", Warning, "command names are imperative, not past-tense");
         TOPIC_NAMING = ("CL103", Warning, "topic names are lowercase separated segments with a consistent version suffix");
         FIELD_NAMING_CONSISTENT = ("CL104", Warning, "payload fields use one casing across the catalog");
+        PROTO_PACKAGE_VERSIONED = ("CL105", Warning, "Protobuf packages end in a version (`v1`, `v1beta1`)");
+        PROTO_FIELD_LOWER_SNAKE_CASE = ("CL106", Warning, "Protobuf field names are lower_snake_case");
         EVENT_ID_PRESENT = ("CL201", Warning, "event payloads carry a unique event id");
         EVENT_TIME_PRESENT = ("CL202", Warning, "event payloads say when the event happened");
         CORRELATION_ID_DECLARED = ("CL203", Warning, "events declare where their correlation id travels");
@@ -463,9 +465,12 @@ declare_codes! {
         NO_CLOSED_CONTENT_MODEL = ("CL305", Warning, "JSON Schema payloads keep an open content model");
         PAYLOAD_SIZE_BUDGET = ("CL306", Warning, "payloads have no unbounded collections of records");
         PII_CLASSIFIED = ("CL307", Warning, "fields that look personal carry a PII classification");
+        PROTO_ENUM_ZERO_VALUE_UNSPECIFIED = ("CL308", Warning, "Protobuf enums start with a zero value named `<ENUM_NAME>_UNSPECIFIED`");
+        PROTO_NO_REQUIRED_FIELDS = ("CL309", Warning, "Protobuf payloads declare no `required` fields");
         COMPATIBILITY_DECLARED = ("CL401", Warning, "events declare a compatibility mode");
         REPLAYABLE_NEEDS_TRANSITIVE = ("CL402", Error, "replayable and compacted topics need a transitive compatibility mode");
         BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR = ("CL403", Error, "an incompatible schema change comes with a new topic or a new major version");
+        PROTO_REMOVED_FIELD_RESERVED = ("CL404", Error, "a Protobuf field removed since the baseline has its number and name reserved");
         CONSUMER_IDEMPOTENT = ("CL501", Warning, "consumers declare the key they deduplicate on");
         CONSUMER_DEAD_LETTER = ("CL502", Warning, "consumers name a dead-letter topic");
         CONSUMER_RETRY_BACKOFF = ("CL503", Warning, "consumers retry a bounded number of times with exponential backoff");

@@ -3,8 +3,11 @@
 
 use contrail_contracts::diagnostic::Location;
 use contrail_contracts::model::{Catalog, Event};
+use contrail_contracts::payload::Payload;
 use contrail_contracts::schema::{LoadedSchema, SchemaFormat};
 use serde_json::Value;
+
+pub use crate::protobuf::BaselineMessage;
 
 /// One top-level field of an event's payload schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +50,9 @@ pub struct Context<'a> {
     /// Incompatible schema changes against a baseline. Only `contrail check --against` knows
     /// them; under plain `contrail lint` this is empty.
     pub breaking: &'a [BreakingChange],
+    /// Each event's Protobuf payload message as the baseline of `contrail check --against`
+    /// declared it; empty under plain `contrail lint`.
+    pub baseline_messages: &'a [BaselineMessage],
 }
 
 impl<'a> Context<'a> {
@@ -54,12 +60,31 @@ impl<'a> Context<'a> {
         Context {
             catalog,
             breaking: &[],
+            baseline_messages: &[],
         }
     }
 
     /// A context that also knows the breaking changes found against a baseline.
     pub fn with_breaking(catalog: &'a Catalog, breaking: &'a [BreakingChange]) -> Context<'a> {
-        Context { catalog, breaking }
+        Context {
+            catalog,
+            breaking,
+            baseline_messages: &[],
+        }
+    }
+
+    /// A context that knows what `contrail check --against` found: the breaking changes, and
+    /// the Protobuf payload messages the baseline declared.
+    pub fn against(
+        catalog: &'a Catalog,
+        breaking: &'a [BreakingChange],
+        baseline_messages: &'a [BaselineMessage],
+    ) -> Context<'a> {
+        Context {
+            catalog,
+            breaking,
+            baseline_messages,
+        }
     }
 
     /// The loaded, valid schema of an event.
@@ -71,9 +96,9 @@ impl<'a> Context<'a> {
 
     /// An event's valid payload (references resolved; for Protobuf, the message it names), for
     /// following field paths into it.
-    pub fn payload_schema(&self, event: &Event) -> Option<contrail_contracts::payload::Payload> {
+    pub fn payload_schema(&self, event: &Event) -> Option<Payload> {
         self.schema(event)?;
-        contrail_contracts::payload::Payload::of(self.catalog, event.schema.as_ref()?)
+        Payload::of(self.catalog, event.schema.as_ref()?)
     }
 
     /// The top-level fields of an event's payload: an Avro record's fields or a JSON Schema
@@ -100,8 +125,9 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Events whose payload has no top-level field `matches` accepts, with where their schema
-    /// is written. Events without a readable payload are left out: nothing can be said of them.
+    /// Events whose payload has no top-level field `matches` accepts, with where their payload
+    /// is written ([`Context::payload_location`]). Events without a readable payload are left
+    /// out: nothing can be said of them.
     pub fn events_without_field(
         &self,
         matches: impl Fn(&str) -> bool,
@@ -109,14 +135,40 @@ impl<'a> Context<'a> {
         self.catalog
             .events
             .iter()
-            .filter_map(|event| {
-                let fields = self.payload_field_facts(event)?;
-                if fields.iter().any(|f| matches(f.name)) {
-                    return None;
-                }
-                Some((event, self.schema_location(event, "")?))
+            .filter_map(|event| match self.has_field(event, &matches)? {
+                true => None,
+                false => Some((event, self.payload_location(event)?)),
             })
             .collect()
+    }
+
+    /// Whether an event's payload has a top-level field `matches` accepts: a field of an Avro
+    /// record, a property of a JSON Schema object, a field of a Protobuf message (by its
+    /// `.proto` name). `None` when its fields cannot be read.
+    pub fn has_field(&self, event: &Event, matches: impl Fn(&str) -> bool) -> Option<bool> {
+        match self.payload_field_facts(event) {
+            Some(fields) => Some(fields.iter().any(|f| matches(f.name))),
+            None => match self.payload_schema(event)? {
+                Payload::Protobuf(message) => Some(message.fields().any(|f| matches(f.name()))),
+                Payload::Schema(_) => None,
+            },
+        }
+    }
+
+    /// Where an event's payload is written: its schema's root, or for Protobuf the name of its
+    /// message.
+    pub fn payload_location(&self, event: &Event) -> Option<Location> {
+        match self.payload_schema(event) {
+            Some(Payload::Protobuf(message)) => {
+                let schema = self.schema(event)?;
+                Some(contrail_contracts::protobuf::source_location(
+                    &schema.file,
+                    message.parent_file_descriptor_proto(),
+                    &crate::protobuf::name_path(message.path()),
+                ))
+            }
+            _ => self.schema_location(event, ""),
+        }
     }
 
     /// Where a JSON pointer of an event's schema is written; the schema file when the pointer
@@ -392,4 +444,53 @@ pub fn normalized(name: &str) -> String {
         .filter(|c| !matches!(c, '_' | '-' | '.'))
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// The words of an identifier, lowercased: split at `_`, `-` and spaces, where a lowercase
+/// letter or digit meets an uppercase one (`orderId`), and before the last capital of an
+/// acronym that starts a word (`HTTPStatus`: `http`, `status`).
+pub fn words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if matches!(c, '_' | '-' | ' ') {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let previous = i.checked_sub(1).and_then(|p| chars.get(p)).copied();
+        let next = chars.get(i + 1).copied();
+        let boundary = c.is_uppercase()
+            && previous.is_some_and(|p| {
+                p.is_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_uppercase() && next.is_some_and(char::is_lowercase))
+            });
+        if boundary && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        current.extend(c.to_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+
+    #[test]
+    fn words_split_at_separators_case_changes_and_acronyms() {
+        assert_eq!(words("orderId"), ["order", "id"]);
+        assert_eq!(words("order_id"), ["order", "id"]);
+        assert_eq!(words("HTTPStatus"), ["http", "status"]);
+        assert_eq!(words("userID"), ["user", "id"]);
+        assert_eq!(words("line2Total"), ["line2", "total"]);
+        assert_eq!(words("PaymentStatus"), ["payment", "status"]);
+        assert_eq!(words("order-id"), ["order", "id"]);
+    }
 }

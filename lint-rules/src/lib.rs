@@ -9,6 +9,7 @@
 
 pub mod config;
 pub mod context;
+pub mod protobuf;
 pub mod registry;
 pub mod rule;
 pub mod rules;
@@ -27,13 +28,24 @@ pub fn lint(catalog: &Catalog) -> Vec<Diagnostic> {
 /// [`lint`], with the incompatible changes `contrail check --against` found, for the rules
 /// that judge changes against a baseline.
 pub fn lint_with(catalog: &Catalog, breaking: &[context::BreakingChange]) -> Vec<Diagnostic> {
+    lint_against(catalog, breaking, &[])
+}
+
+/// [`lint_with`], with each event's Protobuf payload message as the baseline declared it (see
+/// [`protobuf::baseline_messages`]), for the rules that compare a message with its earlier
+/// form.
+pub fn lint_against(
+    catalog: &Catalog,
+    breaking: &[context::BreakingChange],
+    baseline_messages: &[protobuf::BaselineMessage],
+) -> Vec<Diagnostic> {
     let (config, mut out) = LintConfig::from_node(
         catalog.config.lint.as_ref(),
         catalog.config.file.as_deref(),
         &catalog.root,
     );
     out.extend(config::check_suppressions(catalog));
-    let ctx = context::Context::with_breaking(catalog, breaking);
+    let ctx = context::Context::against(catalog, breaking, baseline_messages);
     let enabled: Vec<(&dyn Rule, Severity)> = registry::RULES
         .iter()
         .filter_map(|rule| Some((*rule, config.severity(rule.info())?)))

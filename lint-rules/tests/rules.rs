@@ -53,13 +53,21 @@ rule_tests! {
         fires: ["schemas/fires.avsc"],
         quiet: ["schemas/quiet.avsc"],
     }
+    PROTO_PACKAGE_VERSIONED {
+        fires: ["schemas/fires.proto", "schemas/fires-no-package.proto"],
+        quiet: ["schemas/quiet.proto", "schemas/quiet-beta.proto"],
+    }
+    PROTO_FIELD_LOWER_SNAKE_CASE {
+        fires: ["schemas/fires.proto"],
+        quiet: ["schemas/quiet.proto"],
+    }
     EVENT_ID_PRESENT {
-        fires: ["schemas/fires.avsc", "asyncapi/fires.yaml"],
-        quiet: ["schemas/quiet.avsc"],
+        fires: ["schemas/fires.avsc", "schemas/fires.proto", "asyncapi/fires.yaml"],
+        quiet: ["schemas/quiet.avsc", "schemas/quiet.proto"],
     }
     EVENT_TIME_PRESENT {
-        fires: ["schemas/fires.avsc"],
-        quiet: ["schemas/quiet.avsc"],
+        fires: ["schemas/fires.avsc", "schemas/fires.proto"],
+        quiet: ["schemas/quiet.avsc", "schemas/quiet.proto"],
     }
     CORRELATION_ID_DECLARED {
         fires: [
@@ -74,8 +82,8 @@ rule_tests! {
         ],
     }
     CAUSATION_ID_DECLARED {
-        fires: ["schemas/fires.avsc"],
-        quiet: ["schemas/quiet.avsc", "schemas/started.avsc"],
+        fires: ["schemas/fires.avsc", "schemas/fires.proto"],
+        quiet: ["schemas/quiet.avsc", "schemas/started.avsc", "schemas/quiet.proto"],
     }
     TRACEPARENT_ALLOWED {
         fires: [
@@ -103,8 +111,8 @@ rule_tests! {
         ],
     }
     RECORD_DOC_PRESENT {
-        fires: ["schemas/fires.avsc", "schemas/fires.json"],
-        quiet: ["schemas/quiet.avsc", "schemas/quiet.json"],
+        fires: ["schemas/fires.avsc", "schemas/fires.json", "schemas/fires.proto"],
+        quiet: ["schemas/quiet.avsc", "schemas/quiet.json", "schemas/quiet.proto"],
     }
     OPTIONAL_FIELD_HAS_DEFAULT {
         fires: ["schemas/fires.avsc"],
@@ -206,6 +214,19 @@ rule_tests! {
     EVENT_CYCLE {
         fires: ["events/fires.yaml"],
         quiet: ["events/quiet.yaml"],
+    }
+    PROTO_ENUM_ZERO_VALUE_UNSPECIFIED {
+        fires: ["schemas/fires.proto", "schemas/fires-proto2.proto"],
+        quiet: ["schemas/quiet.proto"],
+    }
+    PROTO_NO_REQUIRED_FIELDS {
+        fires: ["schemas/fires.proto"],
+        quiet: ["schemas/quiet.proto", "schemas/quiet-proto3.proto"],
+    }
+    // Plain `contrail lint` has no baseline: the rule is silent. The test below gives it one.
+    PROTO_REMOVED_FIELD_RESERVED {
+        fires: [],
+        quiet: ["schemas/stock.proto", "schemas/shipment.proto"],
     }
     FAN_OUT_BUDGET {
         fires: ["events/fires.yaml"],
@@ -373,6 +394,32 @@ fn breaking_changes_need_a_new_topic_or_major() {
     assert_eq!(files, ["events/fires.yaml", "events/fires-version.yaml"]);
     insta::assert_snapshot!(
         "BREAKING_CHANGE_NEEDS_NEW_TOPIC_OR_MAJOR_against_a_baseline",
+        render(&found, &root)
+    );
+}
+
+/// PROTO_REMOVED_FIELD_RESERVED against the baseline `contrail check --against` would load:
+/// an earlier copy of the fixture catalog (tests/fixtures/baselines/), whose messages had the
+/// fields the current ones removed.
+#[test]
+fn removed_protobuf_fields_are_reserved_against_a_baseline() {
+    const RULE: &str = "PROTO_REMOVED_FIELD_RESERVED";
+    let root = fixture(RULE);
+    let loaded = load_catalog(&root, LoadOptions::default()).expect("fixture loads");
+    let baseline = load_catalog(&fixture("baselines").join(RULE), LoadOptions::default())
+        .expect("baseline loads");
+    let messages = contrail_lint::protobuf::baseline_messages("git:main", &baseline.catalog);
+    assert_eq!(messages.len(), 2, "both baseline events are Protobuf");
+    let all = contrail_lint::lint_against(&loaded.catalog, &[], &messages);
+    let found: Vec<&Diagnostic> = all.iter().filter(|d| d.code.name == RULE).collect();
+    let files: Vec<String> = found
+        .iter()
+        .filter_map(|d| d.location.as_ref())
+        .map(|l| relative(&l.file, &root))
+        .collect();
+    assert_eq!(files, ["schemas/stock.proto"; 4]);
+    insta::assert_snapshot!(
+        "PROTO_REMOVED_FIELD_RESERVED_against_a_baseline",
         render(&found, &root)
     );
 }

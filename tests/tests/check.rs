@@ -165,6 +165,53 @@ fn a_breaking_change_needs_a_new_topic_or_a_new_major_version() {
     );
 }
 
+/// PROTO_REMOVED_FIELD_RESERVED gets the baseline's Protobuf messages from `check --against`:
+/// a field dropped from the shop's StockLevelChanged since HEAD is reported until its number
+/// and name are reserved; plain lint has no baseline and says nothing.
+#[test]
+fn a_removed_protobuf_field_must_be_reserved() {
+    let repo = shop_history();
+    let proto = repo.path().join("shop/schemas/stock-level-changed.proto");
+    let original = std::fs::read_to_string(&proto).expect("proto");
+    let removed = original.replace("    string note = 2;\n", "");
+    assert_ne!(removed, original, "the shop's Adjustment has `note = 2`");
+    std::fs::write(&proto, &removed).expect("write");
+    let unreserved = (
+        "CL404".to_owned(),
+        "shop/schemas/stock-level-changed.proto".to_owned(),
+    );
+
+    let report = check_json(repo.path(), "git:HEAD");
+    assert!(findings(&report).contains(&unreserved), "{report:#}");
+    let finding = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "CL404")
+        .expect("CL404");
+    assert_eq!(
+        finding["message"],
+        "field `note = 2` of `StockLevelChanged.Adjustment` was removed since git:HEAD, but neither its number nor its name is reserved"
+    );
+
+    let lint = contrail()
+        .current_dir(repo.path())
+        .args(["lint", "shop", "--format", "json"])
+        .output()
+        .expect("runs");
+    let lint: serde_json::Value = serde_json::from_slice(&lint.stdout).expect("JSON");
+    assert!(!findings(&lint).iter().any(|(code, _)| code == "CL404"));
+
+    let reserved = removed.replace(
+        "    int32 delta = 1;\n",
+        "    reserved 2;\n    reserved \"note\";\n    int32 delta = 1;\n",
+    );
+    assert_ne!(reserved, removed);
+    std::fs::write(&proto, &reserved).expect("write");
+    let report = check_json(repo.path(), "git:HEAD");
+    assert!(!findings(&report).contains(&unreserved), "{report:#}");
+}
+
 #[test]
 fn check_against_head_itself_reports_no_schema_change() {
     let repo = shop_history();

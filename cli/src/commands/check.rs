@@ -58,6 +58,7 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     let mut diagnostics = loaded.diagnostics.clone();
     let mut summary = None;
     let mut breaking = Vec::new();
+    let mut baseline_messages = Vec::new();
     if let Some(against) = &args.against {
         let (label, baselines, baseline_catalog) = match registry_url(against, &loaded.catalog)? {
             Some(url) => (
@@ -80,10 +81,18 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
             &loaded.catalog,
             baseline_catalog.as_ref(),
         );
+        // A registry baseline has no catalog: its Protobuf messages are not compared yet.
+        if let Some(baseline) = &baseline_catalog {
+            baseline_messages = contrail_lint::protobuf::baseline_messages(&label, baseline);
+        }
         summary = Some((label, evolution));
     }
     // Lint runs after the comparison so that the rules judging changes see its verdicts.
-    diagnostics.extend(contrail_lint::lint_with(&loaded.catalog, &breaking));
+    diagnostics.extend(contrail_lint::lint_against(
+        &loaded.catalog,
+        &breaking,
+        &baseline_messages,
+    ));
     if let Some((path, report)) = &observed {
         diagnostics.extend(drift::findings(&loaded.catalog, report, path));
     }

@@ -71,23 +71,9 @@ impl Compiled {
 
     /// The messages the root file defines, nested ones after their parent, in source order.
     pub fn messages(&self) -> Vec<MessageDescriptor> {
-        fn walk(message: MessageDescriptor, out: &mut Vec<MessageDescriptor>) {
-            let nested: Vec<MessageDescriptor> = message
-                .child_messages()
-                .filter(|m| !m.is_map_entry())
-                .collect();
-            out.push(message);
-            for child in nested {
-                walk(child, out);
-            }
-        }
-        let mut out = Vec::new();
-        if let Some(root) = self.root() {
-            for message in root.messages() {
-                walk(message, &mut out);
-            }
-        }
-        out
+        self.root()
+            .map(|root| file_messages(&root))
+            .unwrap_or_default()
     }
 
     /// Where in the root file (shown as `file`) the element a names path leads to: messages,
@@ -109,6 +95,26 @@ impl Compiled {
             None => self.root()?.messages().next(),
         }
     }
+}
+
+/// The messages `file` defines, nested ones after their parent (map entries left out), in
+/// source order.
+pub fn file_messages(file: &FileDescriptor) -> Vec<MessageDescriptor> {
+    fn walk(message: MessageDescriptor, out: &mut Vec<MessageDescriptor>) {
+        let nested: Vec<MessageDescriptor> = message
+            .child_messages()
+            .filter(|m| !m.is_map_entry())
+            .collect();
+        out.push(message);
+        for child in nested {
+            walk(child, out);
+        }
+    }
+    let mut out = Vec::new();
+    for message in file.messages() {
+        walk(message, &mut out);
+    }
+    out
 }
 
 /// Compiles `root` (named `root_name`, as an `import` of it would be written) with the files
@@ -238,14 +244,43 @@ fn import_location(
     descriptor: &prost_types::FileDescriptorProto,
     index: usize,
 ) -> Location {
-    let span = descriptor.source_code_info.as_ref().and_then(|info| {
-        info.location
-            .iter()
-            .find(|l| l.path.len() == 2 && l.path[0] == 3 && l.path[1] as usize == index)
-            .map(|l| l.span.clone())
-    });
-    span.and_then(|span| span_of_source_info(&span, &source.path))
-        .unwrap_or_else(|| Location::file_start(&source.path))
+    let index = i32::try_from(index).unwrap_or(i32::MAX);
+    source_location(&source.path, descriptor, &[3, index])
+}
+
+/// The comment written right before the definition at `path` of a file's descriptor (its
+/// source info's leading comment, `//` and `/* */` markers removed), when there is one.
+pub fn leading_comment<'d>(
+    descriptor: &'d prost_types::FileDescriptorProto,
+    path: &[i32],
+) -> Option<&'d str> {
+    descriptor
+        .source_code_info
+        .as_ref()?
+        .location
+        .iter()
+        .find(|l| l.path == path)?
+        .leading_comments
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+}
+
+/// Where the definition at `path` of a file's descriptor is written in `file`, from the
+/// descriptor's source info: `path` is as in `SourceCodeInfo` (`[4, 0]` the first message,
+/// `[4, 0, 2, 1, 1]` the name of its second field), as `prost_reflect` descriptors' `path()`
+/// give it. The file's start when the descriptor carries no source info for it (one built
+/// without, or from a registry's descriptor set).
+pub fn source_location(
+    file: &Path,
+    descriptor: &prost_types::FileDescriptorProto,
+    path: &[i32],
+) -> Location {
+    descriptor
+        .source_code_info
+        .as_ref()
+        .and_then(|info| info.location.iter().find(|l| l.path == path))
+        .and_then(|l| span_of_source_info(&l.span, file))
+        .unwrap_or_else(|| Location::file_start(file))
 }
 
 /// [`Compiled::locate`] for a `.proto` text that need not compile (its imports may be

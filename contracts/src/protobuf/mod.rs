@@ -7,7 +7,10 @@ mod compile;
 #[cfg(test)]
 mod tests;
 
-pub use compile::{CompileError, Compiled, ErrorKind, ProtoSource, compile, locate_in_text};
+pub use compile::{
+    CompileError, Compiled, ErrorKind, ProtoSource, compile, file_messages, leading_comment,
+    locate_in_text, source_location,
+};
 
 use prost_reflect::{DynamicMessage, MessageDescriptor};
 

@@ -25,12 +25,15 @@ pub mod envelope {
 pub mod evolution {
     pub mod breaking_change_needs_new_topic_or_major;
     pub mod compatibility_declared;
+    pub mod proto_removed_field_reserved;
     pub mod replayable_needs_transitive;
 }
 pub mod naming {
     pub mod command_name_imperative;
     pub mod event_name_past_tense;
     pub mod field_naming_consistent;
+    pub mod proto_field_lower_snake_case;
+    pub mod proto_package_versioned;
     pub mod topic_naming;
 }
 pub mod ordering {
@@ -42,6 +45,8 @@ pub mod schema {
     pub mod optional_field_has_default;
     pub mod payload_size_budget;
     pub mod pii_classified;
+    pub mod proto_enum_zero_value_unspecified;
+    pub mod proto_no_required_fields;
     pub mod record_doc_present;
     pub mod union_null_first_with_default;
 }

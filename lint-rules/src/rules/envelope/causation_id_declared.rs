@@ -59,13 +59,10 @@ impl Rule for CausationIdDeclared {
             else {
                 continue;
             };
-            let Some(fields) = ctx.payload_field_facts(event) else {
-                continue;
-            };
-            if fields.iter().any(|f| is_causation(f.name)) {
+            if ctx.has_field(event, is_causation) != Some(false) {
                 continue;
             }
-            let Some(location) = ctx.schema_location(event, "") else {
+            let Some(location) = ctx.payload_location(event) else {
                 continue;
             };
             out.report(

@@ -5,8 +5,9 @@ use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
 declare_rule! {
     /// ## What it does
     /// Checks that every event's payload carries a unique id: a top-level field named like
-    /// `eventId`, `event_id`, `id`, `messageId`, `uuid` (any casing). Events whose payload
-    /// fields cannot be read (Protobuf, `$ref`-only JSON Schemas) are skipped.
+    /// `eventId`, `event_id`, `id`, `messageId`, `uuid` (any casing); for a Protobuf payload, a
+    /// field of its message. Events whose payload fields cannot be read (`$ref`-only JSON
+    /// Schemas) are skipped.
     ///
     /// ## Why is this bad?
     /// Delivery is at least once: consumers see duplicates and need a stable id to recognise

@@ -6,8 +6,8 @@ declare_rule! {
     /// ## What it does
     /// Checks that every event's payload says when the event happened: a top-level field named
     /// like `occurredAt`, `timestamp`, `eventTime`, `time`, `createdAt` (any casing, or any
-    /// name ending in `timestamp` or `time`). Events whose payload fields cannot be read are
-    /// skipped.
+    /// name ending in `timestamp` or `time`); for a Protobuf payload, a field of its message.
+    /// Events whose payload fields cannot be read are skipped.
     ///
     /// ## Why is this bad?
     /// The record timestamp Kafka stores is when the broker or producer saw the record, which

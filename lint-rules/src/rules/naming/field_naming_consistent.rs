@@ -8,7 +8,9 @@ declare_rule! {
     /// camelCase (`orderId`) or snake_case (`order_id`). The casing most fields use is the
     /// convention (on a tie, the casing of the first such field); fields in the other casing,
     /// or in neither (`OrderId`, `order-id`), are reported. One-word lowercase names (`id`,
-    /// `total`) fit both; names starting with `$` or `_` are left alone.
+    /// `total`) fit both; names starting with `$` or `_` are left alone. Protobuf fields are
+    /// left to PROTO_FIELD_LOWER_SNAKE_CASE: Protobuf's convention is lower_snake_case
+    /// whatever the other payloads use, and its JSON form is camelCase.
     ///
     /// ## Why is this bad?
     /// Consumers join, map and copy fields across events. `customerId` in one event and
@@ -141,26 +143,7 @@ impl Rule for FieldNamingConsistent {
 
 /// `name` in `casing`.
 fn convert(name: &str, casing: Casing) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c == '_' || c == '-' || c == ' ' {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            previous_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && previous_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        current.extend(c.to_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
+    let words = crate::context::words(name);
     match casing {
         Casing::Snake => words.join("_"),
         _ => words

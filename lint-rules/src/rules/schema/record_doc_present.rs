@@ -1,14 +1,18 @@
+use contrail_contracts::payload::Payload;
+use contrail_contracts::protobuf::leading_comment;
 use contrail_contracts::schema::SchemaFormat;
 use serde_json::Value;
 
 use crate::context::Context;
 use crate::declare_rule;
+use crate::protobuf::name_path;
 use crate::rule::{Findings, Group, Rule, RuleInfo, Subject};
 
 declare_rule! {
     /// ## What it does
     /// Checks that every payload schema documents itself at the root: an Avro record's `doc`,
-    /// a JSON Schema object's `description`.
+    /// a JSON Schema object's `description`, a comment right before the Protobuf message the
+    /// event names (the comment code generators copy into the generated class).
     ///
     /// ## Why is this bad?
     /// The schema is what travels: the registry stores it, code generators turn it into
@@ -33,6 +37,7 @@ declare_rule! {
     /// ## References
     /// - Apache Avro specification: the `doc` attribute
     /// - JSON Schema Validation: the `description` keyword
+    /// - Protocol Buffers, "Style Guide": comments on messages
     pub struct RecordDocPresent {
         code: RECORD_DOC_PRESENT,
         category: Schema,
@@ -79,6 +84,24 @@ impl Rule for RecordDocPresent {
             .help(format!(
                 "add `\"{key}\"`: one sentence saying what fact a record states"
             ));
+        }
+        for file in ctx.protobuf_files() {
+            let Some(Payload::Protobuf(message)) = ctx.payload_schema(file.event) else {
+                continue;
+            };
+            if leading_comment(message.parent_file_descriptor_proto(), message.path()).is_some() {
+                continue;
+            }
+            out.report(
+                file.subject(),
+                format!(
+                    "the payload message `{}` of `{}` has no comment",
+                    message.name(),
+                    file.event.name.value
+                ),
+                file.location(&name_path(message.path())),
+            )
+            .help("write a `//` comment right above the message: one sentence saying what fact a record states");
         }
     }
 }
