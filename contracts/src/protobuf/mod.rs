@@ -7,7 +7,7 @@ mod compile;
 #[cfg(test)]
 mod tests;
 
-pub use compile::{CompileError, Compiled, ErrorKind, ProtoSource, compile};
+pub use compile::{CompileError, Compiled, ErrorKind, ProtoSource, compile, serialized_descriptor};
 
 use prost_reflect::{DynamicMessage, MessageDescriptor};
 
