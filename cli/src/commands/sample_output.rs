@@ -412,6 +412,10 @@ fn write_part_json(out: &mut Vec<u8>, part: &Decoded) {
             text::integer(out, *version);
         }
     }
+    if let Some(message) = &part.message {
+        out.extend_from_slice(b",\"message\":");
+        text::string(out, message);
+    }
     match &part.value {
         DecodedValue::Null => {}
         DecodedValue::Json(value) => {
@@ -552,6 +556,9 @@ impl serde::Serialize for PartOut<'_> {
                 map.serialize_entry("version", version)?;
             }
         }
+        if let Some(message) = &part.message {
+            map.serialize_entry("message", message)?;
+        }
         match &part.value {
             DecodedValue::Null => {}
             DecodedValue::Json(value) => map.serialize_entry("json", value)?,
@@ -646,7 +653,12 @@ fn human_part(out: &mut impl Write, label: &str, part: &Decoded) -> std::io::Res
             .and_then(|s| s.subjects.first())
             .map(|(subject, version)| format!(", {subject} v{version}"))
             .unwrap_or_default();
-        format!("  ({pointer}{subject})")
+        let message = part
+            .message
+            .as_ref()
+            .map(|m| format!(", message {m}"))
+            .unwrap_or_default();
+        format!("  ({pointer}{subject}{message})")
     });
     let schema = schema.unwrap_or_default();
     match &part.value {

@@ -321,32 +321,32 @@ mod tests {
     #[test]
     fn garbage_indexes_are_errors_naming_the_offset() {
         assert_eq!(
-            read(&[]).unwrap_err(),
+            read(&[]).expect_err("an error"),
             "at byte 0: the message indexes end inside a varint (or are missing)"
         );
         assert_eq!(
-            read(&[0x04, 0x02, 0x80]).unwrap_err(),
+            read(&[0x04, 0x02, 0x80]).expect_err("an error"),
             "at byte 2: the message indexes end inside a varint (or are missing)"
         );
         assert_eq!(
-            read(&[0x02, 0x80]).unwrap_err(),
+            read(&[0x02, 0x80]).expect_err("an error"),
             "at byte 1: the message indexes end inside a varint (or are missing)"
         );
         assert_eq!(
-            read(&[0x02, 0xff, 0xff, 0xff, 0xff, 0x7f]).unwrap_err(),
+            read(&[0x02, 0xff, 0xff, 0xff, 0xff, 0x7f]).expect_err("an error"),
             "at byte 1: a varint of the message indexes runs past 5 bytes"
         );
         // A count of -1 (zig-zag 1), and a count of 100 with two bytes left.
         assert_eq!(
-            read(&[0x01, 0x00]).unwrap_err(),
+            read(&[0x01, 0x00]).expect_err("an error"),
             "at byte 0: the message indexes say -1 indexes follow, which the bytes cannot hold"
         );
         assert_eq!(
-            read(&[0xc8, 0x01, 0x00, 0x00]).unwrap_err(),
+            read(&[0xc8, 0x01, 0x00, 0x00]).expect_err("an error"),
             "at byte 0: the message indexes say 100 indexes follow, which the bytes cannot hold"
         );
         assert_eq!(
-            read(&[0x04, 0x00, 0x03]).unwrap_err(),
+            read(&[0x04, 0x00, 0x03]).expect_err("an error"),
             "at byte 2: message index -2 is negative"
         );
     }
@@ -414,14 +414,17 @@ message Second {
         assert_eq!(name(&[1, 1]).as_deref(), Ok("shop.v1.Second.Other"));
         assert_eq!(name(&[1, 0, 0]).as_deref(), Ok("shop.v1.Second.Inner.Deep"));
         assert_eq!(
-            name(&[2]).unwrap_err(),
+            name(&[2]).expect_err("an error"),
             "message index path [2]: the file defines 2 top-level messages, so index 2 names none"
         );
         assert_eq!(
-            name(&[0, 0]).unwrap_err(),
+            name(&[0, 0]).expect_err("an error"),
             "message index path [0, 0]: `shop.v1.First` has 0 nested messages, so index 0 names none"
         );
-        assert_eq!(name(&[]).unwrap_err(), "the message index path is empty");
+        assert_eq!(
+            name(&[]).expect_err("an error"),
+            "the message index path is empty"
+        );
     }
 
     #[test]
@@ -449,7 +452,7 @@ message Second {
             }))
         );
         // Field 1 (a string) says 5 bytes follow, and 2 do.
-        let error = message_json(&second, &[0x0a, 0x05, b'a', b'b']).unwrap_err();
+        let error = message_json(&second, &[0x0a, 0x05, b'a', b'b']).expect_err("an error");
         assert!(error.contains("buffer underflow"), "{error}");
     }
 
