@@ -760,6 +760,16 @@ mod tests {
 
     impl SchemaSource for Registry {
         fn by_id(&mut self, id: u32) -> Result<Option<Arc<RegisteredSchema>>, SourceError> {
+            if id == 11 {
+                return Ok(Some(Arc::new(RegisteredSchema {
+                    id: 11,
+                    format: SchemaFormat::Protobuf,
+                    schema: "syntax = \"proto3\"; package t; message M { string s = 1; }"
+                        .to_owned(),
+                    references: Vec::new(),
+                    subjects: vec![("stock-value".to_owned(), 1)],
+                })));
+            }
             Ok((id == 7).then(|| {
                 Arc::new(RegisteredSchema {
                     id: 7,
@@ -865,6 +875,12 @@ mod tests {
                 timestamp_ms: None,
                 ..record(None, Some(vec![0, 0, 0, 0, 8, 1]), Vec::new())
             },
+            // Protobuf: message indexes [0], then field 1 = "hi".
+            record(
+                None,
+                Some(vec![0, 0, 0, 0, 11, 0, 0x0a, 2, b'h', b'i']),
+                Vec::new(),
+            ),
         ];
         let checks = [
             RecordCheck {
@@ -897,6 +913,7 @@ mod tests {
             },
         ];
         let mut avro = 0;
+        let mut protobuf = Vec::new();
         for (i, observed) in records.iter().enumerate() {
             let decoded = DecodedRecord {
                 key: decoder
@@ -907,6 +924,7 @@ mod tests {
                     .expect("no registry error"),
             };
             avro += usize::from(matches!(decoded.value.value, DecodedValue::Avro(_)));
+            protobuf.extend(decoded.value.message.clone());
             let check = &checks[i % checks.len()];
             let mut ours = Vec::new();
             write_record_json(&mut ours, observed, &decoded, check);
@@ -922,5 +940,6 @@ mod tests {
             avro, 2,
             "the prefix- and the GUID-framed values decode as Avro"
         );
+        assert_eq!(protobuf, ["t.M"], "the Protobuf value names its message");
     }
 }
