@@ -15,6 +15,7 @@ mod mermaid;
 mod observed;
 mod path_spellings;
 mod protobuf_compat;
+mod protobuf_records;
 mod registry;
 mod registry_catalog;
 mod registry_conformance;

@@ -412,6 +412,10 @@ fn write_part_json(out: &mut Vec<u8>, part: &Decoded) {
             text::integer(out, *version);
         }
     }
+    if let Some(message) = &part.message {
+        out.extend_from_slice(b",\"message\":");
+        text::string(out, message);
+    }
     match &part.value {
         DecodedValue::Null => {}
         DecodedValue::Json(value) => {
@@ -552,6 +556,9 @@ impl serde::Serialize for PartOut<'_> {
                 map.serialize_entry("version", version)?;
             }
         }
+        if let Some(message) = &part.message {
+            map.serialize_entry("message", message)?;
+        }
         match &part.value {
             DecodedValue::Null => {}
             DecodedValue::Json(value) => map.serialize_entry("json", value)?,
@@ -646,7 +653,12 @@ fn human_part(out: &mut impl Write, label: &str, part: &Decoded) -> std::io::Res
             .and_then(|s| s.subjects.first())
             .map(|(subject, version)| format!(", {subject} v{version}"))
             .unwrap_or_default();
-        format!("  ({pointer}{subject})")
+        let message = part
+            .message
+            .as_ref()
+            .map(|m| format!(", message {m}"))
+            .unwrap_or_default();
+        format!("  ({pointer}{subject}{message})")
     });
     let schema = schema.unwrap_or_default();
     match &part.value {
@@ -748,6 +760,16 @@ mod tests {
 
     impl SchemaSource for Registry {
         fn by_id(&mut self, id: u32) -> Result<Option<Arc<RegisteredSchema>>, SourceError> {
+            if id == 11 {
+                return Ok(Some(Arc::new(RegisteredSchema {
+                    id: 11,
+                    format: SchemaFormat::Protobuf,
+                    schema: "syntax = \"proto3\"; package t; message M { string s = 1; }"
+                        .to_owned(),
+                    references: Vec::new(),
+                    subjects: vec![("stock-value".to_owned(), 1)],
+                })));
+            }
             Ok((id == 7).then(|| {
                 Arc::new(RegisteredSchema {
                     id: 7,
@@ -853,6 +875,12 @@ mod tests {
                 timestamp_ms: None,
                 ..record(None, Some(vec![0, 0, 0, 0, 8, 1]), Vec::new())
             },
+            // Protobuf: message indexes [0], then field 1 = "hi".
+            record(
+                None,
+                Some(vec![0, 0, 0, 0, 11, 0, 0x0a, 2, b'h', b'i']),
+                Vec::new(),
+            ),
         ];
         let checks = [
             RecordCheck {
@@ -885,6 +913,7 @@ mod tests {
             },
         ];
         let mut avro = 0;
+        let mut protobuf = Vec::new();
         for (i, observed) in records.iter().enumerate() {
             let decoded = DecodedRecord {
                 key: decoder
@@ -895,6 +924,7 @@ mod tests {
                     .expect("no registry error"),
             };
             avro += usize::from(matches!(decoded.value.value, DecodedValue::Avro(_)));
+            protobuf.extend(decoded.value.message.clone());
             let check = &checks[i % checks.len()];
             let mut ours = Vec::new();
             write_record_json(&mut ours, observed, &decoded, check);
@@ -910,5 +940,6 @@ mod tests {
             avro, 2,
             "the prefix- and the GUID-framed values decode as Avro"
         );
+        assert_eq!(protobuf, ["t.M"], "the Protobuf value names its message");
     }
 }

@@ -52,7 +52,7 @@ pub struct RecordCheck {
     pub correlation_id: Option<String>,
     pub problem: Option<Problem>,
     /// Why it has its problem; or, without a problem, why it has no event or no correlation
-    /// id (a tombstone, a Protobuf payload, a contract that declares no correlation).
+    /// id (a tombstone, a contract that declares no correlation).
     pub detail: Option<String>,
     /// A null value: it deletes its key on a compacted topic and is no event.
     pub tombstone: bool,
@@ -83,6 +83,8 @@ enum PayloadSchema<'c> {
         names: avro::Names,
     },
     Json(jsonschema::Validator),
+    /// The message the event names; payloads are read as it per the protobuf JSON mapping.
+    Protobuf(prost_reflect::MessageDescriptor),
 }
 
 impl fmt::Debug for PayloadSchema<'_> {
@@ -90,6 +92,7 @@ impl fmt::Debug for PayloadSchema<'_> {
         match self {
             PayloadSchema::Avro { schema, .. } => write!(f, "Avro({})", schema.display_name()),
             PayloadSchema::Json(_) => f.write_str("JsonSchema"),
+            PayloadSchema::Protobuf(message) => write!(f, "Protobuf({})", message.full_name()),
         }
     }
 }
@@ -254,7 +257,13 @@ impl<'c> Classifier<'c> {
             }
         }
         if let Some(payload) = payload {
-            self.check_payload(event, value.schema.as_ref(), payload, &mut check.findings);
+            self.check_payload(
+                event,
+                value.schema.as_ref(),
+                value.message.as_deref(),
+                payload,
+                &mut check.findings,
+            );
         }
         check
     }
@@ -324,6 +333,7 @@ impl<'c> Classifier<'c> {
         &mut self,
         event: usize,
         registered: Option<&Arc<RegisteredSchema>>,
+        message: Option<&str>,
         payload: &DecodedValue,
         findings: &mut Vec<Finding>,
     ) {
@@ -361,6 +371,25 @@ impl<'c> Classifier<'c> {
                 }
                 validate::json_schema_mismatches(validator, &payload).collect()
             }
+            PayloadSchema::Protobuf(declared) => match message {
+                // Another message of the registered file (its indexes name it): its fields
+                // are not the declared message's, so comparing them says nothing more.
+                Some(observed) if observed != declared.full_name() => vec![avro::Mismatch {
+                    pointer: String::new(),
+                    message: format!(
+                        "the record is message `{observed}`, the event's is `{}`",
+                        declared.full_name()
+                    ),
+                }],
+                _ => {
+                    let Some(payload) = payload.to_json() else {
+                        return;
+                    };
+                    crate::protobuf::json_mismatch(declared, &payload)
+                        .into_iter()
+                        .collect()
+                }
+            },
         };
         let name = &self.catalog.events[event].name.value;
         findings.extend(mismatches.into_iter().map(|m| {
@@ -437,8 +466,8 @@ fn json_resources(catalog: &Catalog) -> Arc<validate::Resources> {
 }
 
 /// An event's payload schema made ready to check payloads; `None` when it has none contrail
-/// can check with (no schema, an invalid one, Protobuf, a JSON Schema that does not compile
-/// here — the load reported why).
+/// can check with (no schema, an invalid one, a Protobuf message the file does not define, a
+/// JSON Schema that does not compile here — the load reported why).
 fn payload_schema<'c>(
     catalog: &'c Catalog,
     event: &Event,
@@ -457,7 +486,14 @@ fn payload_schema<'c>(
         SchemaFormat::JsonSchema => validate::compile_json_schema(schema, resources)
             .ok()
             .map(PayloadSchema::Json),
-        SchemaFormat::Protobuf => None,
+        SchemaFormat::Protobuf => {
+            match crate::payload::Payload::of(catalog, event.schema.as_ref()?)? {
+                crate::payload::Payload::Protobuf(message) => {
+                    Some(PayloadSchema::Protobuf(message))
+                }
+                crate::payload::Payload::Schema(_) => None,
+            }
+        }
     }
 }
 

@@ -2,8 +2,8 @@
 //!
 //! The registry is behind [`SchemaSource`], which the CLI implements with its HTTP client;
 //! [`Decoder`] asks it once per schema id (or GUID), keeps the answer — a missing schema too —
-//! and compiles each Avro schema once, so decoding a record costs a map lookup and a walk over
-//! its bytes.
+//! and compiles each Avro and Protobuf schema once (a Protobuf schema with the files its
+//! references name), so decoding a record costs a map lookup and a walk over its bytes.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use super::avro_datum::{AvroValue, Plan};
+use super::protobuf_body::{protobuf_file, protobuf_value};
 use super::record::{ObservedHeader, ObservedRecord};
 use super::wire::{Framing, Part, SchemaPointer, WireError, unframe, write_uuid};
 use crate::schema::SchemaFormat;
@@ -26,7 +27,8 @@ pub struct RegisteredSchema {
     /// The schema text.
     pub schema: String,
     /// The texts of the schemas it references, transitively, as `(name, text)` (for Avro the
-    /// name is the full name of the type the text defines), so that named types from other
+    /// name is the full name of the type the text defines, for Protobuf the file name its
+    /// `import` uses), so that named types from other
     /// subjects resolve: dependencies before the references that use them, as a depth-first
     /// walk of Confluent's `references` lists them.
     pub references: Vec<(String, String)>,
@@ -79,8 +81,9 @@ pub enum SourceError {
 pub enum DecodedValue {
     /// A null key, or a null value (a tombstone).
     Null,
-    /// Decoded: a JSON Schema body as JSON, or plain JSON (a plain UTF-8 key that is not JSON
-    /// is its text as a string).
+    /// Decoded: a JSON Schema body as JSON, a Protobuf message in its JSON form (the protobuf
+    /// JSON mapping, fields at their defaults included), or plain JSON (a plain UTF-8 key that
+    /// is not JSON is its text as a string).
     Json(Value),
     /// Decoded: an Avro body that decodes with its schema, kept as bytes until it is written
     /// or searched (see [`DecodedValue::to_json`] and [`DecodedValue::pointer`]).
@@ -96,7 +99,7 @@ pub enum DecodedValue {
 }
 
 impl DecodedValue {
-    /// Whether the bytes were decoded (Avro or JSON).
+    /// Whether the bytes were decoded (Avro, Protobuf or JSON).
     pub fn is_decoded(&self) -> bool {
         matches!(self, DecodedValue::Json(_) | DecodedValue::Avro(_))
     }
@@ -130,9 +133,10 @@ pub enum Failure {
     /// The registry does not know the schema id or GUID.
     UnknownSchema,
     /// Framed, but cut off before the schema pointer ends, or the body does not decode with
-    /// its schema.
+    /// its schema (for Protobuf also: message indexes that are garbage or name no message).
     Truncated,
-    /// The schema's format is one contrail does not decode yet: Protobuf (issue 14).
+    /// The schema's format is one contrail does not decode. Every registry format decodes
+    /// today; kept so that a format added to the registry first has a name for its records.
     Unsupported,
     /// The registry's schema text does not parse (a reference missing, say).
     UnreadableSchema,
@@ -147,6 +151,9 @@ pub struct Decoded {
     /// The registered schema it pointed at, when the registry knows it (its `id` is the one
     /// that decoded the value).
     pub schema: Option<Arc<RegisteredSchema>>,
+    /// For a Protobuf body, the full name of the message its indexes name (`shop.v1.Order`),
+    /// also when the message itself does not decode.
+    pub message: Option<String>,
     pub value: DecodedValue,
 }
 
@@ -177,7 +184,8 @@ struct Known {
 enum Reader {
     Avro(Arc<Plan>),
     Json,
-    Protobuf,
+    /// The registered file, compiled with the files it imports.
+    Protobuf(prost_reflect::FileDescriptor),
     /// Why the schema cannot be read.
     Unreadable(String),
 }
@@ -220,6 +228,7 @@ impl<S: SchemaSource> Decoder<S> {
                 framing: Framing::Plain,
                 pointer: None,
                 schema: None,
+                message: None,
                 value: DecodedValue::Null,
             });
         };
@@ -239,6 +248,7 @@ impl<S: SchemaSource> Decoder<S> {
                     framing,
                     pointer: None,
                     schema: None,
+                    message: None,
                     value: undecodable(failure, error.to_string(), bytes),
                 });
             }
@@ -248,6 +258,7 @@ impl<S: SchemaSource> Decoder<S> {
                 framing: framed.framing,
                 pointer: None,
                 schema: None,
+                message: None,
                 value: plain(bytes, part),
             });
         };
@@ -265,10 +276,12 @@ impl<S: SchemaSource> Decoder<S> {
                 framing: framed.framing,
                 pointer: Some(pointer),
                 schema: None,
+                message: None,
                 value: undecodable(Failure::UnknownSchema, reason, bytes),
             });
         };
         let id = known.registered.id;
+        let mut message = None;
         let value = match &known.reader {
             Reader::Avro(plan) => match AvroValue::decode(plan, framed.body) {
                 Ok(value) => DecodedValue::Avro(value),
@@ -286,13 +299,20 @@ impl<S: SchemaSource> Decoder<S> {
                     bytes,
                 ),
             },
-            // The seam for issue 14: read the message indexes (at the start of `framed.body`
-            // for a prefix, in `framed.header_rest` for a header), then the message.
-            Reader::Protobuf => undecodable(
-                Failure::Unsupported,
-                format!("schema {id} is Protobuf, which contrail does not decode yet"),
-                bytes,
-            ),
+            Reader::Protobuf(file) => match protobuf_value(file, &framed, pointer, bytes.len()) {
+                Ok((name, json)) => {
+                    message = Some(name);
+                    DecodedValue::Json(json)
+                }
+                Err((name, why)) => {
+                    message = name;
+                    undecodable(
+                        Failure::Truncated,
+                        format!("the body does not decode with Protobuf schema {id}: {why}"),
+                        bytes,
+                    )
+                }
+            },
             Reader::Unreadable(why) => undecodable(
                 Failure::UnreadableSchema,
                 format!("schema {id} from the registry cannot be read: {why}"),
@@ -303,6 +323,7 @@ impl<S: SchemaSource> Decoder<S> {
             framing: framed.framing,
             pointer: Some(pointer),
             schema: Some(Arc::clone(&known.registered)),
+            message,
             value,
         })
     }
@@ -333,7 +354,10 @@ impl<S: SchemaSource> Decoder<S> {
                 Err(why) => Reader::Unreadable(why),
             },
             SchemaFormat::JsonSchema => Reader::Json,
-            SchemaFormat::Protobuf => Reader::Protobuf,
+            SchemaFormat::Protobuf => match protobuf_file(&registered) {
+                Ok(file) => Reader::Protobuf(file),
+                Err(why) => Reader::Unreadable(why),
+            },
         };
         let known = Arc::new(Known { registered, reader });
         self.known.insert(
@@ -717,13 +741,10 @@ pub(crate) mod tests {
         };
         assert_eq!(value_of(&decode(framed(1, br#"{"a":1}"#))), json!({"a": 1}));
         assert_eq!(failure_of(&decode(framed(1, b"{"))).0, Failure::Truncated);
+        // Message indexes [0], then field 1 = 1, which `M` does not declare (kept unknown).
         let protobuf = decode(framed(2, &[0, 8, 1]));
-        let (failure, reason) = failure_of(&protobuf);
-        assert_eq!(failure, Failure::Unsupported);
-        assert_eq!(
-            reason,
-            "schema 2 is Protobuf, which contrail does not decode yet"
-        );
+        assert_eq!(value_of(&protobuf), json!({}));
+        assert_eq!(protobuf.message.as_deref(), Some("M"));
         let unreadable = decode(framed(3, &[0]));
         let (failure, reason) = failure_of(&unreadable);
         assert_eq!(failure, Failure::UnreadableSchema);

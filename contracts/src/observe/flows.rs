@@ -249,9 +249,9 @@ impl FlowAssembler {
         self.newest = Some(self.newest.map_or(timestamp_ms, |n| n.max(timestamp_ms)));
     }
 
-    /// Counts a record that is neither in a flow nor a problem: a tombstone, a value contrail
-    /// cannot decode yet (Protobuf), an event whose contract declares no correlation id. It is
-    /// read, so it is counted, but it carries nothing to assemble.
+    /// Counts a record that is neither in a flow nor a problem: a tombstone, a value whose
+    /// registered schema contrail cannot read, an event whose contract declares no correlation
+    /// id. It is read, so it is counted, but it carries nothing to assemble.
     pub fn skip(&mut self) {
         self.skipped += 1;
     }

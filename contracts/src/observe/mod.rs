@@ -15,6 +15,7 @@ pub mod json_text;
 pub mod latency;
 pub mod otlp;
 mod problem;
+pub mod protobuf_body;
 mod record;
 mod report;
 mod wire;

@@ -33,8 +33,8 @@ pub struct RecordCounts {
     /// Every record: those in flows, the problem records and the skipped ones.
     pub read: u64,
     pub in_flows: u64,
-    /// Records neither in a flow nor a problem: tombstones, values contrail cannot decode yet
-    /// (Protobuf), events whose contract declares no correlation id.
+    /// Records neither in a flow nor a problem: tombstones, values whose registered schema
+    /// contrail cannot read, events whose contract declares no correlation id.
     #[serde(default)]
     pub skipped: u64,
     /// Problem records by kind; each counted once, in one kind.

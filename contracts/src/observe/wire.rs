@@ -15,9 +15,10 @@
 //!
 //! Anything else is plain bytes (JSON, a string key, or garbage; the decoder tells which).
 //!
-//! Protobuf's message indexes (issue 14) follow the schema pointer: at the start of the body
-//! for a prefix, after the GUID in the header value for a header. This module does not read
-//! them; [`Framed::header_rest`] keeps the header's, and a Protobuf body still starts with its.
+//! Protobuf's message indexes follow the schema pointer: at the start of the body for a prefix,
+//! after the pointer in the header value for a header. This module does not read them
+//! ([`super::protobuf_body`] does); [`Framed::header_rest`] keeps the header's, and a Protobuf
+//! body still starts with its.
 
 use std::fmt;
 
@@ -111,7 +112,7 @@ pub struct Framed<'a> {
     /// What the schema's serializer wrote (for Protobuf: its message indexes, then the message).
     pub body: &'a [u8],
     /// What follows the pointer in the schema header's value: Protobuf's message indexes
-    /// (issue 14), empty for every other format and for the other framings.
+    /// ([`super::protobuf_body`]), empty for every other format and for the other framings.
     pub header_rest: &'a [u8],
 }
 

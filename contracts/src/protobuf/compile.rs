@@ -1,6 +1,10 @@
 //! `.proto` source to descriptors, without protoc: protox parses and checks, the caller says
 //! where imported files are (catalog files, registry references), the well-known types
 //! (`google/protobuf/*.proto`) come embedded in protox.
+//!
+//! A file's text may also be a compiled `FileDescriptorProto` in standard base64
+//! ([`serialized_descriptor`]): what Confluent's serializers (confluent-kafka for Python among
+//! them) register as a Protobuf schema, so a registry may hand back either form.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -10,7 +14,8 @@ use protox::file::{ChainFileResolver, File, FileResolver, GoogleFileResolver};
 
 use crate::diagnostic::{Location, Position};
 
-/// One `.proto` file's text and where it came from (for the locations of errors).
+/// One `.proto` file's text (or a base64 `FileDescriptorProto`, see [`serialized_descriptor`])
+/// and where it came from (for the locations of errors).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProtoSource {
     pub path: PathBuf,
@@ -132,12 +137,25 @@ pub fn compile(
     let mut files: BTreeMap<String, (ProtoSource, prost_types::FileDescriptorProto)> =
         BTreeMap::new();
     let mut errors = Vec::new();
+    // The files given as compiled descriptors rather than text.
+    let mut descriptors: HashMap<String, prost_types::FileDescriptorProto> = HashMap::new();
     let mut pending = vec![(root_name.to_owned(), root)];
     while let Some((name, source)) = pending.pop() {
         if files.contains_key(&name) {
             continue;
         }
-        let descriptor = match protox_parse::parse(&name, &source.text) {
+        let parsed: Result<_, protox_parse::ParseError> = protox_parse::parse(&name, &source.text)
+            .or_else(|error| {
+                let Some(mut descriptor) = serialized_descriptor(&source.text) else {
+                    return Err(error);
+                };
+                // Imports name the file by the name it is given here, whatever it was
+                // compiled as.
+                descriptor.name = Some(name.clone());
+                descriptors.insert(name.clone(), descriptor.clone());
+                Ok(descriptor)
+            });
+        let descriptor = match parsed {
             Ok(descriptor) => descriptor,
             Err(error) => {
                 let span = error.span().unwrap_or(0..0);
@@ -175,7 +193,10 @@ pub fn compile(
         .map(|(name, (source, _))| (name, source))
         .collect();
     let mut resolver = ChainFileResolver::new();
-    resolver.add(Parsed(sources.clone()));
+    resolver.add(Parsed {
+        sources: sources.clone(),
+        descriptors,
+    });
     resolver.add(google);
     let mut compiler = protox::Compiler::with_file_resolver(resolver);
     compiler.include_imports(true).include_source_info(true);
@@ -189,18 +210,42 @@ pub fn compile(
 }
 
 /// The files [`compile`] read, handed to protox by import name.
-struct Parsed(HashMap<String, ProtoSource>);
+struct Parsed {
+    sources: HashMap<String, ProtoSource>,
+    /// Those given as compiled descriptors, by import name.
+    descriptors: HashMap<String, prost_types::FileDescriptorProto>,
+}
 
 impl FileResolver for Parsed {
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
+        if let Some(descriptor) = self.descriptors.get(name) {
+            return Ok(File::from_file_descriptor_proto(descriptor.clone()));
+        }
         let source = self
-            .0
+            .sources
             .get(name)
             .ok_or_else(|| protox::Error::file_not_found(name))?;
         // From the source rather than the descriptor parsed already, so that protox's errors
         // carry spans into the text.
         File::from_source(name, &source.text)
     }
+}
+
+/// The `FileDescriptorProto` a text holds when it is one serialized in standard base64 (blanks
+/// around it allowed) and names its file: how Confluent's serializers register a Protobuf
+/// schema. `None` for anything else, `.proto` source included.
+pub fn serialized_descriptor(text: &str) -> Option<prost_types::FileDescriptorProto> {
+    use base64::Engine;
+    use prost_reflect::prost::Message;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text.trim())
+        .ok()?;
+    let descriptor = prost_types::FileDescriptorProto::decode(bytes.as_slice()).ok()?;
+    descriptor
+        .name
+        .as_ref()
+        .is_some_and(|name| !name.is_empty())
+        .then_some(descriptor)
 }
 
 /// Where protox's resolution error points: the first labelled span in the file it names, or

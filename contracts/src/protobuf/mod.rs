@@ -9,7 +9,7 @@ mod tests;
 
 pub use compile::{
     CompileError, Compiled, ErrorKind, ProtoSource, compile, file_messages, leading_comment,
-    locate_in_text, source_location,
+    locate_in_text, serialized_descriptor, source_location,
 };
 
 use prost_reflect::{DynamicMessage, MessageDescriptor};

@@ -459,12 +459,13 @@ fn traceparent_format() {
 }
 
 #[test]
-fn tombstones_and_protobuf_are_no_problems() {
+fn tombstones_are_no_problems_and_bad_protobuf_bodies_are_truncated() {
     let (_dir, catalog) = catalog();
     let checked = check(&catalog, &record("shop.orders", None, &[]));
     assert!(checked.tombstone);
     assert_eq!((checked.problem, checked.event), (None, None));
 
+    // Message indexes [0], then a tag for field number 0, which no message has.
     let checked = check(
         &catalog,
         &record(
@@ -473,13 +474,118 @@ fn tombstones_and_protobuf_are_no_problems() {
             &[("correlation-id", b"c-1")],
         ),
     );
-    assert_eq!(checked.problem, None);
+    assert_eq!(checked.problem, Some(Problem::Truncated));
     assert_eq!(checked.event.as_deref(), Some("OrderPlaced"));
     // The id travels in a header, so the flow is still known.
     assert_eq!(checked.correlation_id.as_deref(), Some("c-1"));
+    let detail = checked.detail.unwrap_or_default();
+    assert!(
+        detail.starts_with("the body does not decode with Protobuf schema 10: message `M` (from byte 6) does not decode: "),
+        "{detail}"
+    );
+}
+
+/// A catalog with one Protobuf event, `StockChanged` on `shop.stock`, whose correlation id is
+/// in the payload; and a registry holding its file as id 20, a later version of it with a
+/// field added as 21.
+fn protobuf_catalog() -> (tempfile::TempDir, Catalog, Schemas) {
+    const STOCK: &str = r#"syntax = "proto3";
+package shop.v1;
+message Stock {
+  string sku = 1;
+  int32 available = 2;
+  string correlation_id = 3;
+  message Line { int32 delta = 1; }
+}
+"#;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("a directory");
+        }
+        std::fs::write(path, text).expect("written");
+    };
+    write(
+        "contrail.yaml",
+        "catalog: shop\ndefaults:\n  subject-naming: topic\n",
+    );
+    write("schemas/stock.proto", STOCK);
+    write(
+        "events/stock-changed.yaml",
+        "event: StockChanged\ntopic: shop.stock\nschema: schemas/stock.proto\n\
+         message: shop.v1.Stock\ncorrelation: { payload: /correlationId }\n",
+    );
+    let loaded = crate::load_catalog(dir.path(), crate::LoadOptions::default()).expect("loads");
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != crate::Severity::Error),
+        "{:?}",
+        loaded.diagnostics
+    );
+    let v2 = STOCK.replacen(
+        "string correlation_id = 3;",
+        "string correlation_id = 3;\n  string bin = 4;",
+        1,
+    );
+    let registry = Schemas::default()
+        .with(20, SchemaFormat::Protobuf, STOCK)
+        .subject("shop.stock-value")
+        .with(21, SchemaFormat::Protobuf, &v2)
+        .subject("shop.stock-value");
+    (dir, loaded.catalog, registry)
+}
+
+#[test]
+fn protobuf_records_are_checked_against_the_message_their_event_names() {
+    use crate::observe::protobuf_body::write_message_indexes;
+    let (_dir, catalog, registry) = protobuf_catalog();
+    let mut decoder = Decoder::new(registry);
+    let mut classify = |id: u32, indexes: &[i32], message: &[u8]| {
+        let mut body = write_message_indexes(indexes);
+        body.extend_from_slice(message);
+        let record = record("shop.stock", Some(framed(id, &body)), &[]);
+        let decoded = decoder.decode(&record).expect("the registry is up");
+        Classifier::new(&catalog).classify(&record, &decoded)
+    };
+    // sku = "BOOK-1", available = 3, correlation_id = "c-9".
+    let stock = b"\x0a\x06BOOK-1\x10\x03\x1a\x03c-9";
+    let checked = classify(20, &[0], stock);
+    assert_eq!(checked.event.as_deref(), Some("StockChanged"));
+    assert_eq!(checked.correlation_id.as_deref(), Some("c-9"));
+    assert_eq!((checked.problem, checked.findings), (None, Vec::new()));
+
+    // Version 21 writes a field the catalog's message does not declare.
+    let mut with_bin = stock.to_vec();
+    with_bin.extend_from_slice(b"\x22\x02A1");
+    let checked = classify(21, &[0], &with_bin);
+    assert_eq!(checked.correlation_id.as_deref(), Some("c-9"));
+    assert_eq!(checked.problem, None);
+    assert_eq!(checked.findings.len(), 1, "{:?}", checked.findings);
+    let finding = &checked.findings[0];
+    assert_eq!(finding.kind, FindingKind::PayloadMismatch);
+    assert!(
+        finding
+            .message
+            .starts_with("the payload does not match the schema of `StockChanged`: ")
+            && finding.message.contains("'bin'"),
+        "{}",
+        finding.message
+    );
+
+    // The nested message [0, 0] is not the event's: said once, not field by field. Its
+    // payload has no correlation id either.
+    let checked = classify(20, &[0, 0], b"\x08\x05");
+    assert_eq!(checked.problem, Some(Problem::NoCorrelationId));
     assert_eq!(
-        checked.detail.as_deref(),
-        Some("schema 10 is Protobuf, which contrail does not decode yet")
+        checked.findings,
+        [Finding {
+            kind: FindingKind::PayloadMismatch,
+            pointer: Some(String::new()),
+            message: "the payload does not match the schema of `StockChanged`: the record is message `shop.v1.Stock.Line`, the event's is `shop.v1.Stock`".to_owned(),
+        }]
     );
 }
 
