@@ -6,8 +6,8 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::shared::{
-    SchemaBody, check_subject, ok, parse_version, prefix_of, prepare, put_schema, schema_text,
-    version_json,
+    SchemaBody, check_subject, formatted, ok, parse_version, prefix_of, prepare, put_schema_as,
+    schema_text, version_json_as,
 };
 use crate::error::Refusal;
 use crate::model::{StoredSchema, SubjectVersion, VersionSelector};
@@ -99,7 +99,8 @@ pub(crate) async fn lookup(
         .version(&subject, entry.version)
         .await?
         .ok_or_else(not_found)?;
-    Ok(ok(&version_json(&version)))
+    let text = formatted(&state, &params, &version.schema).await?;
+    Ok(ok(&version_json_as(&version, text)))
 }
 
 pub(crate) async fn delete(
@@ -189,7 +190,8 @@ pub(crate) async fn register(
     let mut map = Map::new();
     map.insert("id".into(), json!(registered.id));
     map.insert("version".into(), json!(registered.version));
-    put_schema(&mut map, &stored);
+    let text = formatted(&state, &params, &stored).await?;
+    put_schema_as(&mut map, &stored, text);
     Ok(ok(&Value::Object(map)))
 }
 
@@ -199,7 +201,8 @@ pub(crate) async fn get_version(
     params: Params,
 ) -> ApiResult<Response> {
     let found = find_version(&state, &subject, &version, params.flag("deleted")).await?;
-    Ok(ok(&version_json(&found)))
+    let text = formatted(&state, &params, &found.schema).await?;
+    Ok(ok(&version_json_as(&found, text)))
 }
 
 pub(crate) async fn get_version_schema(
@@ -208,7 +211,8 @@ pub(crate) async fn get_version_schema(
     params: Params,
 ) -> ApiResult<Response> {
     let found = find_version(&state, &subject, &version, params.flag("deleted")).await?;
-    Ok(schema_text(found.schema))
+    let text = formatted(&state, &params, &found.schema).await?;
+    Ok(schema_text(found.schema, text))
 }
 
 pub(crate) async fn referenced_by(
