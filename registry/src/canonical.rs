@@ -226,10 +226,7 @@ fn protobuf_comparable(
 /// A stored Protobuf schema as a base64 serialized `FileDescriptorProto` (with its custom
 /// options), what Confluent answers for `format=serialized` and confluent-kafka's
 /// `ProtobufDeserializer` asks for. Imports are named as the references name them.
-pub fn protobuf_serialized(
-    stored: &str,
-    resolved: &[ResolvedReference],
-) -> Result<String, String> {
+pub fn protobuf_serialized(stored: &str, resolved: &[ResolvedReference]) -> Result<String, String> {
     use base64::Engine;
     let (_, pool, name) = protobuf_compile(&RegisteredProto::of(stored), resolved)?;
     let file = pool

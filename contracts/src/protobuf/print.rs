@@ -27,8 +27,8 @@
 //! for proto3 only.
 
 use prost_reflect::{
-    DynamicMessage, ReflectMessage, EnumDescriptor, ExtensionDescriptor, FieldDescriptor, FileDescriptor, Kind,
-    MapKey, MessageDescriptor, ServiceDescriptor, Value,
+    DynamicMessage, EnumDescriptor, ExtensionDescriptor, FieldDescriptor, FileDescriptor, Kind,
+    MapKey, MessageDescriptor, ReflectMessage, ServiceDescriptor, Value,
 };
 use prost_types::field_descriptor_proto::{Label, Type};
 
@@ -91,7 +91,7 @@ fn indented(out: &mut String, value: &str) {
 }
 
 /// A string literal's content escaped as Confluent's `escapeChars` does.
-pub fn escape(text: &str) -> String {
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -383,12 +383,7 @@ impl Printer {
     fn reserved(&self, ranges: Vec<(i32, i32)>, names: &[String], exclusive: bool) -> Vec<String> {
         let mut values: Vec<(i64, String)> = ranges
             .into_iter()
-            .map(|(start, end)| {
-                (
-                    i64::from(start),
-                    range_text(start, end, exclusive),
-                )
-            })
+            .map(|(start, end)| (i64::from(start), range_text(start, end, exclusive)))
             .collect();
         values.extend(
             names
@@ -406,7 +401,11 @@ impl Printer {
 
     fn field(&self, field: &FieldDescriptor, in_oneof: bool) -> String {
         let proto = field.field_descriptor_proto();
-        let syntax = field.parent_file().file_descriptor_proto().syntax().to_owned();
+        let syntax = field
+            .parent_file()
+            .file_descriptor_proto()
+            .syntax()
+            .to_owned();
         self.field_line(
             proto,
             &syntax,
@@ -498,7 +497,11 @@ impl Printer {
             }
             out.push_str(&format!("extend {extendee} {{\n"));
             for field in &fields {
-                let syntax = field.parent_file().file_descriptor_proto().syntax().to_owned();
+                let syntax = field
+                    .parent_file()
+                    .file_descriptor_proto()
+                    .syntax()
+                    .to_owned();
                 indented(
                     &mut out,
                     &self.field_line(
@@ -531,11 +534,7 @@ impl Printer {
         let mut values: Vec<_> = proto
             .value
             .iter()
-            .filter_map(|v| {
-                enumeration
-                    .values()
-                    .find(|d| d.name() == v.name())
-            })
+            .filter_map(|v| enumeration.values().find(|d| d.name() == v.name()))
             .collect();
         if !reserved.is_empty() {
             out.push('\n');
@@ -676,7 +675,10 @@ impl Printer {
         let mut out = "[\n".to_owned();
         for (index, option) in options.iter().enumerate() {
             let separator = if index + 1 < options.len() { "," } else { "" };
-            indented(&mut out, &format!("{}{separator}", self.option_text(option)));
+            indented(
+                &mut out,
+                &format!("{}{separator}", self.option_text(option)),
+            );
         }
         out.push(']');
         out
@@ -692,7 +694,10 @@ impl Printer {
         let last = entries.len().saturating_sub(1);
         for (index, (key, value)) in entries.iter().enumerate() {
             let separator = if index != last { "," } else { "" };
-            indented(out, &format!("{key}: {}{separator}", self.value_text(value)));
+            indented(
+                out,
+                &format!("{key}: {}{separator}", self.value_text(value)),
+            );
         }
     }
 
@@ -747,11 +752,7 @@ const FILE_OPTIONS: &[&str] = &[
     "ruby_package",
     "features",
 ];
-const MESSAGE_OPTIONS: &[&str] = &[
-    "no_standard_descriptor_accessor",
-    "deprecated",
-    "features",
-];
+const MESSAGE_OPTIONS: &[&str] = &["no_standard_descriptor_accessor", "deprecated", "features"];
 const FIELD_OPTIONS: &[&str] = &[
     "ctype",
     "packed",
@@ -770,7 +771,13 @@ const SERVICE_OPTIONS: &[&str] = &["deprecated", "features"];
 const METHOD_OPTIONS: &[&str] = &["deprecated", "idempotency_level", "features"];
 
 /// An option's value; a repeated option becomes one option per value, as Confluent writes it.
-fn push_option(out: &mut Vec<OptionEntry>, name: &str, parenthesized: bool, kind: &Kind, value: &Value) {
+fn push_option(
+    out: &mut Vec<OptionEntry>,
+    name: &str,
+    parenthesized: bool,
+    kind: &Kind,
+    value: &Value,
+) {
     match value {
         Value::List(items) => {
             for item in items {

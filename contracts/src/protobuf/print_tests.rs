@@ -193,13 +193,19 @@ fn round_trips_over_the_repository_and_confluent_files() {
     );
     assert_round_trip(
         "rich.proto",
-        &[("rich.proto", RICH), ("confluent/meta.proto", CONFLUENT_META)],
+        &[
+            ("rich.proto", RICH),
+            ("confluent/meta.proto", CONFLUENT_META),
+        ],
     );
     assert_round_trip("legacy.proto", &[("legacy.proto", PROTO2_EXTENDS)]);
     // Confluent's ProtobufSchemaTest.testComplexCustomOptions, its options as a message.
     assert_round_trip(
         "user.proto",
-        &[("user.proto", CONFLUENT_USER), ("confluent/meta.proto", CONFLUENT_META)],
+        &[
+            ("user.proto", CONFLUENT_USER),
+            ("confluent/meta.proto", CONFLUENT_META),
+        ],
     );
 }
 
@@ -230,7 +236,10 @@ fn writes_a_descriptor_as_confluent_does() {
     // (ProtobufSchemaTest.testComplexCustomOptions, `expectedSchemaString`).
     let printed = print(
         "user.proto",
-        &[("user.proto", CONFLUENT_USER), ("confluent/meta.proto", CONFLUENT_META)],
+        &[
+            ("user.proto", CONFLUENT_USER),
+            ("confluent/meta.proto", CONFLUENT_META),
+        ],
         Style::Canonical,
     );
     assert_eq!(
@@ -265,12 +274,25 @@ fn writes_a_descriptor_as_confluent_does() {
 
 #[test]
 fn layout_of_every_element() {
-    let files = [("rich.proto", RICH), ("confluent/meta.proto", CONFLUENT_META)];
-    insta::assert_snapshot!("rich_canonical", print("rich.proto", &files, Style::Canonical));
-    insta::assert_snapshot!("rich_normalized", print("rich.proto", &files, Style::Normalized));
+    let files = [
+        ("rich.proto", RICH),
+        ("confluent/meta.proto", CONFLUENT_META),
+    ];
+    insta::assert_snapshot!(
+        "rich_canonical",
+        print("rich.proto", &files, Style::Canonical)
+    );
+    insta::assert_snapshot!(
+        "rich_normalized",
+        print("rich.proto", &files, Style::Normalized)
+    );
     insta::assert_snapshot!(
         "proto2_canonical",
-        print("legacy.proto", &[("legacy.proto", PROTO2_EXTENDS)], Style::Canonical)
+        print(
+            "legacy.proto",
+            &[("legacy.proto", PROTO2_EXTENDS)],
+            Style::Canonical
+        )
     );
 }
 

@@ -913,8 +913,7 @@ async fn protobuf_stored_by_earlier_builds_keeps_its_id(backend: Backend) {
     let store = fixture.open().await;
     let text = "syntax = \"proto3\";\nmessage A {\n  string s = 1; // kept\n}\n";
     let parsed = |text: &str| {
-        crate::canonical::parse(SchemaType::Protobuf, text, Vec::new(), &[], false)
-            .expect("parses")
+        crate::canonical::parse(SchemaType::Protobuf, text, Vec::new(), &[], false).expect("parses")
     };
     let first = parsed(text);
     let earlier = first.legacy.clone().expect("an earlier form");
@@ -942,7 +941,10 @@ async fn protobuf_stored_by_earlier_builds_keeps_its_id(backend: Backend) {
         .await
         .expect("reads");
     assert_eq!(again.schema.canonical, earlier);
-    assert_eq!(store.find_schema(&again.schema).await.expect("reads"), Some(stored.id));
+    assert_eq!(
+        store.find_schema(&again.schema).await.expect("reads"),
+        Some(stored.id)
+    );
 
     // Another schema has no earlier row: it keeps its canonical text.
     let mut other = parsed("syntax = \"proto3\";\nmessage B { int32 n = 1; }\n");
@@ -951,5 +953,8 @@ async fn protobuf_stored_by_earlier_builds_keeps_its_id(backend: Backend) {
         .await
         .expect("reads");
     assert_eq!(other.schema.canonical, canonical);
-    assert_eq!(canonical, "syntax = \"proto3\";\n\nmessage B {\n  int32 n = 1;\n}\n");
+    assert_eq!(
+        canonical,
+        "syntax = \"proto3\";\n\nmessage B {\n  int32 n = 1;\n}\n"
+    );
 }

@@ -9,7 +9,9 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::shared::{formatted, ok, prefix_of, put_schema, put_schema_as, schema_text, version_json};
+use super::shared::{
+    formatted, ok, prefix_of, put_schema, put_schema_as, schema_text, version_json,
+};
 use crate::guid;
 use crate::model::{SchemaType, StoredSchema, SubjectVersion, Usage};
 use crate::server::error::{ApiError, ApiResult};

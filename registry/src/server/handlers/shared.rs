@@ -158,8 +158,12 @@ pub(super) async fn prepare(
             state.store.config(None).await?,
         );
     let mut parsed = canonical::parse(schema_type, &text, references, &resolved, normalize)?;
-    crate::store::adopt_earlier_form(state.store.as_ref(), &mut parsed.schema, parsed.legacy.take())
-        .await?;
+    crate::store::adopt_earlier_form(
+        state.store.as_ref(),
+        &mut parsed.schema,
+        parsed.legacy.take(),
+    )
+    .await?;
     Ok(parsed)
 }
 
