@@ -213,6 +213,11 @@ pub fn protobuf_version<'a>(
         .map(|(schema, _, _)| SchemaVersion::Protobuf(Box::new(schema)))
 }
 
+/// Whether `text` is a Protobuf schema sent as a base64 serialized `FileDescriptorProto`.
+pub fn is_serialized_protobuf(text: &str) -> bool {
+    matches!(RegisteredProto::of(text), RegisteredProto::Encoded { .. })
+}
+
 /// A stored Protobuf schema (text, or a base64 `FileDescriptorProto` stored by earlier
 /// builds) compiled with its references.
 fn protobuf_comparable(

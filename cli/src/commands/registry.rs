@@ -299,6 +299,44 @@ pub(crate) fn referenced_documents(
     referenced_documents_at(client, references, 0)
 }
 
+/// The texts of the schemas `references` name, references of references first, each under
+/// the name its entry gives it (for Protobuf, the import path).
+pub(crate) fn referenced_texts(
+    client: &contrail_registry::client::Client,
+    references: &[contrail_registry::model::Reference],
+) -> anyhow::Result<Vec<(String, String)>> {
+    referenced_texts_at(client, references, 0)
+}
+
+fn referenced_texts_at(
+    client: &contrail_registry::client::Client,
+    references: &[contrail_registry::model::Reference],
+    depth: usize,
+) -> anyhow::Result<Vec<(String, String)>> {
+    if depth > 32 {
+        bail!("schema references nest more than 32 deep");
+    }
+    let mut out = Vec::new();
+    for reference in references {
+        let version = contrail_registry::model::VersionSelector::Number(reference.version);
+        let registered = client
+            .version(&reference.subject, version)
+            .with_context(|| {
+                format!(
+                    "reading referenced {} version {}",
+                    reference.subject, reference.version
+                )
+            })?;
+        out.extend(referenced_texts_at(
+            client,
+            &registered.references,
+            depth + 1,
+        )?);
+        out.push((reference.name.clone(), registered.schema));
+    }
+    Ok(out)
+}
+
 fn referenced_documents_at(
     client: &contrail_registry::client::Client,
     references: &[contrail_registry::model::Reference],

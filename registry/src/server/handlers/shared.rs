@@ -27,7 +27,7 @@ pub(super) fn ok(body: &impl serde::Serialize) -> Response {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SchemaBody {
-    schema: Option<String>,
+    pub schema: Option<String>,
     schema_type: Option<String>,
     references: Option<Vec<Reference>>,
     pub id: Option<i64>,

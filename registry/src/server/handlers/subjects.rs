@@ -9,8 +9,9 @@ use super::shared::{
     SchemaBody, check_subject, formatted, ok, parse_version, prefix_of, prepare, put_schema_as,
     schema_text, version_json_as,
 };
+use crate::canonical;
 use crate::error::Refusal;
-use crate::model::{StoredSchema, SubjectVersion, VersionSelector};
+use crate::model::{SchemaType, StoredSchema, SubjectVersion, VersionSelector};
 use crate::server::AppState;
 use crate::server::compat;
 use crate::server::error::{ApiError, ApiResult};
@@ -160,6 +161,7 @@ pub(crate) async fn register(
     // Clients that send no id may send 0 or -1.
     let id = body.id.filter(|&id| id > 0);
     let version = body.version.filter(|&v| v > 0);
+    let sent = body.schema.clone();
     let parsed = prepare(&state, &subject, body, params.flag("normalize")).await?;
     let checker = compat::register_checker(
         state.parsed.clone(),
@@ -190,7 +192,16 @@ pub(crate) async fn register(
     let mut map = Map::new();
     map.insert("id".into(), json!(registered.id));
     map.insert("version".into(), json!(registered.version));
-    let text = formatted(&state, &params, &stored).await?;
+    let mut text = formatted(&state, &params, &stored).await?;
+    // A client that sent a base64 descriptor gets it back (unless it asked for a format):
+    // confluent-kafka for Python caches this answer by id and later takes it for the
+    // `format=serialized` text its ProtobufDeserializer asks for.
+    if text.is_none()
+        && stored.schema_type == SchemaType::Protobuf
+        && let Some(sent) = sent.filter(|s| canonical::is_serialized_protobuf(s))
+    {
+        text = Some(sent.trim().to_owned());
+    }
     put_schema_as(&mut map, &stored, text);
     Ok(ok(&Value::Object(map)))
 }
