@@ -6,13 +6,23 @@
 //!   different schemas). `normalize` additionally writes names and named types' keys as Java
 //!   Avro's `Schema.toString` does (the text Confluent stores for a normalized schema).
 //! - JSON Schema: compact JSON with object keys sorted.
-//! - Protobuf: the text with normalised whitespace (line endings, indentation, trailing
-//!   blanks, runs of blanks outside string literals, blank lines), comments kept; compared
-//!   after compiling it with its references (`compat::protobuf`).
+//! - Protobuf: the file compiled with its references (text, or a base64 `FileDescriptorProto`
+//!   as Confluent's serializers send it) and written back as Confluent's registry writes a
+//!   schema ([`contrail_contracts::protobuf::to_proto_text`]); `normalize` writes Confluent's
+//!   normalized text. Both inputs of one file give one text, so they share an id; comments are
+//!   not kept (Confluent drops them too). The text is written from the *compiled* file, where
+//!   Confluent writes text input as parsed: type names come out fully qualified
+//!   (`.shop.Money`) where Confluent keeps them as written. That is what makes a text and a
+//!   base64 registration of one file the same schema (in Confluent they are not unless
+//!   normalized). Schemas stored by earlier builds (whitespace-normalised text, or base64 as
+//!   sent) keep their rows and ids: [`Parsed::legacy`] finds them.
 
 use contrail_contracts::compat::SchemaVersion;
 use contrail_contracts::compat::avro::AvroSchema;
 use contrail_contracts::compat::json_schema::Document;
+use contrail_contracts::compat::protobuf::{ProtoSchema, ProtoSource};
+use contrail_contracts::protobuf::{Style, to_proto_text};
+use prost_reflect::DescriptorPool;
 use serde_json::{Map, Value};
 
 use crate::error::Refusal;
@@ -24,6 +34,11 @@ pub struct Parsed {
     pub schema: NewSchema,
     /// The form compatibility checks compare.
     pub comparable: Option<SchemaVersion>,
+    /// For Protobuf, the text earlier builds stored for this schema (the text with normalised
+    /// whitespace, or the base64 as sent): a registration that finds no schema by its
+    /// canonical text takes the id of a schema stored in that form, so ids registered before
+    /// Protobuf was stored as Confluent's text stay the ids of their schemas.
+    pub legacy: Option<String>,
 }
 
 /// Parses a schema as a client sent it, with its references already resolved (dependency
@@ -37,6 +52,7 @@ pub fn parse(
     normalize: bool,
 ) -> Result<Parsed, Refusal> {
     let invalid = |message: String| Refusal::InvalidSchema(format!("Invalid schema: {message}"));
+    let mut legacy = None;
     let (canonical, comparable) = match schema_type {
         SchemaType::Avro => {
             let (canonical, json) = avro_canonical(text, resolved, normalize).map_err(invalid)?;
@@ -53,20 +69,32 @@ pub fn parse(
             (sorted.to_string(), Some(SchemaVersion::Json(document)))
         }
         SchemaType::Protobuf => {
-            let canonical = match protox_parse::parse("schema.proto", text) {
-                Ok(_) => normalize_protobuf(text),
+            let source = match protox_parse::parse("schema.proto", text) {
+                Ok(_) => RegisteredProto::Text(text),
                 // Confluent's clients (Python's ProtobufSerializer among them) send the compiled
                 // file as a base64 FileDescriptorProto, which Confluent's registry accepts too.
                 Err(error) => match protobuf_descriptor(text) {
-                    Some((base64, _)) => base64.to_owned(),
+                    Some(encoded) => encoded,
                     None => return Err(invalid(format!("Protobuf: {error}"))),
                 },
             };
+            legacy = Some(source.legacy_form());
             // Imports must resolve (through the references, or to a well-known type), as in
             // Confluent, or the schema could not be compared later.
-            let comparable = protobuf_comparable(&canonical, resolved)
+            let (schema, pool, root) = protobuf_compile(&source, resolved)
                 .map_err(|e| invalid(format!("Protobuf: {e}")))?;
-            (canonical, Some(comparable))
+            let file = pool
+                .get_file_by_name(&root)
+                .ok_or_else(|| invalid(format!("Protobuf: {root} was not compiled")))?;
+            let style = if normalize {
+                Style::Normalized
+            } else {
+                Style::Canonical
+            };
+            (
+                to_proto_text(&file, style),
+                Some(SchemaVersion::Protobuf(Box::new(schema))),
+            )
         }
     };
     Ok(Parsed {
@@ -76,6 +104,7 @@ pub fn parse(
             references,
         },
         comparable,
+        legacy,
     })
 }
 
@@ -101,30 +130,114 @@ pub fn comparable(
 /// names, which never look like this.
 const PROTOBUF_ROOT: &str = "<registered schema>.proto";
 
-/// A stored Protobuf schema (text, or a base64 `FileDescriptorProto`) compiled with the
-/// Protobuf schemas its references resolved to, imported under the references' names.
+/// A Protobuf schema as stored or sent: `.proto` text, or a serialized `FileDescriptorProto`
+/// (decoded from base64) with the file name it carries.
+enum RegisteredProto<'a> {
+    Text(&'a str),
+    Encoded {
+        base64: &'a str,
+        bytes: Vec<u8>,
+        name: String,
+    },
+}
+
+impl RegisteredProto<'_> {
+    /// A stored or sent text: base64 when it decodes to a named `FileDescriptorProto`.
+    fn of(text: &str) -> RegisteredProto<'_> {
+        protobuf_descriptor(text).unwrap_or(RegisteredProto::Text(text))
+    }
+
+    fn source(&self) -> ProtoSource {
+        match self {
+            RegisteredProto::Text(text) => ProtoSource::Text((*text).to_owned()),
+            RegisteredProto::Encoded { bytes, .. } => ProtoSource::Encoded(bytes.clone()),
+        }
+    }
+
+    /// The name the root file is compiled under.
+    fn root_name(&self) -> String {
+        match self {
+            RegisteredProto::Text(_) => PROTOBUF_ROOT.to_owned(),
+            RegisteredProto::Encoded { name, .. } => name.clone(),
+        }
+    }
+
+    /// What builds before Confluent's text form stored for this schema.
+    fn legacy_form(&self) -> String {
+        match self {
+            RegisteredProto::Text(text) => normalize_protobuf(text),
+            RegisteredProto::Encoded { base64, .. } => (*base64).to_owned(),
+        }
+    }
+}
+
+/// A Protobuf schema (text or descriptor) compiled with the Protobuf schemas its references
+/// resolved to, imported under the references' names: the comparable form, the compiled files
+/// and the root file's name among them.
+fn protobuf_compile(
+    root: &RegisteredProto<'_>,
+    resolved: &[ResolvedReference],
+) -> Result<(ProtoSchema, DescriptorPool, String), String> {
+    let imports = resolved
+        .iter()
+        .filter(|r| r.schema.schema_type == SchemaType::Protobuf)
+        .map(|r| (r.reference.name.as_str(), r.schema.schema.as_str()));
+    protobuf_compile_with(root, imports)
+}
+
+fn protobuf_compile_with<'a>(
+    root: &RegisteredProto<'_>,
+    imports: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(ProtoSchema, DescriptorPool, String), String> {
+    let imports: std::collections::HashMap<String, ProtoSource> = imports
+        .into_iter()
+        .map(|(name, text)| (name.to_owned(), RegisteredProto::of(text).source()))
+        .collect();
+    let name = root.root_name();
+    let (schema, pool) =
+        ProtoSchema::compile_sources_with_pool(&name, root.source(), move |import| {
+            imports.get(import).cloned()
+        })
+        .map_err(|e| e.to_string())?;
+    Ok((schema, pool, name))
+}
+
+/// A registered Protobuf schema (text, or base64 as earlier builds stored it) in the
+/// compatibility engine's terms, its imports given as (reference name, registered text):
+/// what `contrail registry diff` compares.
+pub fn protobuf_version<'a>(
+    text: &str,
+    imports: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<SchemaVersion, String> {
+    protobuf_compile_with(&RegisteredProto::of(text), imports)
+        .map(|(schema, _, _)| SchemaVersion::Protobuf(Box::new(schema)))
+}
+
+/// Whether `text` is a Protobuf schema sent as a base64 serialized `FileDescriptorProto`.
+pub fn is_serialized_protobuf(text: &str) -> bool {
+    matches!(RegisteredProto::of(text), RegisteredProto::Encoded { .. })
+}
+
+/// A stored Protobuf schema (text, or a base64 `FileDescriptorProto` stored by earlier
+/// builds) compiled with its references.
 fn protobuf_comparable(
     stored: &str,
     resolved: &[ResolvedReference],
 ) -> Result<SchemaVersion, String> {
-    use contrail_contracts::compat::protobuf::{ProtoSchema, ProtoSource};
-    let source = |text: &str| match protobuf_descriptor(text) {
-        Some((_, descriptor)) => ProtoSource::Descriptor(Box::new(descriptor)),
-        None => ProtoSource::Text(text.to_owned()),
-    };
-    let imports: std::collections::HashMap<String, ProtoSource> = resolved
-        .iter()
-        .filter(|r| r.schema.schema_type == SchemaType::Protobuf)
-        .map(|r| (r.reference.name.clone(), source(&r.schema.schema)))
-        .collect();
-    let root = source(stored);
-    let name = match &root {
-        ProtoSource::Descriptor(d) => d.name().to_owned(),
-        ProtoSource::Text(_) => PROTOBUF_ROOT.to_owned(),
-    };
-    ProtoSchema::compile_sources(&name, root, move |import| imports.get(import).cloned())
-        .map(|p| SchemaVersion::Protobuf(Box::new(p)))
-        .map_err(|e| e.to_string())
+    protobuf_compile(&RegisteredProto::of(stored), resolved)
+        .map(|(schema, _, _)| SchemaVersion::Protobuf(Box::new(schema)))
+}
+
+/// A stored Protobuf schema as a base64 serialized `FileDescriptorProto` (with its custom
+/// options), what Confluent answers for `format=serialized` and confluent-kafka's
+/// `ProtobufDeserializer` asks for. Imports are named as the references name them.
+pub fn protobuf_serialized(stored: &str, resolved: &[ResolvedReference]) -> Result<String, String> {
+    use base64::Engine;
+    let (_, pool, name) = protobuf_compile(&RegisteredProto::of(stored), resolved)?;
+    let file = pool
+        .get_file_by_name(&name)
+        .ok_or_else(|| format!("{name} was not compiled"))?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(file.encode_to_vec()))
 }
 
 /// A JSON schema with the JSON schemas its references resolved to, under their reference
@@ -330,11 +443,11 @@ pub fn sort_keys(value: Value) -> Value {
     }
 }
 
-/// `text` without surrounding blanks when it is a serialized `FileDescriptorProto` in standard
-/// (padded) base64, as Confluent's serializers register Protobuf schemas. The name must be set:
-/// every compiler sets it, and it keeps a stray base64-looking word from passing as a schema
-/// (decoding skips unknown fields, so many byte strings decode).
-fn protobuf_descriptor(text: &str) -> Option<(&str, prost_types::FileDescriptorProto)> {
+/// `text` (surrounding blanks aside) as a serialized `FileDescriptorProto` when it is one in
+/// standard (padded) base64, as Confluent's serializers register Protobuf schemas. The name
+/// must be set: every compiler sets it, and it keeps a stray base64-looking word from passing
+/// as a schema (decoding skips unknown fields, so many byte strings decode).
+fn protobuf_descriptor(text: &str) -> Option<RegisteredProto<'_>> {
     use base64::Engine;
     use prost::Message;
     let text = text.trim();
@@ -342,11 +455,12 @@ fn protobuf_descriptor(text: &str) -> Option<(&str, prost_types::FileDescriptorP
         .decode(text)
         .ok()?;
     let descriptor = prost_types::FileDescriptorProto::decode(bytes.as_slice()).ok()?;
-    let named = descriptor
-        .name
-        .as_ref()
-        .is_some_and(|name| !name.is_empty());
-    named.then_some((text, descriptor))
+    let name = descriptor.name.filter(|name| !name.is_empty())?;
+    Some(RegisteredProto::Encoded {
+        base64: text,
+        bytes,
+        name,
+    })
 }
 
 /// Protobuf text with normalised whitespace: `\n` line endings, no indentation or trailing
@@ -483,25 +597,28 @@ mod tests {
     }
 
     #[test]
-    fn protobuf_base64_descriptors_are_accepted_as_sent() {
+    fn protobuf_base64_descriptors_are_stored_as_the_text_of_the_same_file() {
         use base64::Engine;
-        use prost::Message;
-        let mut descriptor = protox_parse::parse(
+        let text = "syntax = \"proto3\"; package shop; message Order { string id = 1; map<string, int64> n = 2; }";
+        let (_, pool) = ProtoSchema::compile_sources_with_pool(
             "shop/order.proto",
-            "syntax = \"proto3\"; package shop; message Order { string id = 1; }",
+            ProtoSource::Text(text.to_owned()),
+            |_| None,
         )
         .expect("valid Protobuf");
-        descriptor.name = Some("shop/order.proto".to_owned());
-        let base64 = base64::engine::general_purpose::STANDARD.encode(descriptor.encode_to_vec());
-        let parsed = parse(
-            SchemaType::Protobuf,
-            &format!(" {base64}\n"),
-            Vec::new(),
-            &[],
-            false,
-        )
-        .map(|p| p.schema.canonical);
-        assert_eq!(parsed.as_deref(), Ok(base64.as_str()));
+        let file = pool.get_file_by_name("shop/order.proto").expect("compiled");
+        let base64 = base64::engine::general_purpose::STANDARD.encode(file.encode_to_vec());
+        let canonical = |text: &str| {
+            parse(SchemaType::Protobuf, text, Vec::new(), &[], false)
+                .map(|p| p.schema.canonical)
+                .unwrap_or_else(|e| format!("error: {e}"))
+        };
+        let expected = "syntax = \"proto3\";\npackage shop;\n\nmessage Order {\n  string id = 1;\n  map<string, int64> n = 2;\n}\n";
+        assert_eq!(canonical(&format!(" {base64}\n")), expected);
+        assert_eq!(canonical(text), expected);
+        // What `format=serialized` answers is the same schema again.
+        let served = protobuf_serialized(expected, &[]).expect("compiles");
+        assert_eq!(canonical(&served), expected);
 
         // Valid base64 that is no descriptor (or one without a file name) stays refused, with
         // the text parser's message.

@@ -23,6 +23,8 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory, ti
 
 from orders import ORDER_V1, ORDER_V2, ORDER_V3_INCOMPATIBLE
 
+REGISTRY_URL = None
+
 SHIPMENT_JSON = {
     "$schema": "http://json-schema.org/draft-07/schema#",
     "title": "Shipment",
@@ -289,6 +291,110 @@ def protobuf_round_trip(client):
     check(decoded == messages, f"Protobuf round trip: {decoded}")
 
 
+PARCEL_PROTO = """syntax = "proto3";
+package py.shop;
+
+import "google/protobuf/timestamp.proto";
+import "py/money.proto";
+
+// The same file the serializer registered as a base64 FileDescriptorProto, as text.
+message Parcel {
+  string id = 1;
+  int64 weight_grams = 2;
+  google.protobuf.Timestamp shipped_at = 3;
+  Money postage = 4;
+}
+"""
+
+NOTE_PROTO = """syntax = "proto3";
+package py.notes;
+
+message Note {
+  string text = 1;
+  map<string, int32> counts = 2;
+  oneof kind {
+    string author = 3;
+    bool anonymous = 4;
+  }
+}
+"""
+
+
+def note_message_class():
+    """The message NOTE_PROTO defines, built at run time as generated code would define it."""
+    field = descriptor_pb2.FieldDescriptorProto
+    optional = field.LABEL_OPTIONAL
+    notes = descriptor_pb2.FileDescriptorProto(
+        name="py/notes.proto", package="py.notes", syntax="proto3"
+    )
+    note = notes.message_type.add(name="Note")
+    note.field.add(name="text", number=1, type=field.TYPE_STRING, label=optional)
+    note.field.add(
+        name="counts",
+        number=2,
+        type=field.TYPE_MESSAGE,
+        type_name=".py.notes.Note.CountsEntry",
+        label=field.LABEL_REPEATED,
+    )
+    note.oneof_decl.add(name="kind")
+    note.field.add(name="author", number=3, type=field.TYPE_STRING, label=optional, oneof_index=0)
+    note.field.add(name="anonymous", number=4, type=field.TYPE_BOOL, label=optional, oneof_index=0)
+    entry = note.nested_type.add(name="CountsEntry")
+    entry.options.map_entry = True
+    entry.field.add(name="key", number=1, type=field.TYPE_STRING, label=optional)
+    entry.field.add(name="value", number=2, type=field.TYPE_INT32, label=optional)
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(notes)
+    return message_factory.GetMessageClass(pool.FindMessageTypeByName("py.notes.Note"))
+
+
+def protobuf_text_form(client):
+    """What the registry stores for a base64 registration (Confluent's .proto text), the same
+    file sent as text, and data whose schema was registered as text read by the Python
+    ProtobufDeserializer (which asks for the writer's schema with format=serialized)."""
+    subject = "py-parcels-value"
+    # A fresh client: this one cached the registrations' answers (the base64 it sent) by id.
+    reader = SchemaRegistryClient({"url": REGISTRY_URL})
+    registered = reader.get_version(subject, 1)
+    text = registered.schema.schema_str
+    check(
+        text.startswith('syntax = "proto3";\npackage py.shop;\n')
+        and "  .py.shop.Money postage = 4;\n" in text,
+        f"a base64 registration is stored as .proto text: {text!r}",
+    )
+    references = registered.schema.references
+    same = client.register_schema(subject, Schema(PARCEL_PROTO, "PROTOBUF", references))
+    check(
+        same == registered.schema_id,
+        f"the same file sent as text gets the same id: {same} != {registered.schema_id}",
+    )
+    money = reader.get_version("py/money.proto", 1).schema.schema_str
+    check("message Money {" in money, f"the imported file is stored as text: {money!r}")
+
+    # A schema registered as text (as `contrail registry push` and Java clients send it).
+    notes_subject = "py-notes-value"
+    note_id = client.register_schema(notes_subject, Schema(NOTE_PROTO, "PROTOBUF"))
+    note = note_message_class()
+    message = note(text="hello", counts={"a": 1, "b": 2}, author="ann")
+    # Confluent's framing: magic byte, schema id, message indexes ([0]: the first message).
+    data = bytes([0]) + note_id.to_bytes(4, "big") + bytes([0]) + message.SerializeToString()
+    ctx = SerializationContext("py-notes", MessageField.VALUE)
+    # A consumer has its own client: `client` cached the registration's answer (the text) by id.
+    reader = SchemaRegistryClient({"url": REGISTRY_URL})
+    deserializer = ProtobufDeserializer(note, {"use.deprecated.format": False}, reader)
+    read = deserializer(data, ctx)
+    check(read == message, f"ProtobufDeserializer reads data of a text schema: {read}")
+    # And the serializer of the same message finds the text registration (lookup, no new id).
+    serializer = ProtobufSerializer(
+        note, client, {"auto.register.schemas": False, "use.latest.version": False}
+    )
+    framed = serializer(message, ctx)
+    check(
+        confluent_header(framed) == note_id,
+        f"ProtobufSerializer finds the text registration: {confluent_header(framed)} != {note_id}",
+    )
+
+
 def protobuf_evolution(client):
     """Later versions of py/parcel.proto registered by the serializer (auto.register): the
     registry checks them as Confluent does (BACKWARD, the default)."""
@@ -336,12 +442,15 @@ def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
+    global REGISTRY_URL
+    REGISTRY_URL = argv[1]
     client = SchemaRegistryClient({"url": argv[1]})
     steps = [
         registry_client_calls,
         avro_round_trip,
         json_round_trip,
         protobuf_round_trip,
+        protobuf_text_form,
         protobuf_evolution,
     ]
     for step in steps:

@@ -91,7 +91,7 @@ fn confluent_kafka_python_client_works_unchanged() {
     run_client_script(
         python(),
         "confluent_kafka_client.py",
-        "all 5 client scenarios passed",
+        "all 6 client scenarios passed",
     );
 }
 

@@ -209,3 +209,132 @@ fn normalize_stores_the_text_avro_java_writes(backend: Backend) {
 }
 
 on_both_stores!(normalize_stores_the_text_avro_java_writes);
+
+/// `shop/money.proto` and a file importing it, written as a person would (comments, relative
+/// type names, a map, a oneof).
+const MONEY: &str = "syntax = \"proto3\";\npackage shop;\n// Minor units.\nmessage Money { string currency = 1; int64 cents = 2; }\n";
+const ORDER: &str = "syntax = \"proto3\";\npackage shop;\nimport \"shop/money.proto\";\n\n// An order.\nmessage Order {\n    string id = 1;   // the id\n    Money total = 2;\n    map<string, int32> counts = 3;\n    oneof pay { string card = 4; bool cash = 5; }\n    Status status = 6;\n}\nenum Status { STATUS_UNSPECIFIED = 0; STATUS_OPEN = 1; }\n";
+/// What Confluent stores for ORDER: ProtobufSchemaUtils.toString of the compiled file.
+const ORDER_STORED: &str = "syntax = \"proto3\";\npackage shop;\n\nimport \"shop/money.proto\";\n\nmessage Order {\n  string id = 1;\n  .shop.Money total = 2;\n  map<string, int32> counts = 3;\n  .shop.Status status = 6;\n\n  oneof pay {\n    string card = 4;\n    bool cash = 5;\n  }\n}\nenum Status {\n  STATUS_UNSPECIFIED = 0;\n  STATUS_OPEN = 1;\n}\n";
+
+/// The base64 `FileDescriptorProto` a client's compiler would send for `text` (what
+/// confluent-kafka's Python `ProtobufSerializer` registers).
+fn serialized(name: &str, text: &str, imports: &[(&str, &str)]) -> String {
+    use base64::Engine;
+    use contrail_contracts::compat::protobuf::{ProtoSchema, ProtoSource};
+    let imports: std::collections::HashMap<String, String> = imports
+        .iter()
+        .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+        .collect();
+    let (_, pool) = ProtoSchema::compile_sources_with_pool(
+        name,
+        ProtoSource::Text(text.to_owned()),
+        move |import| imports.get(import).cloned().map(ProtoSource::Text),
+    )
+    .expect("the test schema compiles");
+    let file = pool.get_file_by_name(name).expect("compiled");
+    base64::engine::general_purpose::STANDARD.encode(file.encode_to_vec())
+}
+
+fn protobuf_is_stored_as_confluents_text_and_served_serialized(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
+    let money_id = registry.register(
+        "shop.money",
+        &json!({"schemaType": "PROTOBUF", "schema": MONEY}),
+    );
+    let references = json!([{"name": "shop/money.proto", "subject": "shop.money", "version": 1}]);
+    let text = json!({"schemaType": "PROTOBUF", "schema": ORDER, "references": references});
+    let id = registry.register("orders-value", &text);
+    let version = registry.get("/subjects/orders-value/versions/1").ok();
+    assert_eq!(version["schema"], json!(ORDER_STORED));
+    let guid = version["guid"].as_str().expect("a GUID").to_owned();
+
+    // The same file as a client's base64 descriptor: the same schema, the same id.
+    let base64 = serialized("shop/order.proto", ORDER, &[("shop/money.proto", MONEY)]);
+    let sent = json!({"schemaType": "PROTOBUF", "schema": base64, "references": references});
+    assert_eq!(registry.register("orders-value", &sent), id);
+    assert_eq!(registry.register("other-value", &sent), id);
+    assert_eq!(
+        registry.get("/subjects/orders-value/versions").ok(),
+        json!([1])
+    );
+    let found = registry.post("/subjects/orders-value", &sent).ok();
+    assert_eq!(found["id"], json!(id));
+
+    // `format=serialized` answers base64 on every route that takes `format`, with the GUID of
+    // the stored text; what it answers registers as the same schema again.
+    let by_id = registry
+        .get(&format!("/schemas/ids/{id}?format=serialized"))
+        .ok();
+    let answered = by_id["schema"].as_str().expect("a schema").to_owned();
+    assert!(!answered.starts_with("syntax"), "{answered}");
+    assert_eq!(by_id["guid"], json!(guid));
+    assert_eq!(
+        registry
+            .get("/subjects/orders-value/versions/1?format=serialized")
+            .ok()["schema"],
+        json!(answered)
+    );
+    assert_eq!(
+        registry
+            .get(&format!("/schemas/guids/{guid}?format=serialized"))
+            .ok()["schema"],
+        json!(answered)
+    );
+    assert_eq!(
+        registry
+            .get(&format!("/schemas/ids/{id}/schema?format=serialized"))
+            .body,
+        answered
+    );
+    assert_eq!(
+        registry
+            .get("/subjects/orders-value/versions/latest/schema?format=serialized")
+            .body,
+        answered
+    );
+    let back = json!({"schemaType": "PROTOBUF", "schema": answered, "references": references});
+    assert_eq!(registry.register("orders-value", &back), id);
+    // Without `format` (or with one Confluent does not know), the stored text.
+    assert_eq!(
+        registry.get(&format!("/schemas/ids/{id}")).ok()["schema"],
+        json!(ORDER_STORED)
+    );
+    assert_eq!(
+        registry
+            .get(&format!("/schemas/ids/{id}?format=unknown"))
+            .ok()["schema"],
+        json!(ORDER_STORED)
+    );
+    let money = registry
+        .get(&format!("/schemas/ids/{money_id}?format=serialized"))
+        .ok();
+    assert!(
+        money["schema"].as_str().is_some_and(|s| !s.contains(' ')),
+        "{money}"
+    );
+
+    // normalize=true: Confluent's normalized text, the same for any declaration order.
+    let shuffled = "syntax = \"proto3\";\npackage shop;\nimport \"shop/money.proto\";\nenum Status { STATUS_UNSPECIFIED = 0; STATUS_OPEN = 1; }\nmessage Order {\n  oneof pay { bool cash = 5; string card = 4; }\n  Status status = 6;\n  map<string, int32> counts = 3;\n  Money total = 2;\n  string id = 1;\n}\n";
+    let normalized = |schema: &str| {
+        registry
+            .post(
+                "/subjects/normalized-value/versions?normalize=true",
+                &json!({"schemaType": "PROTOBUF", "schema": schema, "references": references}),
+            )
+            .ok()["id"]
+            .clone()
+    };
+    let first = normalized(ORDER);
+    assert_eq!(normalized(shuffled), first);
+    // A file already in order normalizes to its canonical text: the same schema.
+    assert_eq!(first, json!(id));
+    assert_eq!(
+        registry.get("/subjects/normalized-value/versions/1").ok()["schema"],
+        json!(
+            "syntax = \"proto3\";\npackage shop;\n\nimport \"shop/money.proto\";\n\nmessage Order {\n  string id = 1;\n  .shop.Money total = 2;\n  map<string, int32> counts = 3;\n  .shop.Status status = 6;\n\n  oneof pay {\n    string card = 4;\n    bool cash = 5;\n  }\n}\nenum Status {\n  STATUS_UNSPECIFIED = 0;\n  STATUS_OPEN = 1;\n}\n"
+        )
+    );
+}
+
+on_both_stores!(protobuf_is_stored_as_confluents_text_and_served_serialized);

@@ -585,7 +585,7 @@ fn delete_on_a_terminal_asks_and_takes_no_for_an_answer() {
 }
 
 #[test]
-fn protobuf_versions_are_shown_as_text_and_diffed_without_a_verdict() {
+fn protobuf_versions_are_shown_as_text_and_diffed_with_a_verdict() {
     let shop = Shop::empty();
     let client = Client::new(shop.base());
     let proto = |fields: &str| SchemaRequest {
@@ -617,15 +617,42 @@ fn protobuf_versions_are_shown_as_text_and_diffed_without_a_verdict() {
         "{shown}"
     );
 
+    // The registry stores Confluent's text of the schema: indented, type names qualified.
     let output = shop.run(&["diff", "shop.refunds-value", "1", "2"]);
-    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let text = shop.text(&output);
+    assert!(text.contains("+  int64 amount = 2;\n"), "{text}");
     assert!(
-        // contrail stores Protobuf with normalised whitespace (no indentation).
-        shop.text(&output).contains("+int64 amount = 2;\n"),
-        "{output:?}"
+        text.contains("diff: shop.refunds-value version 2 is compatible with version 1"),
+        "{text}"
     );
-    assert!(
-        stderr(&output).contains("Protobuf compatibility is not checked yet"),
-        "{output:?}"
-    );
+
+    // An incompatible change, registered under NONE, is found by the same rules the
+    // registry applies.
+    request(
+        "PUT",
+        &format!("{}/config/shop.refunds-value", shop.base()),
+        &[("Content-Type", MEDIA_TYPE)],
+        r#"{"compatibility":"NONE"}"#,
+        Duration::from_secs(10),
+    )
+    .ok();
+    client
+        .register(
+            "shop.refunds-value",
+            &proto("  int64 order_id = 1;\n  int64 amount = 2;\n"),
+        )
+        .expect("v3");
+    let output = shop.run(&[
+        "diff",
+        "shop.refunds-value",
+        "2",
+        "3",
+        "--level",
+        "BACKWARD",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let text = shop.text(&output);
+    assert!(text.contains("FIELD_SCALAR_KIND_CHANGED"), "{text}");
+    assert!(text.contains("NOT compatible"), "{text}");
 }

@@ -310,6 +310,18 @@ pub(crate) fn referenced_documents(
         .collect()
 }
 
+/// The texts of the schemas `references` name, references of references first, each under
+/// the name its entry gives it (for Protobuf, the import path).
+pub(crate) fn referenced_texts(
+    client: &contrail_registry::client::Client,
+    references: &[contrail_registry::model::Reference],
+) -> anyhow::Result<Vec<(String, String)>> {
+    Ok(resolved_references(client, references)?
+        .into_iter()
+        .map(|r| (r.reference.name, r.schema.schema))
+        .collect())
+}
+
 /// The schemas `references` name, each with the schemas it references in turn (flattened,
 /// depth first), as the registry's own compatibility check resolves them.
 pub(crate) fn resolved_references(

@@ -1,9 +1,13 @@
 //! Protobuf schemas: `.proto` files compiled to descriptors without protoc ([`compile()`]),
 //! the message an event's payload is ([`Compiled::message`]), and JSON examples read as that
 //! message per the protobuf JSON mapping ([`json_mismatch`]). Field paths into a message are
-//! followed by [`crate::payload`], with those of Avro and JSON Schema.
+//! followed by [`crate::payload`], with those of Avro and JSON Schema. A compiled file is
+//! written back as `.proto` text the way Confluent's registry writes it by [`to_proto_text`].
 
 mod compile;
+pub mod print;
+#[cfg(test)]
+mod print_tests;
 #[cfg(test)]
 mod tests;
 
@@ -11,6 +15,7 @@ pub use compile::{
     CompileError, Compiled, ErrorKind, ProtoSource, compile, file_messages, leading_comment,
     locate_in_text, serialized_descriptor, source_location,
 };
+pub use print::{Style, to_proto_text};
 
 use prost_reflect::{DynamicMessage, MessageDescriptor};
 

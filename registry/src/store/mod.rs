@@ -180,6 +180,30 @@ pub(crate) fn guid_of_row(id: i64, canonical: &str, references_json: &str) -> Re
     Ok(crate::guid::schema_guid_text(canonical, &references))
 }
 
+/// Takes the form earlier builds stored a schema in (`earlier`, see
+/// [`crate::canonical::Parsed::legacy`]) when the store has the schema in that form and not in
+/// its canonical form, so that a schema keeps its id across the change of stored form. No
+/// migration rewrites the old rows instead: their text is what their GUIDs were computed
+/// from, and records framed with those GUIDs must keep resolving.
+pub async fn adopt_earlier_form(
+    store: &dyn Store,
+    schema: &mut NewSchema,
+    earlier: Option<String>,
+) -> Result<()> {
+    let Some(earlier) = earlier.filter(|e| *e != schema.canonical) else {
+        return Ok(());
+    };
+    if store.find_schema(schema).await?.is_some() {
+        return Ok(());
+    }
+    let mut old = schema.clone();
+    old.canonical = earlier;
+    if store.find_schema(&old).await?.is_some() {
+        *schema = old;
+    }
+    Ok(())
+}
+
 /// Opens the store a URL names: `sqlite://PATH` (relative or absolute, created if missing),
 /// `sqlite://:memory:`, or `postgres://…`/`postgresql://…` (a libpq-style URL of an existing
 /// database; the tables are created on first use).

@@ -75,6 +75,7 @@ on_both_stores!(async
     large_schemas_are_stored_and_found,
     schemas_are_found_by_guid,
     schemas_stored_before_guids_get_theirs,
+    protobuf_stored_by_earlier_builds_keeps_its_id,
 );
 
 fn schema(text: &str) -> NewSchema {
@@ -901,5 +902,59 @@ async fn schemas_stored_before_guids_get_theirs(backend: Backend) {
             .expect("reads")
             .map(|s| s.id),
         Some(7)
+    );
+}
+
+/// A Protobuf schema stored by a build before Confluent's text form (whitespace-normalised
+/// text, or base64 as sent) is found by that form when registered again, so it keeps its id;
+/// a schema not stored in the earlier form gets the canonical text.
+async fn protobuf_stored_by_earlier_builds_keeps_its_id(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
+    let text = "syntax = \"proto3\";\nmessage A {\n  string s = 1; // kept\n}\n";
+    let parsed = |text: &str| {
+        crate::canonical::parse(SchemaType::Protobuf, text, Vec::new(), &[], false).expect("parses")
+    };
+    let first = parsed(text);
+    let earlier = first.legacy.clone().expect("an earlier form");
+    assert_eq!(earlier, crate::canonical::normalize_protobuf(text));
+    let old = NewSchema {
+        canonical: earlier.clone(),
+        ..first.schema.clone()
+    };
+    let stored = store
+        .register(
+            RegisterRequest {
+                subject: "a".to_owned(),
+                schema: old,
+                id: None,
+                version: None,
+            },
+            allow(),
+        )
+        .await
+        .expect("the earlier form registers");
+
+    let mut again = parsed(text);
+    assert_ne!(again.schema.canonical, earlier);
+    adopt_earlier_form(store.as_ref(), &mut again.schema, again.legacy.take())
+        .await
+        .expect("reads");
+    assert_eq!(again.schema.canonical, earlier);
+    assert_eq!(
+        store.find_schema(&again.schema).await.expect("reads"),
+        Some(stored.id)
+    );
+
+    // Another schema has no earlier row: it keeps its canonical text.
+    let mut other = parsed("syntax = \"proto3\";\nmessage B { int32 n = 1; }\n");
+    let canonical = other.schema.canonical.clone();
+    adopt_earlier_form(store.as_ref(), &mut other.schema, other.legacy.take())
+        .await
+        .expect("reads");
+    assert_eq!(other.schema.canonical, canonical);
+    assert_eq!(
+        canonical,
+        "syntax = \"proto3\";\n\nmessage B {\n  int32 n = 1;\n}\n"
     );
 }

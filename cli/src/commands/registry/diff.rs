@@ -22,7 +22,7 @@ use crate::render::{self, Format, ReportContext};
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Exit codes: 0 compatible, 1 incompatible, 2 could not compare (unknown subject or version,
-unreachable registry, Protobuf schemas, which the engine does not check yet)."
+unreachable registry, a schema that does not parse)."
 )]
 pub struct DiffArgs {
     /// The subject.
@@ -90,18 +90,8 @@ pub(super) fn run(args: &DiffArgs, color: bool) -> anyhow::Result<ExitCode> {
         .to_string();
 
     let mut stdout = std::io::stdout().lock();
-    let (old_schema, new_schema) = match (comparable(&client, &old)?, comparable(&client, &new)?) {
-        (Some(old_schema), Some(new_schema)) => (old_schema, new_schema),
-        _ => {
-            // The diff is still worth showing; the verdict is not ours to give.
-            write_header(&mut stdout, &old, &new, level, level_source)?;
-            stdout.write_all(text_diff.as_bytes())?;
-            stdout.flush()?;
-            bail!(
-                "{subject}: Protobuf compatibility is not checked yet; the diff above is the only comparison"
-            );
-        }
-    };
+    let old_schema = comparable(&client, &old)?;
+    let new_schema = comparable(&client, &new)?;
     let report = compat::check(level, &new_schema, std::slice::from_ref(&old_schema))
         .map_err(|e| anyhow::anyhow!("{subject}: {} and {}: {e}", old.label(), new.label()))?;
     let sources = Sources::from([
@@ -229,9 +219,9 @@ fn subject_level(
     }
 }
 
-/// The version in the engine's terms, its references fetched from the registry; `None`
-/// for Protobuf, which the engine does not compare yet.
-fn comparable(client: &Client, side: &Side) -> anyhow::Result<Option<SchemaVersion>> {
+/// The version in the engine's terms, its references fetched from the registry (for
+/// Protobuf, the files its imports name).
+fn comparable(client: &Client, side: &Side) -> anyhow::Result<SchemaVersion> {
     let label = side.label();
     let json = || -> anyhow::Result<serde_json::Value> {
         serde_json::from_str(&side.found.schema)
@@ -244,16 +234,24 @@ fn comparable(client: &Client, side: &Side) -> anyhow::Result<Option<SchemaVersi
             let references: Vec<&serde_json::Value> = references.iter().collect();
             let schema = compat::avro::AvroSchema::parse(&json()?, &references)
                 .map_err(|e| anyhow::anyhow!("{label} does not resolve: {e}"))?;
-            Some(SchemaVersion::Avro(schema))
+            SchemaVersion::Avro(schema)
         }
         SchemaType::Json => {
             let references = super::referenced_documents(client, &side.found.references)
                 .with_context(|| format!("resolving the references of {label}"))?;
-            Some(SchemaVersion::Json(compat::json_schema::Document {
+            SchemaVersion::Json(compat::json_schema::Document {
                 root: json()?,
                 references,
-            }))
+            })
         }
-        SchemaType::Protobuf => None,
+        SchemaType::Protobuf => {
+            let imports = super::referenced_texts(client, &side.found.references)
+                .with_context(|| format!("resolving the references of {label}"))?;
+            contrail_registry::canonical::protobuf_version(
+                &side.found.schema,
+                imports.iter().map(|(n, t)| (n.as_str(), t.as_str())),
+            )
+            .map_err(|e| anyhow::anyhow!("{label} does not compile: {e}"))?
+        }
     })
 }

@@ -264,7 +264,11 @@ fn same_schema(
         &resolved,
         false,
     ) {
-        Ok(parsed) => parsed.schema.canonical == latest.schema,
+        // A Protobuf schema stored by an earlier build is in its earlier form.
+        Ok(parsed) => {
+            parsed.schema.canonical == latest.schema
+                || parsed.legacy.as_deref() == Some(latest.schema.as_str())
+        }
         Err(_) => false,
     }
 }

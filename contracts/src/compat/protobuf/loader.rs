@@ -173,6 +173,16 @@ impl ProtoSchema {
         root_source: ProtoSource,
         open: impl Fn(&str) -> Option<ProtoSource> + 'static,
     ) -> Result<ProtoSchema, CompileError> {
+        ProtoSchema::compile_sources_with_pool(root, root_source, open).map(|(schema, _)| schema)
+    }
+
+    /// As [`ProtoSchema::compile_sources`], also returning the compiled files as a descriptor
+    /// pool (with extension options), to print or serialize the root file.
+    pub fn compile_sources_with_pool(
+        root: &str,
+        root_source: ProtoSource,
+        open: impl Fn(&str) -> Option<ProtoSource> + 'static,
+    ) -> Result<(ProtoSchema, prost_reflect::DescriptorPool), CompileError> {
         let root_owned = root.to_owned();
         let mut resolver = protox::file::ChainFileResolver::new();
         resolver.add(SourceResolver {
@@ -191,7 +201,8 @@ impl ProtoSchema {
         compiler
             .open_file(root)
             .map_err(|e| CompileError(e.to_string()))?;
-        ProtoSchema::from_descriptors(compiler.file_descriptor_set(), root)
+        let schema = ProtoSchema::from_descriptors(compiler.file_descriptor_set(), root)?;
+        Ok((schema, compiler.descriptor_pool()))
     }
 
     /// Builds the comparable form from compiled descriptors (dependencies included) whose file
@@ -452,6 +463,9 @@ impl Builder<'_> {
 pub enum ProtoSource {
     Text(String),
     Descriptor(Box<FileDescriptorProto>),
+    /// A serialized `FileDescriptorProto`, kept as bytes so that its custom (extension)
+    /// options survive, which a decoded [`FileDescriptorProto`] drops.
+    Encoded(Vec<u8>),
 }
 
 /// Import names to files, for protox.
@@ -476,6 +490,21 @@ impl protox::file::FileResolver for SourceResolver {
                 // The file is known by the name it is imported under.
                 file.name = Some(name.to_owned());
                 Ok(protox::file::File::from_file_descriptor_proto(*file))
+            }
+            Some(ProtoSource::Encoded(mut bytes)) => {
+                // The file is known by the name it is imported under: a second `name` field
+                // (1, length-delimited) replaces the first when decoded.
+                bytes.push(0x0a);
+                let mut length = name.len();
+                while length >= 0x80 {
+                    bytes.push(u8::try_from(length & 0x7f).unwrap_or(0) | 0x80);
+                    length >>= 7;
+                }
+                bytes.push(u8::try_from(length).unwrap_or(0));
+                bytes.extend_from_slice(name.as_bytes());
+                protox::file::File::decode_file_descriptor_proto(bytes.as_slice()).map_err(|e| {
+                    protox::Error::new(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+                })
             }
             None => Err(protox::Error::file_not_found(name)),
         }

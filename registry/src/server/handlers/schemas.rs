@@ -9,7 +9,9 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::shared::{ok, prefix_of, put_schema, schema_text, version_json};
+use super::shared::{
+    formatted, ok, prefix_of, put_schema, put_schema_as, schema_text, version_json,
+};
 use crate::guid;
 use crate::model::{SchemaType, StoredSchema, SubjectVersion, Usage};
 use crate::server::error::{ApiError, ApiResult};
@@ -53,9 +55,12 @@ pub(crate) async fn list(State(state): State<AppState>, params: Params) -> ApiRe
 pub(crate) async fn by_id(
     State(state): State<AppState>,
     PathParams(id): PathParams<String>,
+    params: Params,
 ) -> ApiResult<Response> {
     let id = parse_id(&id)?;
-    if let Some(body) = state.schema_bodies.get(id) {
+    // The cache holds the stored form; another format is built each time.
+    let format = params.get("format").is_some();
+    if !format && let Some(body) = state.schema_bodies.get(id) {
         return Ok(bytes_response(body));
     }
     let schema = state
@@ -64,6 +69,11 @@ pub(crate) async fn by_id(
         .await?
         .ok_or_else(|| ApiError::schema_not_found(id))?;
     let mut map = Map::new();
+    let text = formatted(&state, &params, &schema).await?;
+    if text.is_some() {
+        put_schema_as(&mut map, &schema, text);
+        return Ok(ok(&Value::Object(map)));
+    }
     put_schema(&mut map, &schema);
     let body = Bytes::from(Value::Object(map).to_string());
     state.schema_bodies.insert(id, body.clone());
@@ -84,12 +94,14 @@ fn bytes_response(body: Bytes) -> Response {
 pub(crate) async fn by_guid(
     State(state): State<AppState>,
     PathParams(guid): PathParams<String>,
+    params: Params,
 ) -> ApiResult<Response> {
     let schema = find_by_guid(&state, &guid)
         .await?
         .ok_or_else(|| ApiError::schema_not_found(&guid))?;
     let mut map = Map::new();
-    put_schema(&mut map, &schema);
+    let text = formatted(&state, &params, &schema).await?;
+    put_schema_as(&mut map, &schema, text);
     Ok(ok(&Value::Object(map)))
 }
 
@@ -119,6 +131,7 @@ async fn find_by_guid(state: &AppState, text: &str) -> ApiResult<Option<StoredSc
 pub(crate) async fn text_by_id(
     State(state): State<AppState>,
     PathParams(id): PathParams<String>,
+    params: Params,
 ) -> ApiResult<Response> {
     let id = parse_id(&id)?;
     let schema = state
@@ -126,7 +139,8 @@ pub(crate) async fn text_by_id(
         .schema(id)
         .await?
         .ok_or_else(|| ApiError::schema_not_found(id))?;
-    Ok(schema_text(schema))
+    let text = formatted(&state, &params, &schema).await?;
+    Ok(schema_text(schema, text))
 }
 
 /// Where the schema `id` is used, filtered by the `deleted` and `subject` parameters.

@@ -27,7 +27,7 @@ pub(super) fn ok(body: &impl serde::Serialize) -> Response {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SchemaBody {
-    schema: Option<String>,
+    pub schema: Option<String>,
     schema_type: Option<String>,
     references: Option<Vec<Reference>>,
     pub id: Option<i64>,
@@ -65,22 +65,40 @@ pub(super) fn prefix_of(params: &Params) -> String {
 /// `schemaType`, `references` and `schema` of a stored schema into `map`, as Confluent
 /// writes them: `schemaType` only when not AVRO, `references` only when there are some.
 pub(super) fn put_schema(map: &mut Map<String, Value>, schema: &StoredSchema) {
+    put_schema_as(map, schema, None);
+}
+
+/// As [`put_schema`], with the schema written as `text` when given (a format the request asked
+/// for); the GUID stays the stored text's.
+pub(super) fn put_schema_as(
+    map: &mut Map<String, Value>,
+    schema: &StoredSchema,
+    text: Option<String>,
+) {
     if schema.schema_type != SchemaType::Avro {
         map.insert("schemaType".into(), json!(schema.schema_type.as_str()));
     }
     if !schema.references.is_empty() {
         map.insert("references".into(), json!(schema.references));
     }
-    map.insert("schema".into(), json!(schema.schema));
+    map.insert(
+        "schema".into(),
+        json!(text.as_deref().unwrap_or(&schema.schema)),
+    );
     map.insert("guid".into(), json!(schema.guid()));
 }
 
 pub(super) fn version_json(version: &SubjectVersion) -> Value {
+    version_json_as(version, None)
+}
+
+/// As [`version_json`], with the schema written as `text` when given ([`formatted`]).
+pub(super) fn version_json_as(version: &SubjectVersion, text: Option<String>) -> Value {
     let mut map = Map::new();
     map.insert("subject".into(), json!(version.subject));
     map.insert("version".into(), json!(version.version));
     map.insert("id".into(), json!(version.schema.id));
-    put_schema(&mut map, &version.schema);
+    put_schema_as(&mut map, &version.schema, text);
     Value::Object(map)
 }
 
@@ -88,11 +106,13 @@ pub(super) fn version_json(version: &SubjectVersion) -> Value {
 /// out with the registry's JSON media type; Protobuf text is not JSON, so it goes out as
 /// `text/plain` rather than under a JSON type its body would contradict (clients read the body
 /// as text either way).
-pub(super) fn schema_text(schema: StoredSchema) -> Response {
+/// `text` replaces the stored text when the request asked for another format ([`formatted`]).
+pub(super) fn schema_text(schema: StoredSchema, text: Option<String>) -> Response {
+    let body = text.unwrap_or(schema.schema);
     if schema.schema_type != SchemaType::Protobuf {
-        return text_response(StatusCode::OK, schema.schema);
+        return text_response(StatusCode::OK, body);
     }
-    let mut response = (StatusCode::OK, schema.schema).into_response();
+    let mut response = (StatusCode::OK, body).into_response();
     response.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
@@ -137,11 +157,40 @@ pub(super) async fn prepare(
             state.store.config(Some(subject)).await?,
             state.store.config(None).await?,
         );
-    Ok(canonical::parse(
-        schema_type,
-        &text,
-        references,
-        &resolved,
-        normalize,
-    )?)
+    let mut parsed = canonical::parse(schema_type, &text, references, &resolved, normalize)?;
+    crate::store::adopt_earlier_form(
+        state.store.as_ref(),
+        &mut parsed.schema,
+        parsed.legacy.take(),
+    )
+    .await?;
+    Ok(parsed)
+}
+
+/// Whether a request asks for `format=serialized`: a Protobuf schema as a base64
+/// `FileDescriptorProto` (Confluent's `ProtobufSchema.formattedString`). Other formats,
+/// and any format for Avro and JSON Schema, answer the stored text, as Confluent does.
+fn serialized(params: &Params, schema: &StoredSchema) -> bool {
+    schema.schema_type == SchemaType::Protobuf && params.get("format") == Some("serialized")
+}
+
+/// The text of a stored schema in the format a request asks for: base64 for Protobuf with
+/// `format=serialized`, else `None` (the text as stored).
+pub(super) async fn formatted(
+    state: &AppState,
+    params: &Params,
+    schema: &StoredSchema,
+) -> ApiResult<Option<String>> {
+    if !serialized(params, schema) {
+        return Ok(None);
+    }
+    let resolved = state.store.resolve_references(&schema.references).await?;
+    canonical::protobuf_serialized(&schema.schema, &resolved)
+        .map(Some)
+        .map_err(|e| {
+            ApiError::from(crate::error::Error::Store(format!(
+                "stored Protobuf schema {} does not compile: {e}",
+                schema.id
+            )))
+        })
 }

@@ -6,11 +6,12 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::shared::{
-    SchemaBody, check_subject, ok, parse_version, prefix_of, prepare, put_schema, schema_text,
-    version_json,
+    SchemaBody, check_subject, formatted, ok, parse_version, prefix_of, prepare, put_schema_as,
+    schema_text, version_json_as,
 };
+use crate::canonical;
 use crate::error::Refusal;
-use crate::model::{StoredSchema, SubjectVersion, VersionSelector};
+use crate::model::{SchemaType, StoredSchema, SubjectVersion, VersionSelector};
 use crate::server::AppState;
 use crate::server::compat;
 use crate::server::error::{ApiError, ApiResult};
@@ -99,7 +100,8 @@ pub(crate) async fn lookup(
         .version(&subject, entry.version)
         .await?
         .ok_or_else(not_found)?;
-    Ok(ok(&version_json(&version)))
+    let text = formatted(&state, &params, &version.schema).await?;
+    Ok(ok(&version_json_as(&version, text)))
 }
 
 pub(crate) async fn delete(
@@ -159,6 +161,7 @@ pub(crate) async fn register(
     // Clients that send no id may send 0 or -1.
     let id = body.id.filter(|&id| id > 0);
     let version = body.version.filter(|&v| v > 0);
+    let sent = body.schema.clone();
     let parsed = prepare(&state, &subject, body, params.flag("normalize")).await?;
     let checker = compat::register_checker(
         state.parsed.clone(),
@@ -189,7 +192,17 @@ pub(crate) async fn register(
     let mut map = Map::new();
     map.insert("id".into(), json!(registered.id));
     map.insert("version".into(), json!(registered.version));
-    put_schema(&mut map, &stored);
+    let mut text = formatted(&state, &params, &stored).await?;
+    // A client that sent a base64 descriptor gets it back (unless it asked for a format):
+    // confluent-kafka for Python caches this answer by id and later takes it for the
+    // `format=serialized` text its ProtobufDeserializer asks for.
+    if text.is_none()
+        && stored.schema_type == SchemaType::Protobuf
+        && let Some(sent) = sent.filter(|s| canonical::is_serialized_protobuf(s))
+    {
+        text = Some(sent.trim().to_owned());
+    }
+    put_schema_as(&mut map, &stored, text);
     Ok(ok(&Value::Object(map)))
 }
 
@@ -199,7 +212,8 @@ pub(crate) async fn get_version(
     params: Params,
 ) -> ApiResult<Response> {
     let found = find_version(&state, &subject, &version, params.flag("deleted")).await?;
-    Ok(ok(&version_json(&found)))
+    let text = formatted(&state, &params, &found.schema).await?;
+    Ok(ok(&version_json_as(&found, text)))
 }
 
 pub(crate) async fn get_version_schema(
@@ -208,7 +222,8 @@ pub(crate) async fn get_version_schema(
     params: Params,
 ) -> ApiResult<Response> {
     let found = find_version(&state, &subject, &version, params.flag("deleted")).await?;
-    Ok(schema_text(found.schema))
+    let text = formatted(&state, &params, &found.schema).await?;
+    Ok(schema_text(found.schema, text))
 }
 
 pub(crate) async fn referenced_by(
