@@ -19,6 +19,15 @@ pub mod tansu;
 pub use tansu::{TansuProcess, start_tansu};
 
 /// The repository root.
+/// Installs ring as the process's rustls crypto provider, once. The tests build reqwest (under
+/// schema_registry_converter) with rustls but without a provider of its own, so that no C
+/// build of aws-lc is needed; reqwest then refuses to build any client, plain HTTP included,
+/// until a provider is installed.
+pub fn install_crypto_provider() {
+    // An error means one is installed already, which is all that is asked.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

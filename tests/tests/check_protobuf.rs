@@ -173,3 +173,31 @@ fn check_against_a_registry_compares_the_registered_proto_version() {
     );
     assert_eq!(report["impact"][0]["direct"], json!(["purchasing"]));
 }
+
+#[test]
+fn a_field_removed_since_the_registered_version_must_be_reserved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let registry = contrail_e2e::start_registry(&dir.path().join("registry.db"), &[]);
+    let base = registry.base.clone();
+    crate::check::push_shop(&base);
+    let work = tempfile::tempdir().expect("tempdir");
+    copy_dir(
+        &repo_root().join("examples/shop"),
+        &work.path().join("shop"),
+    );
+    edit(&work.path().join(PROTO), "    string note = 2;\n", "");
+    let (_, report) = check_json(work.path(), "shop", &base);
+    let finding = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "CL404")
+        .unwrap_or_else(|| panic!("no CL404: {report:#}"));
+    assert_eq!(finding["file"], PROTO);
+    assert!(
+        finding["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("`note = 2`") && m.contains(&base)),
+        "{finding:#}"
+    );
+}

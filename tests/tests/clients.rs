@@ -47,6 +47,7 @@ impl Registry {
     }
 
     fn settings(&self) -> SrSettings {
+        contrail_e2e::install_crypto_provider();
         SrSettings::new_builder(self.base().to_owned())
             .no_proxy()
             .build()

@@ -488,8 +488,7 @@ fn rust_client_registers_and_reads_over_mtls() {
     use schema_registry_converter::blocking::schema_registry::SrSettings;
     use schema_registry_converter::schema_registry_common::SubjectNameStrategy;
 
-    // reqwest is built without a crypto provider of its own; ring is the one the registry uses.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    contrail_e2e::install_crypto_provider();
     let pki = Pki::new();
     let dir = tempfile::tempdir().expect("tempdir");
     let registry = start_tls(&pki, true, &dir.path().join("registry.db"));

@@ -61,11 +61,12 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
     let mut baseline_messages = Vec::new();
     if let Some(against) = &args.against {
         let (label, baselines, baseline_catalog) = match registry_url(against, &loaded.catalog)? {
-            Some(url) => (
-                url.clone(),
-                registry_versions(&url, &args.tls, &loaded.catalog, &mut sources)?,
-                None,
-            ),
+            Some(url) => {
+                let (versions, messages) =
+                    registry_versions(&url, &args.tls, &loaded.catalog, &mut sources)?;
+                baseline_messages = messages;
+                (url.clone(), versions, None)
+            }
             None => {
                 let baseline = Baseline::open("--against", against, &loaded.catalog.root)?;
                 let versions = baseline.versions(&loaded.catalog, &mut sources);
@@ -81,7 +82,7 @@ pub(crate) fn run(args: Args, color: bool) -> anyhow::Result<ExitCode> {
             &loaded.catalog,
             baseline_catalog.as_ref(),
         );
-        // A registry baseline has no catalog: its Protobuf messages are not compared yet.
+        // A registry baseline's messages come with its versions.
         if let Some(baseline) = &baseline_catalog {
             baseline_messages = contrail_lint::protobuf::baseline_messages(&label, baseline);
         }
@@ -281,18 +282,21 @@ fn registry_url(against: &str, catalog: &Catalog) -> anyhow::Result<Option<Strin
     )
 }
 
-/// Every live version of each event's subject, oldest first, with the schemas they reference.
+/// Every live version of each event's subject, oldest first, with the schemas they reference;
+/// and the payload message of each Protobuf event's latest version, for the rules that
+/// compare a message with its earlier form.
 fn registry_versions(
     url: &str,
     tls: &super::registry::RegistryTlsArgs,
     catalog: &Catalog,
     sources: &mut Sources,
-) -> anyhow::Result<Baselines> {
+) -> anyhow::Result<(Baselines, Vec<contrail_lint::protobuf::BaselineMessage>)> {
     use contrail_contracts::compat::SchemaVersion;
     use contrail_registry::model::{SchemaType, VersionSelector};
 
     let client = super::registry::client(url, tls)?;
     let mut baselines = Baselines::new();
+    let mut messages = Vec::new();
     for event in &catalog.events {
         if event.schema.is_none() {
             continue;
@@ -306,6 +310,7 @@ fn registry_versions(
             Err(e) if e.is_subject_not_found() => continue,
             Err(e) => return Err(e).with_context(|| format!("reading subject {subject}")),
         };
+        let latest = versions.last().copied();
         for number in versions {
             let registered = client
                 .version(&subject, VersionSelector::Number(number))
@@ -314,6 +319,9 @@ fn registry_versions(
             let label = format!("{subject} version {number} in the registry");
             if registered.schema_type == SchemaType::Protobuf {
                 let schema = super::registry::comparable_version(&client, &registered)?;
+                if Some(number) == latest {
+                    messages.extend(registered_message(&client, &registered, event, &file, url)?);
+                }
                 sources.insert(file.clone(), Arc::from(registered.schema.as_str()));
                 baselines
                     .entry(event.name.value.clone())
@@ -372,5 +380,46 @@ fn registry_versions(
                 });
         }
     }
-    Ok(baselines)
+    Ok((baselines, messages))
+}
+
+/// The payload message of `event` in a registered Protobuf version (the message the event
+/// names, else the file's first), compiled with the files its references name; `None` when
+/// it does not compile or has no such message.
+fn registered_message(
+    client: &contrail_registry::client::Client,
+    registered: &contrail_registry::client::RegisteredSchema,
+    event: &contrail_contracts::model::Event,
+    file: &std::path::Path,
+    baseline: &str,
+) -> anyhow::Result<Option<contrail_lint::protobuf::BaselineMessage>> {
+    use contrail_contracts::protobuf::{ProtoSource, compile};
+    let imports = super::registry::referenced_texts(client, &registered.references)?;
+    let source = |path: &std::path::Path, text: &str| ProtoSource {
+        path: path.to_path_buf(),
+        text: text.to_owned(),
+    };
+    let compiled = compile(
+        "registered.proto",
+        source(file, &registered.schema),
+        |import, _| {
+            imports
+                .iter()
+                .find(|(name, _)| name == import)
+                .map(|(name, text)| source(std::path::Path::new(name), text))
+        },
+    );
+    let written = event
+        .schema
+        .as_ref()
+        .and_then(|s| s.message.as_ref())
+        .map(|m| m.value.as_str());
+    Ok(compiled
+        .ok()
+        .and_then(|c| c.message(written))
+        .map(|message| contrail_lint::protobuf::BaselineMessage {
+            event: event.name.value.clone(),
+            baseline: baseline.to_owned(),
+            message,
+        }))
 }

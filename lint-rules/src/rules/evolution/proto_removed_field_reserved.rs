@@ -16,8 +16,9 @@ declare_rule! {
     /// compared, nested ones included.
     ///
     /// Without a baseline — plain `contrail lint`, or `check` without `--against` — the rule
-    /// says nothing: only the baseline knows which fields existed. A registry baseline
-    /// (`--against registry`) is not compared yet; a git ref or a directory is.
+    /// says nothing: only the baseline knows which fields existed. Against a registry
+    /// (`--against registry` or a URL), the latest version of the event's subject is the
+    /// baseline.
     ///
     /// ## Why is this bad?
     /// Removing a field is compatible: readers skip what they do not know. But the next
