@@ -202,17 +202,6 @@ fn protobuf_compile_with<'a>(
     Ok((schema, pool, name))
 }
 
-/// A registered Protobuf schema (text, or base64 as earlier builds stored it) in the
-/// compatibility engine's terms, its imports given as (reference name, registered text):
-/// what `contrail registry diff` compares.
-pub fn protobuf_version<'a>(
-    text: &str,
-    imports: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<SchemaVersion, String> {
-    protobuf_compile_with(&RegisteredProto::of(text), imports)
-        .map(|(schema, _, _)| SchemaVersion::Protobuf(Box::new(schema)))
-}
-
 /// Whether `text` is a Protobuf schema sent as a base64 serialized `FileDescriptorProto`.
 pub fn is_serialized_protobuf(text: &str) -> bool {
     matches!(RegisteredProto::of(text), RegisteredProto::Encoded { .. })
@@ -443,23 +432,15 @@ pub fn sort_keys(value: Value) -> Value {
     }
 }
 
-/// `text` (surrounding blanks aside) as a serialized `FileDescriptorProto` when it is one in
-/// standard (padded) base64, as Confluent's serializers register Protobuf schemas. The name
-/// must be set: every compiler sets it, and it keeps a stray base64-looking word from passing
-/// as a schema (decoding skips unknown fields, so many byte strings decode).
+/// `text` (surrounding blanks aside) as a serialized `FileDescriptorProto` when it is one, as
+/// Confluent's serializers register Protobuf schemas (recognised as everywhere else in
+/// contrail: [`contrail_contracts::protobuf::serialized_descriptor_bytes`]).
 fn protobuf_descriptor(text: &str) -> Option<RegisteredProto<'_>> {
-    use base64::Engine;
-    use prost::Message;
-    let text = text.trim();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .ok()?;
-    let descriptor = prost_types::FileDescriptorProto::decode(bytes.as_slice()).ok()?;
-    let name = descriptor.name.filter(|name| !name.is_empty())?;
+    let (bytes, descriptor) = contrail_contracts::protobuf::serialized_descriptor_bytes(text)?;
     Some(RegisteredProto::Encoded {
-        base64: text,
+        base64: text.trim(),
         bytes,
-        name,
+        name: descriptor.name?,
     })
 }
 

@@ -318,9 +318,19 @@ fn registry_versions(
             let file = PathBuf::from(format!("registry:{subject}/versions/{number}"));
             let label = format!("{subject} version {number} in the registry");
             if registered.schema_type == SchemaType::Protobuf {
-                let schema = super::registry::comparable_version(&client, &registered)?;
+                // Resolved once: for the comparison and, on the latest version, for the rules
+                // that compare messages.
+                let resolved =
+                    super::registry::resolved_references(&client, &registered.references)?;
+                let schema = super::registry::comparable_resolved(&registered, &resolved)?;
                 if Some(number) == latest {
-                    messages.extend(registered_message(&client, &registered, event, &file, url)?);
+                    messages.extend(registered_message(
+                        &registered,
+                        &resolved,
+                        event,
+                        &file,
+                        url,
+                    ));
                 }
                 sources.insert(file.clone(), Arc::from(registered.schema.as_str()));
                 baselines
@@ -387,14 +397,13 @@ fn registry_versions(
 /// names, else the file's first), compiled with the files its references name; `None` when
 /// it does not compile or has no such message.
 fn registered_message(
-    client: &contrail_registry::client::Client,
     registered: &contrail_registry::client::RegisteredSchema,
+    resolved: &[contrail_registry::model::ResolvedReference],
     event: &contrail_contracts::model::Event,
     file: &std::path::Path,
     baseline: &str,
-) -> anyhow::Result<Option<contrail_lint::protobuf::BaselineMessage>> {
+) -> Option<contrail_lint::protobuf::BaselineMessage> {
     use contrail_contracts::protobuf::{ProtoSource, compile};
-    let imports = super::registry::referenced_texts(client, &registered.references)?;
     let source = |path: &std::path::Path, text: &str| ProtoSource {
         path: path.to_path_buf(),
         text: text.to_owned(),
@@ -403,10 +412,10 @@ fn registered_message(
         "registered.proto",
         source(file, &registered.schema),
         |import, _| {
-            imports
+            resolved
                 .iter()
-                .find(|(name, _)| name == import)
-                .map(|(name, text)| source(std::path::Path::new(name), text))
+                .find(|r| r.reference.name == import)
+                .map(|r| source(std::path::Path::new(import), &r.schema.schema))
         },
     );
     let written = event
@@ -414,12 +423,12 @@ fn registered_message(
         .as_ref()
         .and_then(|s| s.message.as_ref())
         .map(|m| m.value.as_str());
-    Ok(compiled
+    compiled
         .ok()
         .and_then(|c| c.message(written))
         .map(|message| contrail_lint::protobuf::BaselineMessage {
             event: event.name.value.clone(),
             baseline: baseline.to_owned(),
             message,
-        }))
+        })
 }

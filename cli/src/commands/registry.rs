@@ -310,18 +310,6 @@ pub(crate) fn referenced_documents(
         .collect()
 }
 
-/// The texts of the schemas `references` name, references of references first, each under
-/// the name its entry gives it (for Protobuf, the import path).
-pub(crate) fn referenced_texts(
-    client: &contrail_registry::client::Client,
-    references: &[contrail_registry::model::Reference],
-) -> anyhow::Result<Vec<(String, String)>> {
-    Ok(resolved_references(client, references)?
-        .into_iter()
-        .map(|r| (r.reference.name, r.schema.schema))
-        .collect())
-}
-
 /// The schemas `references` name, each with the schemas it references in turn (flattened,
 /// depth first), as the registry's own compatibility check resolves them.
 pub(crate) fn resolved_references(
@@ -376,16 +364,28 @@ pub(crate) fn comparable_version(
     client: &contrail_registry::client::Client,
     registered: &contrail_registry::client::RegisteredSchema,
 ) -> anyhow::Result<contrail_contracts::compat::SchemaVersion> {
+    let resolved = resolved_references(client, &registered.references).with_context(|| {
+        format!(
+            "resolving the references of {} version {}",
+            registered.subject, registered.version
+        )
+    })?;
+    comparable_resolved(registered, &resolved)
+}
+
+/// [`comparable_version`] with the references resolved already.
+pub(crate) fn comparable_resolved(
+    registered: &contrail_registry::client::RegisteredSchema,
+    resolved: &[contrail_registry::model::ResolvedReference],
+) -> anyhow::Result<contrail_contracts::compat::SchemaVersion> {
     let label = format!("{} version {}", registered.subject, registered.version);
-    let resolved = resolved_references(client, &registered.references)
-        .with_context(|| format!("resolving the references of {label}"))?;
     let stored = contrail_registry::model::StoredSchema {
         id: registered.id,
         schema_type: registered.schema_type,
         schema: registered.schema.clone(),
         references: registered.references.clone(),
     };
-    match contrail_registry::canonical::comparable(&stored, &resolved) {
+    match contrail_registry::canonical::comparable(&stored, resolved) {
         Ok(Some(version)) => Ok(version),
         Ok(None) => bail!("{label} in the registry cannot be compared"),
         Err(e) => bail!("{label} in the registry does not resolve: {e}"),

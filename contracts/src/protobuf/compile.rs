@@ -235,6 +235,16 @@ impl FileResolver for Parsed {
 /// around it allowed) and names its file: how Confluent's serializers register a Protobuf
 /// schema. `None` for anything else, `.proto` source included.
 pub fn serialized_descriptor(text: &str) -> Option<prost_types::FileDescriptorProto> {
+    serialized_descriptor_bytes(text).map(|(_, descriptor)| descriptor)
+}
+
+/// [`serialized_descriptor`] with the decoded bytes, for callers that keep what the descriptor
+/// types do not model (custom options' unknown fields). The name must be set: every compiler
+/// sets it, and it keeps a stray base64-looking word from passing as a schema (decoding skips
+/// unknown fields, so many byte strings decode).
+pub fn serialized_descriptor_bytes(
+    text: &str,
+) -> Option<(Vec<u8>, prost_types::FileDescriptorProto)> {
     use base64::Engine;
     use prost_reflect::prost::Message;
     let bytes = base64::engine::general_purpose::STANDARD
@@ -245,7 +255,7 @@ pub fn serialized_descriptor(text: &str) -> Option<prost_types::FileDescriptorPr
         .name
         .as_ref()
         .is_some_and(|name| !name.is_empty())
-        .then_some(descriptor)
+        .then_some((bytes, descriptor))
 }
 
 /// Where protox's resolution error points: the first labelled span in the file it names, or

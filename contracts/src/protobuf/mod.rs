@@ -13,7 +13,7 @@ mod tests;
 
 pub use compile::{
     CompileError, Compiled, ErrorKind, ProtoSource, compile, file_messages, leading_comment,
-    locate_in_text, serialized_descriptor, source_location,
+    locate_in_text, serialized_descriptor, serialized_descriptor_bytes, source_location,
 };
 pub use print::{Style, to_proto_text};
 

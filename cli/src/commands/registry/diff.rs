@@ -11,7 +11,7 @@ use contrail_contracts::Sources;
 use contrail_contracts::compat::{self, CompatibilityMode, SchemaVersion};
 use contrail_contracts::model::Keyword;
 use contrail_registry::client::{Client, RegisteredSchema};
-use contrail_registry::model::{SchemaType, VersionSelector};
+use contrail_registry::model::VersionSelector;
 use serde_json::json;
 
 use super::target;
@@ -220,38 +220,7 @@ fn subject_level(
 }
 
 /// The version in the engine's terms, its references fetched from the registry (for
-/// Protobuf, the files its imports name).
+/// Protobuf, the files its imports name), converted as the registry converts stored versions.
 fn comparable(client: &Client, side: &Side) -> anyhow::Result<SchemaVersion> {
-    let label = side.label();
-    let json = || -> anyhow::Result<serde_json::Value> {
-        serde_json::from_str(&side.found.schema)
-            .with_context(|| format!("{label}: the registry's schema is not JSON"))
-    };
-    Ok(match side.found.schema_type {
-        SchemaType::Avro => {
-            let references = super::referenced_schemas(client, &side.found.references)
-                .with_context(|| format!("resolving the references of {label}"))?;
-            let references: Vec<&serde_json::Value> = references.iter().collect();
-            let schema = compat::avro::AvroSchema::parse(&json()?, &references)
-                .map_err(|e| anyhow::anyhow!("{label} does not resolve: {e}"))?;
-            SchemaVersion::Avro(schema)
-        }
-        SchemaType::Json => {
-            let references = super::referenced_documents(client, &side.found.references)
-                .with_context(|| format!("resolving the references of {label}"))?;
-            SchemaVersion::Json(compat::json_schema::Document {
-                root: json()?,
-                references,
-            })
-        }
-        SchemaType::Protobuf => {
-            let imports = super::referenced_texts(client, &side.found.references)
-                .with_context(|| format!("resolving the references of {label}"))?;
-            contrail_registry::canonical::protobuf_version(
-                &side.found.schema,
-                imports.iter().map(|(n, t)| (n.as_str(), t.as_str())),
-            )
-            .map_err(|e| anyhow::anyhow!("{label} does not compile: {e}"))?
-        }
-    })
+    super::comparable_version(client, &side.found)
 }
