@@ -6,19 +6,22 @@ use super::*;
 use crate::observe::decode::tests::{ORDER, Schemas, framed, order_body};
 use crate::observe::{Decoder, ObservedHeader};
 
+/// Writes `text` to `path` under `dir`, making its directories.
+fn write_file(dir: &std::path::Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("a directory");
+    }
+    std::fs::write(path, text).expect("written");
+}
+
 /// A catalog on disk: OrderPlaced (Avro, a required correlation header, the catalog default),
 /// PaymentProcessed (JSON Schema, correlation in the payload), OrderShipped (no schema,
 /// correlation in `traceparent`), and two events sharing `shop.items`, one with a subject of
 /// its own.
 fn catalog() -> (tempfile::TempDir, Catalog) {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("a directory");
-        }
-        std::fs::write(path, text).expect("written");
-    };
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
     write(
         "contrail.yaml",
         "catalog: shop\ndefaults:\n  correlation: { header: correlation-id }\n  subject-naming: topic\n",
@@ -499,13 +502,7 @@ message Stock {
 }
 "#;
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let write = |path: &str, text: &str| {
-        let path = dir.path().join(path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("a directory");
-        }
-        std::fs::write(path, text).expect("written");
-    };
+    let write = |path: &str, text: &str| write_file(dir.path(), path, text);
     write(
         "contrail.yaml",
         "catalog: shop\ndefaults:\n  subject-naming: topic\n",
