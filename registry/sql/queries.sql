@@ -21,39 +21,65 @@ INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)
 SELECT value FROM registry_meta WHERE key = 'cluster_id'
 
 -- name: schema_by_id
-SELECT id, schema_type, canonical, references_json FROM schemas WHERE id = ?1
+SELECT id, schema_type, canonical, references_json FROM schemas WHERE context = ?1 AND id = ?2
 
--- name: schema_by_guid
-SELECT id, schema_type, canonical, references_json FROM schemas WHERE guid = ?1
-ORDER BY id LIMIT 1
+-- name: ids_by_guid
+-- The lowest id of each context (two schema types may store the same text).
+SELECT context, min(id) FROM schemas WHERE guid = ?1
+GROUP BY context
+ORDER BY context <> '.', context
 
 -- name: schemas_without_guid
-SELECT id, canonical, references_json FROM schemas WHERE guid IS NULL
+SELECT row_id, canonical, references_json FROM schemas WHERE guid IS NULL
 
 -- name: set_guid
-UPDATE schemas SET guid = ?2 WHERE id = ?1
+UPDATE schemas SET guid = ?2 WHERE row_id = ?1
 
 -- name: find_schema
-SELECT id FROM schemas WHERE schema_type = ?1 AND canonical = ?2 AND references_json = ?3
+SELECT id FROM schemas
+WHERE context = ?1 AND schema_type = ?2 AND canonical = ?3 AND references_json = ?4
 
 -- name: insert_schema
-INSERT INTO schemas (schema_type, canonical, references_json, guid) VALUES (?1, ?2, ?3, ?4)
+INSERT INTO schemas (context, id, schema_type, canonical, references_json, guid)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+RETURNING row_id
 
--- name: insert_schema_with_id
-INSERT INTO schemas (id, schema_type, canonical, references_json, guid)
-VALUES (?1, ?2, ?3, ?4, ?5)
+-- name: ensure_context
+-- A registration into a context makes it exist (again, if it was deleted).
+INSERT INTO contexts (context) VALUES (?1)
+ON CONFLICT (context) DO UPDATE SET deleted = 0
+
+-- name: next_schema_id
+UPDATE contexts SET max_id = max_id + 1 WHERE context = ?1 RETURNING max_id
+
+-- name: advance_schema_ids
+-- After an import with an explicit id: the context's ids continue above it.
+UPDATE contexts SET max_id = max(max_id, ?2) WHERE context = ?1
+
+-- name: list_contexts
+SELECT context FROM contexts WHERE deleted = 0 OR context = '.' ORDER BY context
+
+-- name: context_has_versions
+SELECT EXISTS (SELECT 1 FROM schemas s JOIN subject_versions sv ON sv.schema_row = s.row_id
+               WHERE s.context = ?1)
+
+-- name: delete_context
+UPDATE contexts SET deleted = 1 WHERE context = ?1 AND context <> '.'
 
 -- name: insert_reference
-INSERT INTO schema_references (schema_id, position, name, subject, version)
+INSERT INTO schema_references (schema_row, position, name, subject, version)
 VALUES (?1, ?2, ?3, ?4, ?5)
 
 -- name: delete_schema_if_unused
 DELETE FROM schemas
-WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM subject_versions WHERE schema_id = ?1)
+WHERE context = ?1 AND id = ?2
+  AND NOT EXISTS (SELECT 1 FROM subject_versions WHERE schema_row = schemas.row_id)
 
 -- name: schema_usages
-SELECT subject, version, deleted FROM subject_versions WHERE schema_id = ?1
-ORDER BY subject, version
+SELECT sv.subject, sv.version, sv.deleted
+FROM subject_versions sv JOIN schemas s ON s.row_id = sv.schema_row
+WHERE s.context = ?1 AND s.id = ?2
+ORDER BY sv.subject, sv.version
 
 -- name: subject_summaries
 SELECT subject,
@@ -64,43 +90,46 @@ GROUP BY subject
 ORDER BY subject
 
 -- name: subject_versions
-SELECT version, schema_id, deleted FROM subject_versions WHERE subject = ?1 ORDER BY version
+SELECT sv.version, s.id, sv.deleted
+FROM subject_versions sv JOIN schemas s ON s.row_id = sv.schema_row
+WHERE sv.subject = ?1 ORDER BY sv.version
 
 -- name: subject_version_full
 SELECT sv.subject, sv.version, sv.deleted, s.id, s.schema_type, s.canonical, s.references_json
-FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id
+FROM subject_versions sv JOIN schemas s ON s.row_id = sv.schema_row
 WHERE sv.subject = ?1 AND sv.version = ?2
 
 -- name: subject_versions_full
 SELECT sv.subject, sv.version, sv.deleted, s.id, s.schema_type, s.canonical, s.references_json
-FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id
+FROM subject_versions sv JOIN schemas s ON s.row_id = sv.schema_row
 WHERE sv.subject = ?1
 ORDER BY sv.version
 
 -- name: all_versions_full
 SELECT sv.subject, sv.version, sv.deleted, s.id, s.schema_type, s.canonical, s.references_json
-FROM subject_versions sv JOIN schemas s ON s.id = sv.schema_id
+FROM subject_versions sv JOIN schemas s ON s.row_id = sv.schema_row
 ORDER BY sv.subject, sv.version
 
 -- name: live_version_of_schema
-SELECT version FROM subject_versions
-WHERE subject = ?1 AND schema_id = ?2 AND deleted = 0
-ORDER BY version DESC LIMIT 1
+SELECT sv.version FROM subject_versions sv JOIN schemas s ON s.row_id = sv.schema_row
+WHERE sv.subject = ?1 AND s.context = ?2 AND s.id = ?3 AND sv.deleted = 0
+ORDER BY sv.version DESC LIMIT 1
 
 -- name: referenced_by
-SELECT r.schema_id,
-       EXISTS (SELECT 1 FROM subject_versions sv WHERE sv.schema_id = r.schema_id AND sv.deleted = 0)
-FROM schema_references r
+SELECT s.id,
+       EXISTS (SELECT 1 FROM subject_versions sv WHERE sv.schema_row = r.schema_row AND sv.deleted = 0)
+FROM schema_references r JOIN schemas s ON s.row_id = r.schema_row
 WHERE r.subject = ?1 AND r.version = ?2
-  AND EXISTS (SELECT 1 FROM subject_versions sv WHERE sv.schema_id = r.schema_id)
-GROUP BY r.schema_id
-ORDER BY r.schema_id
+  AND EXISTS (SELECT 1 FROM subject_versions sv WHERE sv.schema_row = r.schema_row)
+GROUP BY r.schema_row
+ORDER BY s.context, s.id
 
 -- name: max_version
 SELECT MAX(version) FROM subject_versions WHERE subject = ?1
 
 -- name: insert_version
-INSERT INTO subject_versions (subject, version, schema_id) VALUES (?1, ?2, ?3)
+INSERT INTO subject_versions (subject, version, schema_row)
+SELECT ?1, ?2, row_id FROM schemas WHERE context = ?3 AND id = ?4
 
 -- name: soft_delete_version
 UPDATE subject_versions SET deleted = 1 WHERE subject = ?1 AND version = ?2
@@ -109,7 +138,9 @@ UPDATE subject_versions SET deleted = 1 WHERE subject = ?1 AND version = ?2
 DELETE FROM subject_versions WHERE subject = ?1 AND version = ?2
 
 -- name: count_live_versions
-SELECT COUNT(*) FROM subject_versions WHERE deleted = 0 AND (?1 IS NULL OR subject = ?1)
+-- In one subject (?1), one context (?2, a context scope), or the whole registry.
+SELECT COUNT(*) FROM subject_versions sv JOIN schemas s ON s.row_id = sv.schema_row
+WHERE sv.deleted = 0 AND (?1 IS NULL OR sv.subject = ?1) AND (?2 IS NULL OR s.context = ?2)
 
 -- name: get_config
 SELECT compatibility, normalize FROM config WHERE scope = ?1

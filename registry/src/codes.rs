@@ -51,6 +51,8 @@ pub const ID_CONFLICT: u32 = 42207;
 pub const INVALID_SUBJECT: u32 = 42208;
 /// The request body is larger than the registry's limit.
 pub const SCHEMA_TOO_LARGE: u32 = 42209;
+/// A context cannot be deleted while it has versions.
+pub const CONTEXT_NOT_EMPTY: u32 = 42211;
 /// The store failed.
 pub const STORE_ERROR: u32 = 50001;
 /// The catalog served with `--catalog` could not be (re)loaded or drawn (not a Confluent code:

@@ -67,6 +67,9 @@ pub enum Refusal {
     /// 42207: an imported id is taken by another schema, or the schema has another id.
     #[error("{0}")]
     IdConflict(String),
+    /// 42211: a context still has versions (Confluent's text; the context as `:.ctx:`).
+    #[error("The specified context '{0}' is not empty.")]
+    ContextNotEmpty(String),
 }
 
 /// Why the registry could not do its job.

@@ -8,6 +8,7 @@
 //! - [`client`]: a small blocking client the CLI uses.
 //! - [`push`]: what pushing a catalog registers, planned without the registry.
 //! - [`tls`]: certificates and keys from PEM files, for the server, the client and PostgreSQL.
+//! - [`context`]: Confluent's contexts, subjects qualified as `:.ctx:name`.
 //! - [`guid`]: schema GUIDs (Confluent 8), derived from the stored schema.
 //! - [`codes`]: Confluent's error codes, which the server sends and the client reads.
 //!
@@ -17,6 +18,7 @@
 pub mod canonical;
 pub mod client;
 pub mod codes;
+pub mod context;
 pub mod error;
 pub mod guid;
 pub mod model;

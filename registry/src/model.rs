@@ -146,6 +146,13 @@ pub struct Usage {
     pub deleted: bool,
 }
 
+/// A schema id in a context (`/schemas/guids/{guid}/ids`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContextId {
+    pub context: String,
+    pub id: i64,
+}
+
 /// A schema that references a subject version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Referrer {
@@ -181,22 +188,23 @@ impl Config {
     }
 }
 
-/// The compatibility level a subject's registrations are checked under.
-pub fn effective_compatibility(
-    subject: Option<Config>,
-    global: Option<Config>,
-) -> CompatibilityMode {
-    subject
-        .and_then(|c| c.compatibility)
-        .or_else(|| global.and_then(|c| c.compatibility))
+/// The compatibility level a subject's registrations are checked under, from the settings of
+/// its scope chain ([`crate::context::scope_chain`]), nearest first: the first that sets one.
+pub fn effective_compatibility(chain: &[Option<Config>]) -> CompatibilityMode {
+    chain
+        .iter()
+        .flatten()
+        .find_map(|c| c.compatibility)
         .unwrap_or(DEFAULT_COMPATIBILITY)
 }
 
-/// Whether schemas of a subject are normalized before they are stored or looked up.
-pub fn effective_normalize(subject: Option<Config>, global: Option<Config>) -> bool {
-    subject
-        .and_then(|c| c.normalize)
-        .or_else(|| global.and_then(|c| c.normalize))
+/// Whether schemas of a subject are normalized before they are stored or looked up (the
+/// scope chain as for [`effective_compatibility`]).
+pub fn effective_normalize(chain: &[Option<Config>]) -> bool {
+    chain
+        .iter()
+        .flatten()
+        .find_map(|c| c.normalize)
         .unwrap_or(false)
 }
 
@@ -257,14 +265,23 @@ impl FromStr for Mode {
     }
 }
 
-/// The mode in force for a subject: a global READONLY_OVERRIDE wins, then the subject's own
-/// mode, then the global mode, then READWRITE.
-pub fn effective_mode(subject: Option<Mode>, global: Option<Mode>) -> Mode {
-    match (subject, global) {
-        (_, Some(Mode::ReadOnlyOverride)) => Mode::ReadOnlyOverride,
-        (Some(mode), _) | (None, Some(mode)) => mode,
-        (None, None) => Mode::ReadWrite,
+/// The mode in force for a subject, from the modes of its scope chain
+/// ([`crate::context::scope_chain`]), nearest first: a READONLY_OVERRIDE further up (its
+/// context's, the registry's) wins, then the nearest mode set, then READWRITE.
+pub fn effective_mode(chain: &[Option<Mode>]) -> Mode {
+    if chain
+        .iter()
+        .skip(1)
+        .any(|m| *m == Some(Mode::ReadOnlyOverride))
+    {
+        return Mode::ReadOnlyOverride;
     }
+    chain
+        .iter()
+        .flatten()
+        .copied()
+        .next()
+        .unwrap_or(Mode::ReadWrite)
 }
 
 /// Which version a request names.
@@ -321,11 +338,12 @@ mod tests {
     #[test]
     fn modes_resolve_with_override() {
         use Mode::*;
-        assert_eq!(effective_mode(None, None), ReadWrite);
-        assert_eq!(effective_mode(Some(Import), Some(ReadOnly)), Import);
-        assert_eq!(effective_mode(None, Some(ReadOnly)), ReadOnly);
+        assert_eq!(effective_mode(&[None, None]), ReadWrite);
+        assert_eq!(effective_mode(&[Some(Import), Some(ReadOnly)]), Import);
+        assert_eq!(effective_mode(&[None, Some(ReadOnly)]), ReadOnly);
+        assert_eq!(effective_mode(&[None, None, Some(Import)]), Import);
         assert_eq!(
-            effective_mode(Some(ReadWrite), Some(ReadOnlyOverride)),
+            effective_mode(&[Some(ReadWrite), None, Some(ReadOnlyOverride)]),
             ReadOnlyOverride
         );
         assert_eq!("readonly".parse(), Ok(ReadOnly));
@@ -339,17 +357,17 @@ mod tests {
             normalize: None,
         };
         assert_eq!(
-            effective_compatibility(None, None),
+            effective_compatibility(&[None, None]),
             CompatibilityMode::Backward
         );
         assert_eq!(
-            effective_compatibility(None, Some(full)),
+            effective_compatibility(&[None, None, Some(full)]),
             CompatibilityMode::Full
         );
         assert_eq!(
-            effective_compatibility(Some(Config::default()), Some(full)),
+            effective_compatibility(&[Some(Config::default()), Some(full)]),
             CompatibilityMode::Full
         );
-        assert!(!effective_normalize(Some(full), None));
+        assert!(!effective_normalize(&[Some(full), None]));
     }
 }

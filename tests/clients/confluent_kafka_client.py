@@ -438,6 +438,39 @@ def protobuf_evolution(client):
     )
 
 
+def context_round_trip(client):
+    """A client whose URL names a context (`…/contexts/.pylinked`), as schema linking's
+    destination clients are set up: it registers and reads in that context, whose ids count
+    on their own, while the plain client sees the context's subjects qualified."""
+    linked = SchemaRegistryClient({"url": f"{REGISTRY_URL}/contexts/.pylinked"})
+    topic = "py-linked"
+    ctx = SerializationContext(topic, MessageField.VALUE)
+    serializer = AvroSerializer(linked, json.dumps(ORDER_V2), conf={"auto.register.schemas": True})
+    record = {"id": "o-9", "amount_cents": 7, "currency": "EUR"}
+    data = serializer(record, ctx)
+    check(confluent_header(data) == 1, f"the context's first schema is id 1: {data[:5]!r}")
+    read = AvroDeserializer(linked)(data, ctx)
+    check(read == record, f"a reader in the context reads it: {read}")
+    check(
+        json.loads(client.get_schema(1).schema_str) != ORDER_V2,
+        "the default context's id 1 is another schema",
+    )
+    qualified = ":.pylinked:py-linked-value"
+    latest = client.get_latest_version(qualified)
+    check(
+        (latest.subject, latest.schema_id) == (qualified, 1),
+        f"the plain client sees {qualified}: {latest.subject} id {latest.schema_id}",
+    )
+    by_subject = client.get_schema(1, subject_name=qualified)
+    check(
+        json.loads(by_subject.schema_str) == ORDER_V2,
+        "get_schema with the qualified subject reads the context's id",
+    )
+    contexts = client.get_contexts()
+    check(contexts == [".", ".pylinked"], f"get_contexts: {contexts}")
+    check(qualified in client.get_subjects(), "get_subjects lists every context")
+
+
 def main(argv):
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -452,6 +485,7 @@ def main(argv):
         protobuf_round_trip,
         protobuf_text_form,
         protobuf_evolution,
+        context_round_trip,
     ]
     for step in steps:
         try:

@@ -92,7 +92,7 @@ fn confluent_kafka_python_client_works_unchanged() {
     run_client_script(
         python(),
         "confluent_kafka_client.py",
-        "all 6 client scenarios passed",
+        "all 7 client scenarios passed",
     );
 }
 

@@ -19,6 +19,7 @@ mod protobuf_records;
 mod registry;
 mod registry_catalog;
 mod registry_conformance;
+mod registry_contexts;
 mod registry_inspect;
 mod registry_json_references;
 mod registry_ops;

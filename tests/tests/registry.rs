@@ -73,7 +73,7 @@ impl Registry {
         self.request("GET", path, MEDIA_TYPE, "")
     }
 
-    fn delete(&self, path: &str) -> Reply {
+    pub(crate) fn delete(&self, path: &str) -> Reply {
         self.request("DELETE", path, MEDIA_TYPE, "")
     }
 

@@ -1,4 +1,5 @@
-//! The answers of `GET /schemas/ids/{id}`, kept ready to send.
+//! The answers of `GET /schemas/ids/{id}` (by id and `subject` parameter, which chooses the
+//! context), kept ready to send.
 //!
 //! Every Kafka consumer asks for the schema of each id it meets, so this is the registry's hot
 //! path. An id's schema never changes and ids are never reused, so a cached answer can only go
@@ -21,25 +22,26 @@ const CAPACITY: usize = 10_000;
 
 #[derive(Debug, Default)]
 pub(crate) struct SchemaBodies {
-    entries: RwLock<HashMap<i64, (Bytes, Instant)>>,
+    entries: RwLock<HashMap<(String, i64), (Bytes, Instant)>>,
 }
 
 impl SchemaBodies {
-    /// The cached answer for `id`, if it is fresh.
-    pub(crate) fn get(&self, id: i64) -> Option<Bytes> {
+    /// The cached answer for `id` asked with `subject`, if it is fresh.
+    pub(crate) fn get(&self, subject: Option<&str>, id: i64) -> Option<Bytes> {
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
         entries
-            .get(&id)
+            .get(&(subject.unwrap_or_default().to_owned(), id))
             .filter(|(_, stored)| stored.elapsed() < TTL)
             .map(|(body, _)| body.clone())
     }
 
-    pub(crate) fn insert(&self, id: i64, body: Bytes) {
+    pub(crate) fn insert(&self, subject: Option<&str>, id: i64, body: Bytes) {
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= CAPACITY {
             entries.clear();
         }
-        entries.insert(id, (body, Instant::now()));
+        let key = (subject.unwrap_or_default().to_owned(), id);
+        entries.insert(key, (body, Instant::now()));
     }
 
     /// Forgets everything (after a permanent delete).
@@ -58,13 +60,18 @@ mod tests {
     #[test]
     fn answers_are_kept_until_cleared() {
         let cache = SchemaBodies::default();
-        assert_eq!(cache.get(1), None);
-        cache.insert(1, Bytes::from_static(b"{\"schema\":\"\\\"string\\\"\"}"));
+        assert_eq!(cache.get(None, 1), None);
+        cache.insert(
+            None,
+            1,
+            Bytes::from_static(b"{\"schema\":\"\\\"string\\\"\"}"),
+        );
+        assert_eq!(cache.get(Some(":.ctx:"), 1), None);
         assert_eq!(
-            cache.get(1).as_deref(),
+            cache.get(None, 1).as_deref(),
             Some(&b"{\"schema\":\"\\\"string\\\"\"}"[..])
         );
         cache.clear();
-        assert_eq!(cache.get(1), None);
+        assert_eq!(cache.get(None, 1), None);
     }
 }

@@ -73,6 +73,7 @@ impl From<Refusal> for ApiError {
             Refusal::NotPermitted(_) => codes::OPERATION_NOT_PERMITTED,
             Refusal::Referenced { .. } => codes::REFERENCE_EXISTS,
             Refusal::IdConflict(_) => codes::ID_CONFLICT,
+            Refusal::ContextNotEmpty(_) => codes::CONTEXT_NOT_EMPTY,
         };
         ApiError::new(code, refusal.to_string())
     }

@@ -31,8 +31,8 @@ use tracing::Instrument;
 use super::auth::AuthenticatedUser;
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
-    Config, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema, SubjectSummary,
-    SubjectVersion, Usage, VersionEntry, VersionSelector,
+    Config, ContextId, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema,
+    SubjectSummary, SubjectVersion, Usage, VersionEntry, VersionSelector,
 };
 use crate::store::{Checker, RegisterRequest, Registered, Store};
 
@@ -367,26 +367,34 @@ impl Store for MeteredStore {
         self.time("cluster_id", self.inner.cluster_id()).await
     }
 
-    async fn schema(&self, id: i64) -> Result<Option<StoredSchema>> {
-        self.time("schema", self.inner.schema(id)).await
+    async fn schema(&self, context: &str, id: i64) -> Result<Option<StoredSchema>> {
+        self.time("schema", self.inner.schema(context, id)).await
     }
 
-    async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>> {
-        self.time("schema_by_guid", self.inner.schema_by_guid(guid))
+    async fn ids_by_guid(&self, guid: &str) -> Result<Vec<ContextId>> {
+        self.time("ids_by_guid", self.inner.ids_by_guid(guid)).await
+    }
+
+    async fn find_schema(&self, context: &str, schema: &NewSchema) -> Result<Option<i64>> {
+        self.time("find_schema", self.inner.find_schema(context, schema))
             .await
     }
 
-    async fn find_schema(&self, schema: &NewSchema) -> Result<Option<i64>> {
-        self.time("find_schema", self.inner.find_schema(schema))
-            .await
-    }
-
-    async fn usages(&self, id: i64) -> Result<Vec<Usage>> {
-        self.time("usages", self.inner.usages(id)).await
+    async fn usages(&self, context: &str, id: i64) -> Result<Vec<Usage>> {
+        self.time("usages", self.inner.usages(context, id)).await
     }
 
     async fn subjects(&self) -> Result<Vec<SubjectSummary>> {
         self.time("subjects", self.inner.subjects()).await
+    }
+
+    async fn contexts(&self) -> Result<Vec<String>> {
+        self.time("contexts", self.inner.contexts()).await
+    }
+
+    async fn delete_context(&self, context: &str) -> Result<()> {
+        self.time("delete_context", self.inner.delete_context(context))
+            .await
     }
 
     async fn versions(&self, subject: &str) -> Result<Vec<VersionEntry>> {
@@ -411,10 +419,14 @@ impl Store for MeteredStore {
             .await
     }
 
-    async fn resolve_references(&self, references: &[Reference]) -> Result<Vec<ResolvedReference>> {
+    async fn resolve_references(
+        &self,
+        context: &str,
+        references: &[Reference],
+    ) -> Result<Vec<ResolvedReference>> {
         self.time(
             "resolve_references",
-            self.inner.resolve_references(references),
+            self.inner.resolve_references(context, references),
         )
         .await
     }

@@ -12,6 +12,7 @@ pub mod auth;
 mod cache;
 pub mod catalog;
 mod compat;
+mod context_paths;
 mod error;
 mod extract;
 mod handlers;
@@ -27,7 +28,7 @@ use axum::extract::{DefaultBodyLimit, Extension};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use serde::Serialize;
 
 pub use compat::{ParsedCache, Verdict};
@@ -172,6 +173,7 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
                 .delete(mode::delete_subject),
         )
         .route("/contexts", get(metadata::contexts))
+        .route("/contexts/{context}", delete(metadata::delete_context))
         .route("/v1/metadata/id", get(metadata::id))
         .route("/v1/metadata/version", get(metadata::version))
         .route("/openapi.json", get(openapi::document));
@@ -220,9 +222,39 @@ pub fn router(store: Arc<dyn Store>, config: ServerConfig) -> Router {
     // Clients build such paths (python-schema-registry-client asks `config/{subject}` with an
     // empty subject for the global setting), so the slash is dropped before routing, which is
     // why this wraps the finished router instead of being one of its layers.
+    // Context prefixes (`/contexts/.ctx/subjects/…`) are rewritten the same way, after the
+    // slash (the last layer runs first).
     Router::new()
         .fallback_service(router)
+        .layer(axum::middleware::map_request(route_contexts))
         .layer(axum::middleware::map_request(trim_trailing_slash))
+}
+
+/// The request with its context prefix resolved ([`context_paths`]); a context name with a
+/// colon inside is a 400, as Confluent answers it.
+async fn route_contexts(
+    mut request: axum::extract::Request,
+) -> Result<axum::extract::Request, Response> {
+    let uri = request.uri();
+    if uri.path().starts_with("/ui/") || uri.path().starts_with("/contrail/") {
+        return Ok(request);
+    }
+    match context_paths::rewrite(uri.path(), uri.query()) {
+        Ok(None) => Ok(request),
+        Ok(Some(target)) => {
+            let mut parts = uri.clone().into_parts();
+            if let Ok(path_and_query) = target.parse() {
+                parts.path_and_query = Some(path_and_query);
+                if let Ok(rewritten) = axum::http::Uri::from_parts(parts) {
+                    *request.uri_mut() = rewritten;
+                }
+            }
+            Ok(request)
+        }
+        Err(message) => {
+            Err(error::ApiError::new(crate::codes::BAD_REQUEST, message).into_response())
+        }
+    }
 }
 
 /// The request with one trailing `/` removed from its path (the root `/` stays as it is).

@@ -6,8 +6,10 @@
 //!   database that several registry processes may share.
 //!
 //! What every backend guarantees:
-//! - global ids are never reused, even after a permanent delete;
-//! - one id per distinct (schema type, canonical text, references);
+//! - ids are per context ([`crate::context`]): a schema is identified by (context, id), and
+//!   the default context `.` holds every subject not qualified as `:.ctx:name`;
+//! - ids are never reused in a context, even after a permanent delete (or a deleted context);
+//! - one id per distinct (schema type, canonical text, references) in a context;
 //! - [`Store::register`] evaluates the caller's [`Checker`] (mode and compatibility) and inserts
 //!   the new version in one write transaction, so two concurrent registrations can never land
 //!   two mutually incompatible versions, and a mode change cannot slip in between;
@@ -34,10 +36,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use contrail_contracts::compat::CompatibilityMode;
 
+use crate::context;
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
-    Config, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema, SubjectSummary,
-    SubjectVersion, Usage, VersionEntry, VersionSelector,
+    Config, ContextId, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema,
+    SubjectSummary, SubjectVersion, Usage, VersionEntry, VersionSelector,
 };
 
 /// What a registration asks the store to do.
@@ -101,21 +104,31 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The identifier of this registry (stable for the life of the database).
     async fn cluster_id(&self) -> Result<String>;
 
-    /// The schema with this global id, including schemas only soft-deleted versions use.
-    async fn schema(&self, id: i64) -> Result<Option<StoredSchema>>;
+    /// The schema with this id in a context, including schemas only soft-deleted versions use.
+    async fn schema(&self, context: &str, id: i64) -> Result<Option<StoredSchema>>;
 
-    /// The schema with this GUID ([`crate::guid`], lowercase), the lowest id if two schema
-    /// types store the same text; like [`Store::schema`], soft-deleted versions count.
-    async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>>;
+    /// The ids a GUID ([`crate::guid`], lowercase) has, one per context that stores the
+    /// schema (the lowest if two schema types store the same text): the default context
+    /// first, then by context name.
+    async fn ids_by_guid(&self, guid: &str) -> Result<Vec<ContextId>>;
 
-    /// The global id of a schema, if it is stored.
-    async fn find_schema(&self, schema: &NewSchema) -> Result<Option<i64>>;
+    /// The id of a schema in a context, if it is stored there.
+    async fn find_schema(&self, context: &str, schema: &NewSchema) -> Result<Option<i64>>;
 
-    /// The subject versions that use a schema id, by subject then version.
-    async fn usages(&self, id: i64) -> Result<Vec<Usage>>;
+    /// The subject versions that use a schema id of a context, by subject then version.
+    async fn usages(&self, context: &str, id: i64) -> Result<Vec<Usage>>;
 
-    /// Every subject that has versions (live or soft-deleted), by name.
+    /// Every subject that has versions (live or soft-deleted), by name, in every context.
     async fn subjects(&self) -> Result<Vec<SubjectSummary>>;
+
+    /// The contexts: the default one, then every other that has had a registration and was
+    /// not deleted since, by name.
+    async fn contexts(&self) -> Result<Vec<String>>;
+
+    /// Deletes a context that has no versions (live or soft-deleted); its ids stay used.
+    /// [`Refusal::ContextNotEmpty`] otherwise. Deleting the default context, or one that
+    /// does not exist, does nothing.
+    async fn delete_context(&self, context: &str) -> Result<()>;
 
     /// A subject's versions, live and soft-deleted, oldest first.
     async fn versions(&self, subject: &str) -> Result<Vec<VersionEntry>>;
@@ -129,9 +142,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The schemas that reference a subject version and still have a version somewhere.
     async fn referenced_by(&self, subject: &str, version: i64) -> Result<Vec<Referrer>>;
 
-    /// Resolves references, and the references of those, in dependency order. A reference to
-    /// a version that does not exist is [`Refusal::InvalidSchema`].
-    async fn resolve_references(&self, references: &[Reference]) -> Result<Vec<ResolvedReference>>;
+    /// Resolves the references of a schema of `context`, and the references of those, in
+    /// dependency order; an unqualified reference names a subject of the referrer's context
+    /// ([`context::qualify_reference`]). A reference to a version that does not exist is
+    /// [`Refusal::InvalidSchema`].
+    async fn resolve_references(
+        &self,
+        context: &str,
+        references: &[Reference],
+    ) -> Result<Vec<ResolvedReference>>;
 
     /// Registers a schema under a subject; see [`Checker`] and the module documentation.
     async fn register(&self, request: RegisterRequest, check: Checker) -> Result<Registered>;
@@ -148,7 +167,8 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// deleted. A permanent delete also drops the subject's configuration and mode.
     async fn delete_subject(&self, subject: &str, permanent: bool) -> Result<Vec<i64>>;
 
-    /// The configuration of a subject, or the global one (`None`), if set.
+    /// The configuration of a scope (a subject, a context as `:.ctx:`, or the registry-wide
+    /// one, `None`), if set. [`context::scope_chain`] says which scopes apply to a subject.
     async fn config(&self, subject: Option<&str>) -> Result<Option<Config>>;
 
     /// Sets (replaces) a configuration.
@@ -160,8 +180,9 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// The mode of a subject, or the global one (`None`), if set.
     async fn mode(&self, subject: Option<&str>) -> Result<Option<Mode>>;
 
-    /// Sets a mode. Switching to IMPORT where live versions exist needs `force`
-    /// ([`Refusal::NotPermitted`] otherwise).
+    /// Sets a mode. Switching to IMPORT where live versions exist (in the subject, the
+    /// context `:.ctx:`, or the registry for `None`) needs `force` ([`Refusal::NotPermitted`]
+    /// otherwise).
     async fn set_mode(&self, subject: Option<&str>, mode: Mode, force: bool) -> Result<()>;
 
     /// Removes a mode; returns what it was.
@@ -187,21 +208,57 @@ pub(crate) fn guid_of_row(id: i64, canonical: &str, references_json: &str) -> Re
 /// from, and records framed with those GUIDs must keep resolving.
 pub async fn adopt_earlier_form(
     store: &dyn Store,
+    context: &str,
     schema: &mut NewSchema,
     earlier: Option<String>,
 ) -> Result<()> {
     let Some(earlier) = earlier.filter(|e| *e != schema.canonical) else {
         return Ok(());
     };
-    if store.find_schema(schema).await?.is_some() {
+    if store.find_schema(context, schema).await?.is_some() {
         return Ok(());
     }
     let mut old = schema.clone();
     old.canonical = earlier;
-    if store.find_schema(&old).await?.is_some() {
+    if store.find_schema(context, &old).await?.is_some() {
         *schema = old;
     }
     Ok(())
+}
+
+/// The configurations of a subject's scope chain (`None`: the registry's), nearest first, for
+/// [`crate::model::effective_compatibility`] and [`crate::model::effective_normalize`].
+pub async fn config_chain(store: &dyn Store, subject: Option<&str>) -> Result<Vec<Option<Config>>> {
+    let mut chain = Vec::new();
+    for scope in context::scope_chain(subject) {
+        chain.push(store.config(scope.as_deref()).await?);
+    }
+    Ok(chain)
+}
+
+/// The modes of a subject's scope chain, nearest first, for [`crate::model::effective_mode`].
+pub async fn mode_chain(store: &dyn Store, subject: Option<&str>) -> Result<Vec<Option<Mode>>> {
+    let mut chain = Vec::new();
+    for scope in context::scope_chain(subject) {
+        chain.push(store.mode(scope.as_deref()).await?);
+    }
+    Ok(chain)
+}
+
+/// What `count_live_versions` counts for a mode change of `scope`: (subject, context) — a
+/// subject, every subject of a context (`:.ctx:`), or (`None`) the whole registry.
+pub fn live_versions_scope(scope: Option<&str>) -> (Option<String>, Option<String>) {
+    match scope {
+        None => (None, None),
+        Some(scope) => {
+            let parts = context::split(scope);
+            if parts.name.is_empty() {
+                (None, Some(parts.context.to_owned()))
+            } else {
+                (Some(scope.to_owned()), None)
+            }
+        }
+    }
 }
 
 /// Opens the store a URL names: `sqlite://PATH` (relative or absolute, created if missing),
@@ -355,18 +412,20 @@ const MAX_REFERENCE_DEPTH: usize = 32;
 /// number; the latest live one for `-1`), in dependency order and without duplicates. Backends
 /// call it with their own look-up so it runs inside their transactions.
 pub fn resolve_references_with(
+    context: &str,
     references: &[Reference],
     lookup: &mut dyn FnMut(&str, VersionSelector) -> Result<Option<SubjectVersion>>,
 ) -> Result<Vec<ResolvedReference>> {
     let mut out = Vec::new();
     let mut done = HashSet::new();
     for reference in references {
-        resolve_one(reference, lookup, &mut out, &mut done, 0)?;
+        resolve_one(context, reference, lookup, &mut out, &mut done, 0)?;
     }
     Ok(out)
 }
 
 fn resolve_one(
+    context: &str,
     reference: &Reference,
     lookup: &mut dyn FnMut(&str, VersionSelector) -> Result<Option<SubjectVersion>>,
     out: &mut Vec<ResolvedReference>,
@@ -391,7 +450,8 @@ fn resolve_one(
         ))
         .into());
     };
-    let Some(found) = lookup(&reference.subject, selector)? else {
+    let target = context::qualify_reference(context, &reference.subject);
+    let Some(found) = lookup(&target, selector)? else {
         return Err(Refusal::InvalidSchema(format!(
             "Invalid schema: reference '{}' names subject '{}' version {}, which does not exist",
             reference.name, reference.subject, reference.version
@@ -401,8 +461,9 @@ fn resolve_one(
     if !done.insert((found.subject.clone(), found.version)) {
         return Ok(());
     }
+    let nested_context = context::context_of(&found.subject).to_owned();
     for nested in &found.schema.references {
-        resolve_one(nested, lookup, out, done, depth + 1)?;
+        resolve_one(&nested_context, nested, lookup, out, done, depth + 1)?;
     }
     out.push(ResolvedReference {
         reference: reference.clone(),

@@ -9,8 +9,7 @@
 //! on each other in a cycle:
 //! 1. the global scope: shared by writes to one subject, exclusive for global configuration
 //!    and mode changes (so a mode change cannot slip in between a registration's check and its
-//!    insert) and for imports with explicit ids (so no sequence value is handed out while the
-//!    sequence is moved past an imported id);
+//!    insert), for imports with explicit ids, and for deleting a context;
 //! 2. one exclusive lock per subject touched, in ascending key order: the subject written and,
 //!    for a registration, the subjects its references name (so a referenced version cannot be
 //!    deleted while a schema that references it is being registered).
@@ -19,7 +18,8 @@
 //! a snapshot per statement, and PostgreSQL releases locks only after the commit is visible),
 //! so the checker judges the latest history. The same schema registered under two subjects at
 //! once gets one id: the insert is `ON CONFLICT DO NOTHING` on the schema's identity and the
-//! loser reads the winner's id. A schema row that a registration is about to use is held with
+//! loser reads the winner's id. Ids come from the context's row in `contexts`, whose row lock
+//! orders the registrations of new schemas in one context. A schema row that a registration is about to use is held with
 //! `FOR KEY SHARE`, and a permanent delete locks the row `FOR UPDATE` before checking whether
 //! anything still uses it, so one never deletes a schema the other has just started to use.
 //!
@@ -48,19 +48,21 @@ mod tls;
 
 use super::{
     Checker, HistoryEntry, Migration, Queries, RegisterContext, RegisterRequest, Registered,
-    SchemaIdChoice, Store, guid_of_row, pending_migrations, redact, refuse_delete_when_read_only,
-    refuse_delete_when_referenced, refuse_import_over_live_versions, repeated_registration,
-    resolve_references_with, same_schema, schema_id_to_register, version_to_delete,
-    version_to_register, versions_to_compare,
+    SchemaIdChoice, Store, guid_of_row, live_versions_scope, pending_migrations, redact,
+    refuse_delete_when_read_only, refuse_delete_when_referenced, refuse_import_over_live_versions,
+    repeated_registration, resolve_references_with, same_schema, schema_id_to_register,
+    version_to_delete, version_to_register, versions_to_compare,
 };
+use crate::context::{self, context_of};
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
-    Config, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema, SubjectSummary,
-    SubjectVersion, Usage, VersionEntry, VersionSelector, effective_compatibility, effective_mode,
+    Config, ContextId, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema,
+    SubjectSummary, SubjectVersion, Usage, VersionEntry, VersionSelector, effective_compatibility,
+    effective_mode,
 };
 
 /// The migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[Migration] = &[
+pub(crate) const MIGRATIONS: &[Migration] = &[
     (
         1,
         "001-init",
@@ -70,6 +72,11 @@ const MIGRATIONS: &[Migration] = &[
         2,
         "002-schema-guids",
         include_str!("../../sql/postgres/002-schema-guids.sql"),
+    ),
+    (
+        3,
+        "003-contexts",
+        include_str!("../../sql/postgres/003-contexts.sql"),
     ),
 ];
 
@@ -281,10 +288,14 @@ async fn lock<C: GenericClient>(c: &C, global: Global, subjects: &[&str]) -> Res
 }
 
 /// Takes the locks a configuration or mode change of `subject` (`None`: global) needs.
+/// A context's setting (`:.ctx:`) applies to every subject in it, so it is changed under the
+/// exclusive global lock, as the registry's own.
 async fn lock_scope<C: GenericClient>(c: &C, subject: Option<&str>) -> Result<()> {
     match subject {
-        Some(subject) => lock(c, Global::Shared, &[subject]).await,
-        None => lock(c, Global::Exclusive, &[]).await,
+        Some(subject) if !context::split(subject).name.is_empty() => {
+            lock(c, Global::Shared, &[subject]).await
+        }
+        _ => lock(c, Global::Exclusive, &[]).await,
     }
 }
 
@@ -324,6 +335,15 @@ async fn query<C: GenericClient>(
     Ok(c.query(&statement, params).await?)
 }
 
+async fn query_one<C: GenericClient>(
+    c: &C,
+    name: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Row> {
+    let statement = c.prepare_cached(sql(name)?).await?;
+    Ok(c.query_one(&statement, params).await?)
+}
+
 async fn query_opt<C: GenericClient>(
     c: &C,
     name: &str,
@@ -342,15 +362,12 @@ async fn execute<C: GenericClient>(
     Ok(c.execute(&statement, params).await?)
 }
 
-async fn schema_by_guid<C: GenericClient>(c: &C, guid: &str) -> Result<Option<StoredSchema>> {
-    query_opt(c, "schema_by_guid", &[&guid])
-        .await?
-        .map(|r| stored_schema(&r, 0))
-        .transpose()
-}
-
-async fn schema_by_id<C: GenericClient>(c: &C, id: i64) -> Result<Option<StoredSchema>> {
-    query_opt(c, "schema_by_id", &[&id])
+async fn schema_by_id<C: GenericClient>(
+    c: &C,
+    context: &str,
+    id: i64,
+) -> Result<Option<StoredSchema>> {
+    query_opt(c, "schema_by_id", &[&context, &id])
         .await?
         .map(|r| stored_schema(&r, 0))
         .transpose()
@@ -361,13 +378,19 @@ async fn schema_by_id<C: GenericClient>(c: &C, id: i64) -> Result<Option<StoredS
 async fn find_schema<C: GenericClient>(
     c: &C,
     statement: &str,
+    context: &str,
     schema: &NewSchema,
 ) -> Result<Option<i64>> {
     let references = schema.references_json();
     query_opt(
         c,
         statement,
-        &[&schema.schema_type.as_str(), &schema.canonical, &references],
+        &[
+            &context,
+            &schema.schema_type.as_str(),
+            &schema.canonical,
+            &references,
+        ],
     )
     .await?
     .map(|r| get(&r, 0))
@@ -439,13 +462,14 @@ async fn reference_target<C: GenericClient>(
 /// a round needed nothing new. Rounds are bounded by the nesting depth of the references.
 async fn resolve<C: GenericClient>(
     c: &C,
+    context: &str,
     references: &[Reference],
 ) -> Result<Vec<ResolvedReference>> {
     // Key: subject and version number (None = latest).
     let mut fetched: HashMap<(String, Option<i64>), Option<SubjectVersion>> = HashMap::new();
     loop {
         let mut missing: Vec<(String, VersionSelector)> = Vec::new();
-        let result = resolve_references_with(references, &mut |subject, selector| {
+        let result = resolve_references_with(context, references, &mut |subject, selector| {
             let key = (
                 subject.to_owned(),
                 match selector {
@@ -514,10 +538,30 @@ async fn get_mode<C: GenericClient>(c: &C, subject: Option<&str>) -> Result<Opti
     text.parse().map(Some).map_err(Error::Store)
 }
 
+/// The mode in force for a subject ([`context::scope_chain`]).
+async fn mode_in_force<C: GenericClient>(c: &C, subject: &str) -> Result<Mode> {
+    let mut chain = Vec::new();
+    for scope in context::scope_chain(Some(subject)) {
+        chain.push(get_mode(c, scope.as_deref()).await?);
+    }
+    Ok(effective_mode(&chain))
+}
+
+/// The compatibility level in force for a subject ([`context::scope_chain`]).
+async fn compatibility_in_force<C: GenericClient>(
+    c: &C,
+    subject: &str,
+) -> Result<CompatibilityMode> {
+    let mut chain = Vec::new();
+    for scope in context::scope_chain(Some(subject)) {
+        chain.push(get_config(c, scope.as_deref()).await?);
+    }
+    Ok(effective_compatibility(&chain))
+}
+
 /// Refuses a delete when the mode in force is read-only.
 async fn check_delete_mode<C: GenericClient>(c: &C, subject: &str) -> Result<()> {
-    let mode = effective_mode(get_mode(c, Some(subject)).await?, get_mode(c, None).await?);
-    refuse_delete_when_read_only(subject, mode)
+    refuse_delete_when_read_only(subject, mode_in_force(c, subject).await?)
 }
 
 /// Refuses a delete of `version` when a stored schema references it.
@@ -533,9 +577,10 @@ async fn delete_permanently<C: GenericClient>(
     subject: &str,
     entry: VersionEntry,
 ) -> Result<()> {
+    let context = context_of(subject);
     execute(c, "delete_version", &[&subject, &entry.version]).await?;
-    query_opt(c, "lock_schema_for_delete", &[&entry.id]).await?;
-    execute(c, "delete_schema_if_unused", &[&entry.id]).await?;
+    query_opt(c, "lock_schema_for_delete", &[&context, &entry.id]).await?;
+    execute(c, "delete_schema_if_unused", &[&context, &entry.id]).await?;
     Ok(())
 }
 
@@ -545,6 +590,7 @@ async fn delete_permanently<C: GenericClient>(
 /// row's id is used.
 async fn insert_schema<C: GenericClient>(
     c: &C,
+    context: &str,
     schema: &NewSchema,
     id: Option<i64>,
 ) -> Result<i64> {
@@ -553,48 +599,48 @@ async fn insert_schema<C: GenericClient>(
     let guid = schema.guid();
     let id = match id {
         Some(id) => {
-            execute(
-                c,
-                "insert_schema_with_id",
-                &[&id, &schema_type, &schema.canonical, &references, &guid],
-            )
-            .await?;
-            // The caller holds the global lock exclusively: no id is handed out meanwhile.
-            query(c, "advance_schema_ids", &[&id]).await?;
+            execute(c, "advance_schema_ids", &[&context, &id]).await?;
             id
         }
+        None => get(&query_one(c, "next_schema_id", &[&context]).await?, 0)?,
+    };
+    let inserted = query_opt(
+        c,
+        "insert_schema",
+        &[
+            &context,
+            &id,
+            &schema_type,
+            &schema.canonical,
+            &references,
+            &guid,
+        ],
+    )
+    .await?;
+    let row: i64 = match inserted {
+        Some(row) => get(&row, 0)?,
+        // Inserted by a concurrent registration (the id drawn above stays unused).
         None => {
-            let inserted = query_opt(
-                c,
-                "insert_schema",
-                &[&schema_type, &schema.canonical, &references, &guid],
-            )
-            .await?;
-            match inserted {
-                Some(row) => get(&row, 0)?,
-                None => {
-                    return find_schema(c, "find_schema_for_use", schema)
-                        .await?
-                        .ok_or_else(|| {
-                            Error::Store(
-                                "the schema was inserted concurrently but cannot be found"
-                                    .to_owned(),
-                            )
-                        });
-                }
-            }
+            return find_schema(c, "find_schema_for_use", context, schema)
+                .await?
+                .ok_or_else(|| {
+                    Error::Store(
+                        "the schema was inserted concurrently but cannot be found".to_owned(),
+                    )
+                });
         }
     };
     for (position, reference) in schema.references.iter().enumerate() {
         let position = i64::try_from(position).unwrap_or(i64::MAX);
+        let target = context::qualify_reference(context, &reference.subject);
         execute(
             c,
             "insert_reference",
             &[
-                &id,
+                &row,
                 &position,
                 &reference.name,
-                &reference.subject,
+                &target,
                 &reference.version,
             ],
         )
@@ -623,8 +669,15 @@ async fn register(
     check_storable(&request.schema)?;
     let tx = client.transaction().await?;
     let subject = request.subject.as_str();
+    let context = context_of(subject);
+    let targets: Vec<String> = request
+        .schema
+        .references
+        .iter()
+        .map(|r| context::qualify_reference(context, &r.subject))
+        .collect();
     let mut subjects: Vec<&str> = vec![subject];
-    subjects.extend(request.schema.references.iter().map(|r| r.subject.as_str()));
+    subjects.extend(targets.iter().map(String::as_str));
     let global = if request.id.is_some() {
         Global::Exclusive
     } else {
@@ -632,17 +685,11 @@ async fn register(
     };
     lock(&tx, global, &subjects).await?;
 
-    let mode = effective_mode(
-        get_mode(&tx, Some(subject)).await?,
-        get_mode(&tx, None).await?,
-    );
-    let compatibility = effective_compatibility(
-        get_config(&tx, Some(subject)).await?,
-        get_config(&tx, None).await?,
-    );
-    let existing_id = find_schema(&tx, "find_schema_for_use", &request.schema).await?;
+    let mode = mode_in_force(&tx, subject).await?;
+    let compatibility = compatibility_in_force(&tx, subject).await?;
+    let existing_id = find_schema(&tx, "find_schema_for_use", context, &request.schema).await?;
     let existing = match existing_id {
-        Some(id) => query_opt(&tx, "live_version_of_schema", &[&subject, &id])
+        Some(id) => query_opt(&tx, "live_version_of_schema", &[&subject, &context, &id])
             .await?
             .map(|r| get::<i64>(&r, 0))
             .transpose()?
@@ -663,7 +710,7 @@ async fn register(
             .collect();
         for entry in versions_to_compare(compatibility, &live) {
             if let Some(version) = version_with_schema(&tx, subject, entry.version).await? {
-                let references = resolve(&tx, &version.schema.references).await?;
+                let references = resolve(&tx, context, &version.schema.references).await?;
                 history.push(HistoryEntry {
                     version,
                     references,
@@ -693,18 +740,20 @@ async fn register(
     }
 
     let at_requested = match request.id {
-        Some(requested) => schema_by_id(&tx, requested)
+        Some(requested) => schema_by_id(&tx, context, requested)
             .await?
             .map(|stored| same_schema(&stored, &request.schema)),
         None => None,
     };
+    execute(&tx, "ensure_context", &[&context]).await?;
+    execute(&tx, "revive_context", &[&context]).await?;
     let id = match schema_id_to_register(request.id, at_requested, existing_id)? {
         SchemaIdChoice::Stored(id) => id,
-        SchemaIdChoice::Insert(id) => insert_schema(&tx, &request.schema, id).await?,
+        SchemaIdChoice::Insert(id) => insert_schema(&tx, context, &request.schema, id).await?,
     };
 
     let version = version_to_register(subject, &all_versions, request.version, mode)?;
-    execute(&tx, "insert_version", &[&subject, &version, &id]).await?;
+    execute(&tx, "insert_version", &[&subject, &version, &context, &id]).await?;
     tx.commit().await?;
     Ok(Registered {
         id,
@@ -785,7 +834,8 @@ async fn set_mode(
     let tx = client.transaction().await?;
     lock_scope(&tx, subject).await?;
     if mode == Mode::Import && !force && get_mode(&tx, subject).await? != Some(Mode::Import) {
-        let row = query(&tx, "count_live_versions", &[&subject]).await?;
+        let (in_subject, in_context) = live_versions_scope(subject);
+        let row = query(&tx, "count_live_versions", &[&in_subject, &in_context]).await?;
         let live: i64 = match row.first() {
             Some(row) => get(row, 0)?,
             None => 0,
@@ -816,23 +866,32 @@ impl Store for PostgresStore {
         get(&row, 0)
     }
 
-    async fn schema(&self, id: i64) -> Result<Option<StoredSchema>> {
-        schema_by_id(&self.client().await?, id).await
+    async fn schema(&self, context: &str, id: i64) -> Result<Option<StoredSchema>> {
+        schema_by_id(&self.client().await?, context, id).await
     }
 
-    async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>> {
-        schema_by_guid(&self.client().await?, guid).await
+    async fn ids_by_guid(&self, guid: &str) -> Result<Vec<ContextId>> {
+        query(&self.client().await?, "ids_by_guid", &[&guid])
+            .await?
+            .iter()
+            .map(|r| {
+                Ok(ContextId {
+                    context: get(r, 0)?,
+                    id: get(r, 1)?,
+                })
+            })
+            .collect()
     }
 
-    async fn find_schema(&self, schema: &NewSchema) -> Result<Option<i64>> {
+    async fn find_schema(&self, context: &str, schema: &NewSchema) -> Result<Option<i64>> {
         if schema.canonical.contains('\0') {
             return Ok(None);
         }
-        find_schema(&self.client().await?, "find_schema", schema).await
+        find_schema(&self.client().await?, "find_schema", context, schema).await
     }
 
-    async fn usages(&self, id: i64) -> Result<Vec<Usage>> {
-        query(&self.client().await?, "schema_usages", &[&id])
+    async fn usages(&self, context: &str, id: i64) -> Result<Vec<Usage>> {
+        query(&self.client().await?, "schema_usages", &[&context, &id])
             .await?
             .iter()
             .map(|r| {
@@ -859,6 +918,30 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    async fn contexts(&self) -> Result<Vec<String>> {
+        query(&self.client().await?, "list_contexts", &[])
+            .await?
+            .iter()
+            .map(|r| get(r, 0))
+            .collect()
+    }
+
+    async fn delete_context(&self, context: &str) -> Result<()> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await?;
+        lock(&tx, Global::Exclusive, &[]).await?;
+        let used: bool = get(
+            &query_one(&tx, "context_has_versions", &[&context]).await?,
+            0,
+        )?;
+        if used {
+            return Err(Refusal::ContextNotEmpty(context::qualify(context, "")).into());
+        }
+        execute(&tx, "delete_context", &[&context]).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn versions(&self, subject: &str) -> Result<Vec<VersionEntry>> {
         versions(&self.client().await?, subject).await
     }
@@ -875,8 +958,12 @@ impl Store for PostgresStore {
         referrers(&self.client().await?, subject, version).await
     }
 
-    async fn resolve_references(&self, references: &[Reference]) -> Result<Vec<ResolvedReference>> {
-        resolve(&self.client().await?, references).await
+    async fn resolve_references(
+        &self,
+        context: &str,
+        references: &[Reference],
+    ) -> Result<Vec<ResolvedReference>> {
+        resolve(&self.client().await?, context, references).await
     }
 
     async fn register(&self, request: RegisterRequest, check: Checker) -> Result<Registered> {

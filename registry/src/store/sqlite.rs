@@ -21,24 +21,31 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavio
 
 use super::{
     Checker, HistoryEntry, Migration, Queries, RegisterContext, RegisterRequest, Registered,
-    SchemaIdChoice, Store, guid_of_row, pending_migrations, refuse_delete_when_read_only,
-    refuse_delete_when_referenced, refuse_import_over_live_versions, repeated_registration,
-    resolve_references_with, same_schema, schema_id_to_register, version_to_delete,
-    version_to_register, versions_to_compare,
+    SchemaIdChoice, Store, guid_of_row, live_versions_scope, pending_migrations,
+    refuse_delete_when_read_only, refuse_delete_when_referenced, refuse_import_over_live_versions,
+    repeated_registration, resolve_references_with, same_schema, schema_id_to_register,
+    version_to_delete, version_to_register, versions_to_compare,
 };
+use crate::context::{self, context_of};
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
-    Config, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema, SubjectSummary,
-    SubjectVersion, Usage, VersionEntry, VersionSelector, effective_compatibility, effective_mode,
+    Config, ContextId, Mode, NewSchema, Reference, Referrer, ResolvedReference, StoredSchema,
+    SubjectSummary, SubjectVersion, Usage, VersionEntry, VersionSelector, effective_compatibility,
+    effective_mode,
 };
 
 /// The migrations, in order: (version, name, SQL).
-const MIGRATIONS: &[Migration] = &[
+pub(crate) const MIGRATIONS: &[Migration] = &[
     (1, "001-init", include_str!("../../sql/001-init.sql")),
     (
         2,
         "002-schema-guids",
         include_str!("../../sql/002-schema-guids.sql"),
+    ),
+    (
+        3,
+        "003-contexts",
+        include_str!("../../sql/003-contexts.sql"),
     ),
 ];
 
@@ -185,6 +192,10 @@ fn open_reader(path: &Path) -> Result<Connection> {
 }
 
 /// Applies the migrations not yet recorded in `schema_migrations`, each in its transaction.
+///
+/// Foreign keys are not enforced while they run: a migration that rebuilds a table (SQLite's
+/// way to change its constraints) drops the old one while other tables still point at it.
+/// Each migration's result is checked with `foreign_key_check` before it commits instead.
 fn migrate(connection: &mut Connection) -> Result<()> {
     connection.execute(sql("create_migrations_table")?, [])?;
     let applied: Vec<i64> = {
@@ -193,14 +204,33 @@ fn migrate(connection: &mut Connection) -> Result<()> {
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
     };
-    for (version, name, text) in pending_migrations(MIGRATIONS, &applied)? {
+    let pending = pending_migrations(MIGRATIONS, &applied)?;
+    if !pending.is_empty() {
+        connection.execute_batch("PRAGMA foreign_keys = OFF;")?;
+        let result = apply_migrations(connection, &pending);
+        connection.execute_batch("PRAGMA foreign_keys = ON;")?;
+        result?;
+    }
+    backfill_guids(connection)
+}
+
+fn apply_migrations(connection: &mut Connection, pending: &[&Migration]) -> Result<()> {
+    for (version, name, text) in pending {
         let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(text)
             .map_err(|e| Error::Store(format!("migration {name} failed: {e}")))?;
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(Error::Store(format!(
+                "migration {name} left rows of `{table}` pointing at nothing; nothing was changed"
+            )));
+        }
         tx.execute(sql("record_migration")?, params![version, name])?;
         tx.commit()?;
     }
-    backfill_guids(connection)
+    Ok(())
 }
 
 /// Gives the schemas stored before GUIDs existed theirs (migration 002, [`guid_of_row`]); runs
@@ -263,25 +293,30 @@ fn subject_version(row: &Row<'_>) -> rusqlite::Result<SubjectVersion> {
     })
 }
 
-fn schema_by_id(connection: &Connection, id: i64) -> Result<Option<StoredSchema>> {
+fn schema_by_id(connection: &Connection, context: &str, id: i64) -> Result<Option<StoredSchema>> {
     Ok(connection
         .prepare_cached(sql("schema_by_id")?)?
-        .query_row([id], |r| stored_schema(r, 0))
+        .query_row(params![context, id], |r| stored_schema(r, 0))
         .optional()?)
 }
 
-fn schema_by_guid(connection: &Connection, guid: &str) -> Result<Option<StoredSchema>> {
-    Ok(connection
-        .prepare_cached(sql("schema_by_guid")?)?
-        .query_row([guid], |r| stored_schema(r, 0))
-        .optional()?)
+fn ids_by_guid(connection: &Connection, guid: &str) -> Result<Vec<ContextId>> {
+    let mut statement = connection.prepare_cached(sql("ids_by_guid")?)?;
+    let rows = statement.query_map([guid], |r| {
+        Ok(ContextId {
+            context: r.get(0)?,
+            id: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn find_schema(connection: &Connection, schema: &NewSchema) -> Result<Option<i64>> {
+fn find_schema(connection: &Connection, context: &str, schema: &NewSchema) -> Result<Option<i64>> {
     Ok(connection
         .prepare_cached(sql("find_schema")?)?
         .query_row(
             params![
+                context,
                 schema.schema_type.as_str(),
                 schema.canonical,
                 schema.references_json()
@@ -354,8 +389,12 @@ fn reference_target(
     version_with_schema(connection, subject, version)
 }
 
-fn resolve(connection: &Connection, references: &[Reference]) -> Result<Vec<ResolvedReference>> {
-    resolve_references_with(references, &mut |subject, selector| {
+fn resolve(
+    connection: &Connection,
+    context: &str,
+    references: &[Reference],
+) -> Result<Vec<ResolvedReference>> {
+    resolve_references_with(context, references, &mut |subject, selector| {
         reference_target(connection, subject, selector)
     })
 }
@@ -399,13 +438,27 @@ fn get_mode(connection: &Connection, subject: Option<&str>) -> Result<Option<Mod
     text.map(|t| t.parse().map_err(Error::Store)).transpose()
 }
 
+/// The mode in force for a subject ([`context::scope_chain`]).
+fn mode_in_force(connection: &Connection, subject: &str) -> Result<Mode> {
+    let chain = context::scope_chain(Some(subject))
+        .iter()
+        .map(|scope| get_mode(connection, scope.as_deref()))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(effective_mode(&chain))
+}
+
+/// The compatibility level in force for a subject ([`context::scope_chain`]).
+fn compatibility_in_force(connection: &Connection, subject: &str) -> Result<CompatibilityMode> {
+    let chain = context::scope_chain(Some(subject))
+        .iter()
+        .map(|scope| get_config(connection, scope.as_deref()))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(effective_compatibility(&chain))
+}
+
 /// Refuses a delete when the mode in force is read-only.
 fn check_delete_mode(connection: &Connection, subject: &str) -> Result<()> {
-    let mode = effective_mode(
-        get_mode(connection, Some(subject))?,
-        get_mode(connection, None)?,
-    );
-    refuse_delete_when_read_only(subject, mode)
+    refuse_delete_when_read_only(subject, mode_in_force(connection, subject)?)
 }
 
 /// Refuses a delete of `version` when a stored schema references it.
@@ -420,44 +473,49 @@ fn delete_permanently(connection: &Connection, subject: &str, entry: VersionEntr
         .execute(params![subject, entry.version])?;
     connection
         .prepare_cached(sql("delete_schema_if_unused")?)?
-        .execute([entry.id])?;
+        .execute(params![context_of(subject), entry.id])?;
     Ok(())
 }
 
-fn insert_schema(connection: &Connection, schema: &NewSchema, id: Option<i64>) -> Result<i64> {
-    let references = schema.references_json();
+/// Inserts a schema into `context` under `id` (IMPORT mode) or the context's next id, with
+/// its reference rows; returns the id.
+fn insert_schema(
+    connection: &Connection,
+    context: &str,
+    schema: &NewSchema,
+    id: Option<i64>,
+) -> Result<i64> {
     let id = match id {
         Some(id) => {
             connection
-                .prepare_cached(sql("insert_schema_with_id")?)?
-                .execute(params![
-                    id,
-                    schema.schema_type.as_str(),
-                    schema.canonical,
-                    references,
-                    schema.guid()
-                ])?;
+                .prepare_cached(sql("advance_schema_ids")?)?
+                .execute(params![context, id])?;
             id
         }
-        None => {
-            connection
-                .prepare_cached(sql("insert_schema")?)?
-                .execute(params![
-                    schema.schema_type.as_str(),
-                    schema.canonical,
-                    references,
-                    schema.guid()
-                ])?;
-            connection.last_insert_rowid()
-        }
+        None => connection
+            .prepare_cached(sql("next_schema_id")?)?
+            .query_row([context], |r| r.get(0))?,
     };
+    let row: i64 = connection
+        .prepare_cached(sql("insert_schema")?)?
+        .query_row(
+            params![
+                context,
+                id,
+                schema.schema_type.as_str(),
+                schema.canonical,
+                schema.references_json(),
+                schema.guid()
+            ],
+            |r| r.get(0),
+        )?;
     let mut statement = connection.prepare_cached(sql("insert_reference")?)?;
     for (position, reference) in schema.references.iter().enumerate() {
         statement.execute(params![
-            id,
+            row,
             position as i64,
             reference.name,
-            reference.subject,
+            context::qualify_reference(context, &reference.subject),
             reference.version
         ])?;
     }
@@ -471,14 +529,14 @@ fn register(
 ) -> Result<Registered> {
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let subject = request.subject.as_str();
-    let mode = effective_mode(get_mode(&tx, Some(subject))?, get_mode(&tx, None)?);
-    let compatibility =
-        effective_compatibility(get_config(&tx, Some(subject))?, get_config(&tx, None)?);
-    let existing_id = find_schema(&tx, &request.schema)?;
+    let context = context_of(subject);
+    let mode = mode_in_force(&tx, subject)?;
+    let compatibility = compatibility_in_force(&tx, subject)?;
+    let existing_id = find_schema(&tx, context, &request.schema)?;
     let existing = match existing_id {
         Some(id) => tx
             .prepare_cached(sql("live_version_of_schema")?)?
-            .query_row(params![subject, id], |r| r.get::<_, i64>(0))
+            .query_row(params![subject, context, id], |r| r.get::<_, i64>(0))
             .optional()?
             .map(|version| VersionEntry {
                 version,
@@ -503,7 +561,7 @@ fn register(
                     .transpose()
                     .map(|version| {
                         let version = version?;
-                        let references = resolve(&tx, &version.schema.references)?;
+                        let references = resolve(&tx, context, &version.schema.references)?;
                         Ok(HistoryEntry {
                             version,
                             references,
@@ -512,15 +570,14 @@ fn register(
             })
             .collect::<Result<Vec<_>>>()?
     };
-    let context = RegisterContext {
+    check(&RegisterContext {
         subject,
         mode,
         compatibility,
         requested_id: request.id,
         existing,
         history,
-    };
-    check(&context)?;
+    })?;
 
     if let Some(existing) = existing {
         // Nothing was written; dropping the transaction rolls back the read.
@@ -528,19 +585,20 @@ fn register(
     }
 
     let at_requested = match request.id {
-        Some(requested) => {
-            schema_by_id(&tx, requested)?.map(|stored| same_schema(&stored, &request.schema))
-        }
+        Some(requested) => schema_by_id(&tx, context, requested)?
+            .map(|stored| same_schema(&stored, &request.schema)),
         None => None,
     };
+    tx.prepare_cached(sql("ensure_context")?)?
+        .execute([context])?;
     let id = match schema_id_to_register(request.id, at_requested, existing_id)? {
         SchemaIdChoice::Stored(id) => id,
-        SchemaIdChoice::Insert(id) => insert_schema(&tx, &request.schema, id)?,
+        SchemaIdChoice::Insert(id) => insert_schema(&tx, context, &request.schema, id)?,
     };
 
     let version = version_to_register(subject, &all_versions, request.version, mode)?;
     tx.prepare_cached(sql("insert_version")?)?
-        .execute(params![subject, version, id])?;
+        .execute(params![subject, version, context, id])?;
     tx.commit()?;
     Ok(Registered {
         id,
@@ -618,9 +676,10 @@ fn set_mode(
 ) -> Result<()> {
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if mode == Mode::Import && !force && get_mode(&tx, subject)? != Some(Mode::Import) {
+        let (in_subject, in_context) = live_versions_scope(subject);
         let live: i64 = tx
             .prepare_cached(sql("count_live_versions")?)?
-            .query_row([subject], |r| r.get(0))?;
+            .query_row(params![in_subject, in_context], |r| r.get(0))?;
         refuse_import_over_live_versions(live)?;
     }
     tx.prepare_cached(sql("upsert_mode")?)?
@@ -648,24 +707,27 @@ impl Store for SqliteStore {
             .await
     }
 
-    async fn schema(&self, id: i64) -> Result<Option<StoredSchema>> {
-        self.read(move |c| schema_by_id(c, id)).await
+    async fn schema(&self, context: &str, id: i64) -> Result<Option<StoredSchema>> {
+        let context = context.to_owned();
+        self.read(move |c| schema_by_id(c, &context, id)).await
     }
 
-    async fn schema_by_guid(&self, guid: &str) -> Result<Option<StoredSchema>> {
+    async fn ids_by_guid(&self, guid: &str) -> Result<Vec<ContextId>> {
         let guid = guid.to_owned();
-        self.read(move |c| schema_by_guid(c, &guid)).await
+        self.read(move |c| ids_by_guid(c, &guid)).await
     }
 
-    async fn find_schema(&self, schema: &NewSchema) -> Result<Option<i64>> {
+    async fn find_schema(&self, context: &str, schema: &NewSchema) -> Result<Option<i64>> {
+        let context = context.to_owned();
         let schema = schema.clone();
-        self.read(move |c| find_schema(c, &schema)).await
+        self.read(move |c| find_schema(c, &context, &schema)).await
     }
 
-    async fn usages(&self, id: i64) -> Result<Vec<Usage>> {
+    async fn usages(&self, context: &str, id: i64) -> Result<Vec<Usage>> {
+        let context = context.to_owned();
         self.read(move |c| {
             let mut statement = c.prepare_cached(sql("schema_usages")?)?;
-            let rows = statement.query_map([id], |r| {
+            let rows = statement.query_map(params![context, id], |r| {
                 Ok(Usage {
                     subject: r.get(0)?,
                     version: r.get(1)?,
@@ -692,6 +754,33 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn contexts(&self) -> Result<Vec<String>> {
+        self.read(|c| {
+            let mut statement = c.prepare_cached(sql("list_contexts")?)?;
+            let rows = statement.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
+    async fn delete_context(&self, context: &str) -> Result<()> {
+        let context = context.to_owned();
+        self.write(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let used: bool = tx
+                .prepare_cached(sql("context_has_versions")?)?
+                .query_row([&context], |r| r.get(0))?;
+            if used {
+                return Err(Refusal::ContextNotEmpty(context::qualify(&context, "")).into());
+            }
+            tx.prepare_cached(sql("delete_context")?)?
+                .execute([&context])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn versions(&self, subject: &str) -> Result<Vec<VersionEntry>> {
         let subject = subject.to_owned();
         self.read(move |c| versions(c, &subject)).await
@@ -714,9 +803,14 @@ impl Store for SqliteStore {
         self.read(move |c| referrers(c, &subject, version)).await
     }
 
-    async fn resolve_references(&self, references: &[Reference]) -> Result<Vec<ResolvedReference>> {
+    async fn resolve_references(
+        &self,
+        context: &str,
+        references: &[Reference],
+    ) -> Result<Vec<ResolvedReference>> {
+        let context = context.to_owned();
         let references = references.to_vec();
-        self.read(move |c| resolve(c, &references)).await
+        self.read(move |c| resolve(c, &context, &references)).await
     }
 
     async fn register(&self, request: RegisterRequest, check: Checker) -> Result<Registered> {

@@ -27,17 +27,17 @@ mod pg_fixture;
 #[path = "../../../tests/src/stores.rs"]
 mod stores;
 
-use stores::Backend;
+pub(super) use stores::Backend;
 
 /// One empty store of a backend, which tests may open several times.
-struct Fixture {
-    url: String,
+pub(super) struct Fixture {
+    pub(super) url: String,
     /// Keeps the SQLite file's directory alive.
     _dir: Option<tempfile::TempDir>,
 }
 
 impl Fixture {
-    fn new(backend: Backend) -> Fixture {
+    pub(super) fn new(backend: Backend) -> Fixture {
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("tempdir");
@@ -53,8 +53,64 @@ impl Fixture {
         }
     }
 
-    async fn open(&self) -> Arc<dyn Store> {
+    pub(super) async fn open(&self) -> Arc<dyn Store> {
         open(&self.url).await.expect("the store opens")
+    }
+
+    /// Writes the database an earlier contrail would have: the first `migrations` of the
+    /// backend applied and recorded, then `statements`.
+    pub(super) async fn write_old_database(
+        &self,
+        backend: Backend,
+        migrations: usize,
+        statements: &[&str],
+    ) {
+        match backend {
+            Backend::Sqlite => {
+                let path = self.url.trim_start_matches("sqlite://");
+                let connection = rusqlite::Connection::open(path).expect("creates");
+                connection
+                    .execute(sqlite::statement_for_test("create_migrations_table"), [])
+                    .expect("migrations table");
+                for (version, name, text) in &sqlite::MIGRATIONS[..migrations] {
+                    connection.execute_batch(text).expect("migrates");
+                    connection
+                        .execute(
+                            sqlite::statement_for_test("record_migration"),
+                            rusqlite::params![version, name],
+                        )
+                        .expect("recorded");
+                }
+                for statement in statements {
+                    connection.execute_batch(statement).expect("an old row");
+                }
+            }
+            Backend::Postgres => {
+                let (client, connection) =
+                    tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
+                        .await
+                        .expect("connects");
+                tokio::spawn(connection);
+                let queries = Queries::parse(include_str!("../../sql/postgres/queries.sql"));
+                client
+                    .batch_execute(queries.get("create_migrations_table").expect("named"))
+                    .await
+                    .expect("migrations table");
+                for (version, name, text) in &postgres::MIGRATIONS[..migrations] {
+                    client.batch_execute(text).await.expect("migrates");
+                    client
+                        .execute(
+                            queries.get("record_migration").expect("named"),
+                            &[version, name],
+                        )
+                        .await
+                        .expect("recorded");
+                }
+                for statement in statements {
+                    client.batch_execute(statement).await.expect("an old row");
+                }
+            }
+        }
     }
 }
 
@@ -78,7 +134,7 @@ on_both_stores!(async
     protobuf_stored_by_earlier_builds_keeps_its_id,
 );
 
-fn schema(text: &str) -> NewSchema {
+pub(super) fn schema(text: &str) -> NewSchema {
     NewSchema {
         schema_type: SchemaType::Avro,
         canonical: text.to_owned(),
@@ -86,7 +142,7 @@ fn schema(text: &str) -> NewSchema {
     }
 }
 
-fn request(subject: &str, text: &str) -> RegisterRequest {
+pub(super) fn request(subject: &str, text: &str) -> RegisterRequest {
     RegisterRequest {
         subject: subject.to_owned(),
         schema: schema(text),
@@ -95,7 +151,7 @@ fn request(subject: &str, text: &str) -> RegisterRequest {
     }
 }
 
-fn reference(name: &str, subject: &str, version: i64) -> Reference {
+pub(super) fn reference(name: &str, subject: &str, version: i64) -> Reference {
     Reference {
         name: name.to_owned(),
         subject: subject.to_owned(),
@@ -103,11 +159,19 @@ fn reference(name: &str, subject: &str, version: i64) -> Reference {
     }
 }
 
-fn allow() -> Checker {
+/// The schema a GUID names in the first context that has it.
+pub(super) async fn schema_by_guid(store: &dyn Store, guid: &str) -> Result<Option<StoredSchema>> {
+    match store.ids_by_guid(guid).await?.into_iter().next() {
+        Some(found) => store.schema(&found.context, found.id).await,
+        None => Ok(None),
+    }
+}
+
+pub(super) fn allow() -> Checker {
     Box::new(|_| Ok(()))
 }
 
-fn refusal(result: Result<impl fmt::Debug>) -> Refusal {
+pub(super) fn refusal(result: Result<impl fmt::Debug>) -> Refusal {
     match result {
         Err(Error::Refused(refusal)) => refusal,
         other => panic!("expected a refusal, got {other:?}"),
@@ -173,7 +237,7 @@ async fn same_schema_same_id_across_subjects_and_repeats(backend: Backend) {
         .expect("second version");
     assert_eq!(a2.version, 2);
     assert_ne!(a2.id, a.id);
-    let usages = store.usages(a.id).await.expect("usages");
+    let usages = store.usages(".", a.id).await.expect("usages");
     assert_eq!(usages.len(), 2);
 }
 
@@ -198,7 +262,11 @@ async fn data_survives_reopening(backend: Backend) {
             .id
     };
     let store = fixture.open().await;
-    let stored = store.schema(id).await.expect("reads").expect("is there");
+    let stored = store
+        .schema(".", id)
+        .await
+        .expect("reads")
+        .expect("is there");
     assert_eq!(stored.schema, "\"string\"");
     let config = store.config(None).await.expect("config").expect("set");
     assert_eq!(config.compatibility, Some(CompatibilityMode::Full));
@@ -213,7 +281,7 @@ async fn ids_are_never_reused(backend: Backend) {
         .expect("registers");
     store.delete_subject("a", false).await.expect("soft");
     store.delete_subject("a", true).await.expect("permanent");
-    assert_eq!(store.schema(first.id).await.expect("reads"), None);
+    assert_eq!(store.schema(".", first.id).await.expect("reads"), None);
     let next = store
         .register(request("a", "\"long\""), allow())
         .await
@@ -235,7 +303,7 @@ async fn a_refusal_writes_nothing(backend: Backend) {
     assert!(store.versions("a").await.expect("reads").is_empty());
     assert_eq!(
         store
-            .find_schema(&schema("\"string\""))
+            .find_schema(".", &schema("\"string\""))
             .await
             .expect("reads"),
         None
@@ -405,7 +473,7 @@ async fn references_block_deletes_and_list_referrers(backend: Backend) {
         version: 1,
     };
     let resolved = store
-        .resolve_references(std::slice::from_ref(&reference))
+        .resolve_references(".", std::slice::from_ref(&reference))
         .await
         .expect("resolves");
     assert_eq!(resolved.len(), 1);
@@ -443,7 +511,7 @@ async fn references_block_deletes_and_list_referrers(backend: Backend) {
         ..reference
     };
     assert!(matches!(
-        refusal(store.resolve_references(&[missing]).await),
+        refusal(store.resolve_references(".", &[missing]).await),
         Refusal::InvalidSchema(_)
     ));
     // Once the referrer is gone for good, the referenced version can go.
@@ -575,7 +643,10 @@ async fn one_id_for_a_schema_registered_concurrently_under_many_subjects(backend
     }
     ids.dedup();
     assert_eq!(ids.len(), 1, "{ids:?}");
-    assert_eq!(stores[0].usages(ids[0]).await.expect("usages").len(), 16);
+    assert_eq!(
+        stores[0].usages(".", ids[0]).await.expect("usages").len(),
+        16
+    );
 }
 
 /// Two stores on one database (two registry processes) serialise registrations of one subject
@@ -612,7 +683,7 @@ async fn concurrent_stores_share_one_database(backend: Backend) {
         .expect("registers");
     assert_eq!(
         stores[1]
-            .schema(next.id)
+            .schema(".", next.id)
             .await
             .expect("reads")
             .map(|s| s.schema),
@@ -642,13 +713,16 @@ async fn large_schemas_are_stored_and_found(backend: Backend) {
         .expect("registers");
     assert_eq!(a.id, b.id);
     assert_eq!(
-        store.find_schema(&schema(&text)).await.expect("reads"),
+        store.find_schema(".", &schema(&text)).await.expect("reads"),
         Some(a.id)
     );
     let mut longer = text.clone();
     longer.push(' ');
     assert_eq!(
-        store.find_schema(&schema(&longer)).await.expect("reads"),
+        store
+            .find_schema(".", &schema(&longer))
+            .await
+            .expect("reads"),
         None
     );
 }
@@ -781,7 +855,7 @@ async fn schemas_are_found_by_guid(backend: Backend) {
         (user.id, with_reference.schema),
     ] {
         let guid = schema.guid();
-        let found = store.schema_by_guid(&guid).await.expect("reads");
+        let found = schema_by_guid(store.as_ref(), &guid).await.expect("reads");
         let found = found.expect("the GUID names the schema");
         assert_eq!(found.id, id);
         assert_eq!(
@@ -794,15 +868,14 @@ async fn schemas_are_found_by_guid(backend: Backend) {
     assert_ne!(
         schema("{\"type\":\"record\",\"name\":\"U\",\"fields\":[]}").guid(),
         store
-            .schema(user.id)
+            .schema(".", user.id)
             .await
             .expect("reads")
             .expect("stored")
             .guid()
     );
     assert_eq!(
-        store
-            .schema_by_guid("00000000-0000-0000-0000-000000000000")
+        schema_by_guid(store.as_ref(), "00000000-0000-0000-0000-000000000000")
             .await
             .expect("reads"),
         None
@@ -813,14 +886,13 @@ async fn schemas_are_found_by_guid(backend: Backend) {
         .await
         .expect("soft delete");
     let user_guid = store
-        .schema(user.id)
+        .schema(".", user.id)
         .await
         .expect("reads")
         .expect("kept")
         .guid();
     assert!(
-        store
-            .schema_by_guid(&user_guid)
+        schema_by_guid(store.as_ref(), &user_guid)
             .await
             .expect("reads")
             .is_some()
@@ -832,62 +904,11 @@ async fn schemas_are_found_by_guid(backend: Backend) {
 async fn schemas_stored_before_guids_get_theirs(backend: Backend) {
     let fixture = Fixture::new(backend);
     let text = "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\"]}";
-    match backend {
-        Backend::Sqlite => {
-            let path = fixture.url.trim_start_matches("sqlite://");
-            let connection = rusqlite::Connection::open(path).expect("creates");
-            connection
-                .execute(sqlite::statement_for_test("create_migrations_table"), [])
-                .expect("migrations table");
-            connection
-                .execute_batch(include_str!("../../sql/001-init.sql"))
-                .expect("migration 1");
-            connection
-                .execute(
-                    sqlite::statement_for_test("record_migration"),
-                    rusqlite::params![1, "001-init"],
-                )
-                .expect("recorded");
-            connection
-                .execute(
-                    "INSERT INTO schemas (id, schema_type, canonical) VALUES (7, 'AVRO', ?1)",
-                    [text],
-                )
-                .expect("an old row");
-        }
-        Backend::Postgres => {
-            let (client, connection) = tokio_postgres::connect(&fixture.url, tokio_postgres::NoTls)
-                .await
-                .expect("connects");
-            tokio::spawn(connection);
-            let queries = Queries::parse(include_str!("../../sql/postgres/queries.sql"));
-            client
-                .batch_execute(queries.get("create_migrations_table").expect("named"))
-                .await
-                .expect("migrations table");
-            client
-                .batch_execute(include_str!("../../sql/postgres/001-init.sql"))
-                .await
-                .expect("migration 1");
-            client
-                .execute(
-                    queries.get("record_migration").expect("named"),
-                    &[&1i64, &"001-init"],
-                )
-                .await
-                .expect("recorded");
-            client
-                .execute(
-                    "INSERT INTO schemas (id, schema_type, canonical) VALUES (7, 'AVRO', $1)",
-                    &[&text],
-                )
-                .await
-                .expect("an old row");
-        }
-    }
+    let row =
+        format!("INSERT INTO schemas (id, schema_type, canonical) VALUES (7, 'AVRO', '{text}')");
+    fixture.write_old_database(backend, 1, &[&row]).await;
     let store = fixture.open().await;
-    let found = store
-        .schema_by_guid(&schema(text).guid())
+    let found = schema_by_guid(store.as_ref(), &schema(text).guid())
         .await
         .expect("reads")
         .expect("the old schema has its GUID");
@@ -896,8 +917,7 @@ async fn schemas_stored_before_guids_get_theirs(backend: Backend) {
     drop(store);
     let store = fixture.open().await;
     assert_eq!(
-        store
-            .schema_by_guid(&schema(text).guid())
+        schema_by_guid(store.as_ref(), &schema(text).guid())
             .await
             .expect("reads")
             .map(|s| s.id),
@@ -937,19 +957,19 @@ async fn protobuf_stored_by_earlier_builds_keeps_its_id(backend: Backend) {
 
     let mut again = parsed(text);
     assert_ne!(again.schema.canonical, earlier);
-    adopt_earlier_form(store.as_ref(), &mut again.schema, again.legacy.take())
+    adopt_earlier_form(store.as_ref(), ".", &mut again.schema, again.legacy.take())
         .await
         .expect("reads");
     assert_eq!(again.schema.canonical, earlier);
     assert_eq!(
-        store.find_schema(&again.schema).await.expect("reads"),
+        store.find_schema(".", &again.schema).await.expect("reads"),
         Some(stored.id)
     );
 
     // Another schema has no earlier row: it keeps its canonical text.
     let mut other = parsed("syntax = \"proto3\";\nmessage B { int32 n = 1; }\n");
     let canonical = other.schema.canonical.clone();
-    adopt_earlier_form(store.as_ref(), &mut other.schema, other.legacy.take())
+    adopt_earlier_form(store.as_ref(), ".", &mut other.schema, other.legacy.take())
         .await
         .expect("reads");
     assert_eq!(other.schema.canonical, canonical);
@@ -958,3 +978,6 @@ async fn protobuf_stored_by_earlier_builds_keeps_its_id(backend: Backend) {
         "syntax = \"proto3\";\n\nmessage B {\n  int32 n = 1;\n}\n"
     );
 }
+
+/// Contexts: ids per context, settings inherited through the context, the migration.
+mod contexts;

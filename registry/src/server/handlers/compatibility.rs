@@ -8,17 +8,17 @@ use serde_json::json;
 use super::shared::{SchemaBody, ok, parse_version, prepare};
 use crate::canonical::Parsed;
 use crate::codes;
+use crate::context;
 use crate::model::{SubjectVersion, VersionSelector, effective_compatibility};
 use crate::server::AppState;
 use crate::server::compat::evaluate;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{Body, Params, PathParams};
-use crate::store::{HistoryEntry, versions_to_compare};
+use crate::store::{HistoryEntry, config_chain, versions_to_compare};
 
 async fn compatibility_level(state: &AppState, subject: &str) -> ApiResult<CompatibilityMode> {
     Ok(effective_compatibility(
-        state.store.config(Some(subject)).await?,
-        state.store.config(None).await?,
+        &config_chain(state.store.as_ref(), Some(subject)).await?,
     ))
 }
 
@@ -28,7 +28,10 @@ async fn history(state: &AppState, versions: Vec<SubjectVersion>) -> ApiResult<V
     for version in versions {
         let references = state
             .store
-            .resolve_references(&version.schema.references)
+            .resolve_references(
+                context::context_of(&version.subject),
+                &version.schema.references,
+            )
             .await?;
         out.push(HistoryEntry {
             version,

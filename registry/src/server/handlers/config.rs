@@ -7,13 +7,14 @@ use contrail_contracts::model::Keyword;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::shared::{check_subject, ok};
+use super::shared::{check_scope, ok};
 use crate::codes;
 use crate::error::Refusal;
 use crate::model::{Config, DEFAULT_COMPATIBILITY};
 use crate::server::AppState;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{Body, Params, PathParams};
+use crate::store::config_chain;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -108,9 +109,15 @@ pub(crate) async fn get_subject(
         Some(config) if config.compatibility.is_some() || config.normalize.is_some() => {
             Ok(ok(&config_json(config)))
         }
+        // The settings the subject inherits: its context's, then the registry's (the
+        // default context) or the global context's.
         _ if params.flag("defaultToGlobal") => {
-            let global = state.store.config(None).await?.unwrap_or_default();
-            Ok(ok(&config_json(global)))
+            let chain = config_chain(state.store.as_ref(), Some(&subject)).await?;
+            let inherited = Config {
+                compatibility: chain.iter().flatten().find_map(|c| c.compatibility),
+                normalize: chain.iter().flatten().find_map(|c| c.normalize),
+            };
+            Ok(ok(&config_json(inherited)))
         }
         _ => Err(Refusal::SubjectCompatibilityNotConfigured(subject).into()),
     }
@@ -121,7 +128,7 @@ pub(crate) async fn put_subject(
     PathParams(subject): PathParams<String>,
     Body(body): Body<ConfigBody>,
 ) -> ApiResult<Response> {
-    check_subject(&subject)?;
+    check_scope(&subject)?;
     let update = config_update(body)?;
     let current = state
         .store

@@ -6,13 +6,14 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::shared::{check_subject, ok};
+use super::shared::{check_scope, ok};
 use crate::codes;
 use crate::error::Refusal;
-use crate::model::Mode;
+use crate::model::{Mode, effective_mode};
 use crate::server::AppState;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{Body, Params, PathParams};
+use crate::store::mode_chain;
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct ModeBody {
@@ -64,8 +65,8 @@ pub(crate) async fn get_subject(
     match state.store.mode(Some(&subject)).await? {
         Some(mode) => Ok(ok(&json!({"mode": mode.as_str()}))),
         None if params.flag("defaultToGlobal") => {
-            let global = state.store.mode(None).await?.unwrap_or(Mode::ReadWrite);
-            Ok(ok(&json!({"mode": global.as_str()})))
+            let chain = mode_chain(state.store.as_ref(), Some(&subject)).await?;
+            Ok(ok(&json!({"mode": effective_mode(&chain).as_str()})))
         }
         None => Err(Refusal::SubjectModeNotConfigured(subject).into()),
     }
@@ -77,7 +78,7 @@ pub(crate) async fn put_subject(
     params: Params,
     Body(body): Body<ModeBody>,
 ) -> ApiResult<Response> {
-    check_subject(&subject)?;
+    check_scope(&subject)?;
     let mode = mode_update(body)?;
     state
         .store

@@ -1,4 +1,7 @@
-//! `/schemas`: schemas by their global id, and which subject versions use them.
+//! `/schemas`: schemas by their id, and which subject versions use them.
+//!
+//! Ids are per context; the `subject` parameter says which context an id is read in
+//! ([`locate`]).
 
 use std::collections::BTreeSet;
 
@@ -10,10 +13,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::shared::{
-    formatted, ok, prefix_of, put_schema, put_schema_as, schema_text, version_json,
+    formatted, ok, prefix_of, put_schema, put_schema_as, schema_text, subject_in_contexts,
+    version_json,
 };
+use crate::context;
 use crate::guid;
-use crate::model::{SchemaType, StoredSchema, SubjectVersion, Usage};
+use crate::model::{ContextId, SchemaType, StoredSchema, SubjectVersion, Usage};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{Params, PathParams};
 use crate::server::{AppState, MEDIA_TYPE};
@@ -27,16 +32,71 @@ pub(crate) async fn types() -> Response {
     ok(&SchemaType::ALL.map(SchemaType::as_str))
 }
 
+/// The context and schema an id names, read as Confluent reads it
+/// (`getSchemaKeyUsingContexts`): with a `subject` that is a context alone (or none, the
+/// default context), the id in that context; with a qualified subject, the id if that
+/// subject uses it; with an unqualified one, the id if the subject uses it in the default
+/// context, else the first other context whose subject of that name uses it, else the id in
+/// the default context.
+async fn locate(
+    state: &AppState,
+    id: i64,
+    subject: Option<&str>,
+) -> ApiResult<Option<(String, StoredSchema)>> {
+    let subject = subject.unwrap_or("");
+    let parts = context::split(subject);
+    if parts.name.is_empty() {
+        return in_context(state, parts.context, id).await;
+    }
+    if parts.context != context::DEFAULT_CONTEXT {
+        if uses(state, parts.context, id, subject).await? {
+            return in_context(state, parts.context, id).await;
+        }
+        return Ok(None);
+    }
+    for candidate in subject_in_contexts(state, subject).await? {
+        let candidate_context = context::context_of(&candidate);
+        if uses(state, candidate_context, id, &candidate).await? {
+            return in_context(state, candidate_context, id).await;
+        }
+    }
+    in_context(state, context::DEFAULT_CONTEXT, id).await
+}
+
+async fn in_context(
+    state: &AppState,
+    context: &str,
+    id: i64,
+) -> ApiResult<Option<(String, StoredSchema)>> {
+    Ok(state
+        .store
+        .schema(context, id)
+        .await?
+        .map(|schema| (context.to_owned(), schema)))
+}
+
+/// Whether `subject` has a version (live or soft-deleted) with the id `id` of `context`.
+async fn uses(state: &AppState, context: &str, id: i64, subject: &str) -> ApiResult<bool> {
+    Ok(state
+        .store
+        .usages(context, id)
+        .await?
+        .iter()
+        .any(|u| u.subject == subject))
+}
+
 pub(crate) async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Response> {
-    let prefix = prefix_of(&params);
+    let prefix = prefix_of(&params, "");
     let deleted = params.flag("deleted");
     let mut versions: Vec<SubjectVersion> = state
         .store
         .versions_with_schemas(None)
         .await?
         .into_iter()
-        .filter(|v| v.subject.starts_with(&prefix) && (deleted || !v.deleted))
+        .filter(|v| prefix.matches(&v.subject) && (deleted || !v.deleted))
         .collect();
+    // By subject then version, whatever the database's collation.
+    versions.sort_by(|a, b| (&a.subject, a.version).cmp(&(&b.subject, b.version)));
     if params.flag("latestOnly") {
         // Sorted by subject then version: keep the last of each subject.
         let mut latest: Vec<SubjectVersion> = Vec::new();
@@ -58,25 +118,24 @@ pub(crate) async fn by_id(
     params: Params,
 ) -> ApiResult<Response> {
     let id = parse_id(&id)?;
+    let subject = params.get("subject");
     // The cache holds the stored form; another format is built each time.
     let format = params.get("format").is_some();
-    if !format && let Some(body) = state.schema_bodies.get(id) {
+    if !format && let Some(body) = state.schema_bodies.get(subject, id) {
         return Ok(bytes_response(body));
     }
-    let schema = state
-        .store
-        .schema(id)
+    let (context, schema) = locate(&state, id, subject)
         .await?
         .ok_or_else(|| ApiError::schema_not_found(id))?;
     let mut map = Map::new();
-    let text = formatted(&state, &params, &schema).await?;
+    let text = formatted(&state, &params, &context, &schema).await?;
     if text.is_some() {
         put_schema_as(&mut map, &schema, text);
         return Ok(ok(&Value::Object(map)));
     }
     put_schema(&mut map, &schema);
     let body = Bytes::from(Value::Object(map).to_string());
-    state.schema_bodies.insert(id, body.clone());
+    state.schema_bodies.insert(subject, id, body.clone());
     Ok(bytes_response(body))
 }
 
@@ -96,36 +155,39 @@ pub(crate) async fn by_guid(
     PathParams(guid): PathParams<String>,
     params: Params,
 ) -> ApiResult<Response> {
-    let schema = find_by_guid(&state, &guid)
-        .await?
-        .ok_or_else(|| ApiError::schema_not_found(&guid))?;
+    // The default context first, then the others by name (Confluent's `getIdUsingContexts`).
+    let first = ids_of_guid(&state, &guid).await?.into_iter().next();
+    let found = match first {
+        Some(ContextId { context, id }) => in_context(&state, &context, id).await?,
+        None => None,
+    };
+    let (context, schema) = found.ok_or_else(|| ApiError::schema_not_found(&guid))?;
     let mut map = Map::new();
-    let text = formatted(&state, &params, &schema).await?;
+    let text = formatted(&state, &params, &context, &schema).await?;
     put_schema_as(&mut map, &schema, text);
     Ok(ok(&Value::Object(map)))
 }
 
-/// `GET /schemas/guids/{guid}/ids`: the ids a GUID has, one per context. contrail's registry
-/// has the default context only, so the answer is that one id, or an empty list (as Confluent
-/// answers for a GUID no context knows).
+/// `GET /schemas/guids/{guid}/ids`: the ids a GUID has, one per context that stores the
+/// schema, or an empty list (as Confluent answers for a GUID no context knows).
 pub(crate) async fn ids_by_guid(
     State(state): State<AppState>,
     PathParams(guid): PathParams<String>,
 ) -> ApiResult<Response> {
-    let ids: Vec<Value> = find_by_guid(&state, &guid)
+    let ids: Vec<Value> = ids_of_guid(&state, &guid)
         .await?
-        .map(|schema| json!({"context": ".", "id": schema.id}))
         .into_iter()
+        .map(|found| json!({"context": found.context, "id": found.id}))
         .collect();
     Ok(ok(&ids))
 }
 
-/// The schema a GUID in a path names; text that is not a UUID names none.
-async fn find_by_guid(state: &AppState, text: &str) -> ApiResult<Option<StoredSchema>> {
+/// The ids of the GUID in a path; text that is not a UUID has none.
+async fn ids_of_guid(state: &AppState, text: &str) -> ApiResult<Vec<ContextId>> {
     let Some(guid) = guid::parse(text) else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
-    Ok(state.store.schema_by_guid(&guid::format(&guid)).await?)
+    Ok(state.store.ids_by_guid(&guid::format(&guid)).await?)
 }
 
 pub(crate) async fn text_by_id(
@@ -134,27 +196,28 @@ pub(crate) async fn text_by_id(
     params: Params,
 ) -> ApiResult<Response> {
     let id = parse_id(&id)?;
-    let schema = state
-        .store
-        .schema(id)
+    let (context, schema) = locate(&state, id, params.get("subject"))
         .await?
         .ok_or_else(|| ApiError::schema_not_found(id))?;
-    let text = formatted(&state, &params, &schema).await?;
+    let text = formatted(&state, &params, &context, &schema).await?;
     Ok(schema_text(schema, text))
 }
 
-/// Where the schema `id` is used, filtered by the `deleted` and `subject` parameters.
+/// Where the schema `id` is used in the context the `subject` parameter chooses ([`locate`]),
+/// soft-deleted versions only with `deleted`.
 async fn usages(state: &AppState, id: &str, params: &Params) -> ApiResult<Vec<Usage>> {
     let id = parse_id(id)?;
-    let usages = state.store.usages(id).await?;
+    let Some((context, _)) = locate(state, id, params.get("subject")).await? else {
+        return Err(ApiError::schema_not_found(id));
+    };
+    let usages = state.store.usages(&context, id).await?;
     if usages.is_empty() {
         return Err(ApiError::schema_not_found(id));
     }
     let deleted = params.flag("deleted");
-    let subject = params.get("subject");
     Ok(usages
         .into_iter()
-        .filter(|u| (deleted || !u.deleted) && subject.is_none_or(|s| s == u.subject))
+        .filter(|u| deleted || !u.deleted)
         .collect())
 }
 

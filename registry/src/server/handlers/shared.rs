@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use crate::canonical::{self, Parsed};
 use crate::codes;
+use crate::context::{self, SubjectPrefix};
 use crate::error::Refusal;
 use crate::model::{
     Reference, SchemaType, StoredSchema, SubjectVersion, VersionSelector, effective_normalize,
@@ -16,6 +17,7 @@ use crate::model::{
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Params;
 use crate::server::{AppState, respond, text_response};
+use crate::store::config_chain;
 
 /// A 200 answer with a JSON body.
 pub(super) fn ok(body: &impl serde::Serialize) -> Response {
@@ -24,7 +26,7 @@ pub(super) fn ok(body: &impl serde::Serialize) -> Response {
 
 /// A schema as clients send it (register, lookup, compatibility). Unknown fields
 /// (`metadata`, `ruleSet`) are accepted and ignored.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct SchemaBody {
     pub schema: Option<String>,
@@ -34,9 +36,19 @@ pub(crate) struct SchemaBody {
     pub version: Option<i64>,
 }
 
-/// Subject names Confluent refuses (42208): empty, or with control characters.
+/// Subject names Confluent refuses (42208): empty, with control characters, reserved, a
+/// context alone, or in the global context ([`context::is_valid_subject`]).
 pub(super) fn check_subject(subject: &str) -> ApiResult<()> {
-    if subject.is_empty() || subject.chars().any(char::is_control) {
+    check_name(subject, context::is_valid_subject(subject))
+}
+
+/// As [`check_subject`] for a configuration or mode, which a context (`:.ctx:`) may have too.
+pub(super) fn check_scope(scope: &str) -> ApiResult<()> {
+    check_name(scope, context::is_valid_scope(scope))
+}
+
+fn check_name(subject: &str, valid: bool) -> ApiResult<()> {
+    if !valid {
         return Err(ApiError::new(
             codes::INVALID_SUBJECT,
             format!(
@@ -53,13 +65,28 @@ pub(super) fn parse_version(text: &str) -> ApiResult<VersionSelector> {
         .map_err(|message| ApiError::from(Refusal::InvalidVersion(message)))
 }
 
-/// `subjectPrefix`: `:*:` (Confluent's default, all contexts) matches everything; `:.:` is
-/// the default context, the only one contrail has.
-pub(super) fn prefix_of(params: &Params) -> String {
-    match params.get("subjectPrefix") {
-        None | Some(":*:") => String::new(),
-        Some(prefix) => prefix.strip_prefix(":.:").unwrap_or(prefix).to_owned(),
+/// The subjects a `subjectPrefix` parameter matches ([`SubjectPrefix`]); `default` when the
+/// request has none (Confluent: `:*:`, every context, for `/subjects`; the default context
+/// for `/schemas`).
+pub(super) fn prefix_of(params: &Params, default: &str) -> SubjectPrefix {
+    SubjectPrefix::parse(params.get("subjectPrefix").unwrap_or(default))
+}
+
+/// The subjects a request for an unqualified subject may be answered from, in order: the
+/// subject itself, then the subject of that name in each other context (Confluent's
+/// `...UsingContexts` look-ups, which let a client that knows only `name` find the schemas
+/// a schema link or migration put under `:.ctx:name`). A qualified subject is only itself.
+pub(super) async fn subject_in_contexts(state: &AppState, subject: &str) -> ApiResult<Vec<String>> {
+    let mut candidates = vec![subject.to_owned()];
+    let parts = context::split(subject);
+    if parts.context == context::DEFAULT_CONTEXT && !parts.name.is_empty() {
+        for other in state.store.contexts().await? {
+            if other != context::DEFAULT_CONTEXT {
+                candidates.push(context::qualify(&other, parts.name));
+            }
+        }
     }
+    Ok(candidates)
 }
 
 /// `schemaType`, `references` and `schema` of a stored schema into `map`, as Confluent
@@ -136,13 +163,14 @@ pub(super) async fn prepare(
             .parse()
             .map_err(|message: String| ApiError::from(Refusal::InvalidSchema(message)))?,
     };
+    let context = context::context_of(subject);
     let mut references = body.references.unwrap_or_default();
     // `-1` (latest) is stored as the version it names, so the schema's identity is stable.
     for reference in &mut references {
         if reference.version == -1
             && let Some(latest) = state
                 .store
-                .versions(&reference.subject)
+                .versions(&context::qualify_reference(context, &reference.subject))
                 .await?
                 .iter()
                 .rev()
@@ -151,15 +179,13 @@ pub(super) async fn prepare(
             reference.version = latest.version;
         }
     }
-    let resolved = state.store.resolve_references(&references).await?;
-    let normalize = normalize
-        || effective_normalize(
-            state.store.config(Some(subject)).await?,
-            state.store.config(None).await?,
-        );
+    let resolved = state.store.resolve_references(context, &references).await?;
+    let normalize =
+        normalize || effective_normalize(&config_chain(state.store.as_ref(), Some(subject)).await?);
     let mut parsed = canonical::parse(schema_type, &text, references, &resolved, normalize)?;
     crate::store::adopt_earlier_form(
         state.store.as_ref(),
+        context,
         &mut parsed.schema,
         parsed.legacy.take(),
     )
@@ -174,17 +200,21 @@ fn serialized(params: &Params, schema: &StoredSchema) -> bool {
     schema.schema_type == SchemaType::Protobuf && params.get("format") == Some("serialized")
 }
 
-/// The text of a stored schema in the format a request asks for: base64 for Protobuf with
-/// `format=serialized`, else `None` (the text as stored).
+/// The text of a stored schema of `context` in the format a request asks for: base64 for
+/// Protobuf with `format=serialized`, else `None` (the text as stored).
 pub(super) async fn formatted(
     state: &AppState,
     params: &Params,
+    context: &str,
     schema: &StoredSchema,
 ) -> ApiResult<Option<String>> {
     if !serialized(params, schema) {
         return Ok(None);
     }
-    let resolved = state.store.resolve_references(&schema.references).await?;
+    let resolved = state
+        .store
+        .resolve_references(context, &schema.references)
+        .await?;
     canonical::protobuf_serialized(&schema.schema, &resolved)
         .map(Some)
         .map_err(|e| {

@@ -7,9 +7,10 @@ use serde_json::{Map, Value, json};
 
 use super::shared::{
     SchemaBody, check_subject, formatted, ok, parse_version, prefix_of, prepare, put_schema_as,
-    schema_text, version_json_as,
+    schema_text, subject_in_contexts, version_json_as,
 };
 use crate::canonical;
+use crate::context;
 use crate::error::Refusal;
 use crate::model::{SchemaType, StoredSchema, SubjectVersion, VersionSelector};
 use crate::server::AppState;
@@ -18,7 +19,9 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::{Body, Params, PathParams};
 use crate::store::RegisterRequest;
 
-/// The version a GET names: `latest` is the latest live one (or of all with `deleted`).
+/// The version a GET names: `latest` is the latest live one (or of all with `deleted`). An
+/// unqualified subject without it is looked for in the other contexts
+/// ([`subject_in_contexts`], Confluent's `getUsingContexts`).
 async fn find_version(
     state: &AppState,
     subject: &str,
@@ -26,30 +29,35 @@ async fn find_version(
     include_deleted: bool,
 ) -> ApiResult<SubjectVersion> {
     let selector = parse_version(version)?;
-    let all = state.store.versions(subject).await?;
-    let candidates: Vec<_> = all
-        .iter()
-        .filter(|v| include_deleted || !v.deleted)
-        .collect();
-    if candidates.is_empty() {
-        return Err(ApiError::subject_not_found(subject));
+    let mut subject_exists = false;
+    for candidate in subject_in_contexts(state, subject).await? {
+        let all = state.store.versions(&candidate).await?;
+        let eligible: Vec<_> = all
+            .iter()
+            .filter(|v| include_deleted || !v.deleted)
+            .collect();
+        if candidate == subject {
+            subject_exists = !eligible.is_empty();
+        }
+        let entry = match selector {
+            VersionSelector::Latest => eligible.last().copied(),
+            VersionSelector::Number(n) => eligible.iter().find(|v| v.version == n).copied(),
+        };
+        if let Some(entry) = entry
+            && let Some(found) = state.store.version(&candidate, entry.version).await?
+        {
+            return Ok(found);
+        }
     }
-    let entry = match selector {
-        VersionSelector::Latest => candidates.last().copied(),
-        VersionSelector::Number(n) => candidates.iter().find(|v| v.version == n).copied(),
-    };
-    let Some(entry) = entry else {
-        return Err(ApiError::version_not_found(subject, version));
-    };
-    state
-        .store
-        .version(subject, entry.version)
-        .await?
-        .ok_or_else(|| ApiError::version_not_found(subject, version))
+    if subject_exists {
+        Err(ApiError::version_not_found(subject, version))
+    } else {
+        Err(ApiError::subject_not_found(subject))
+    }
 }
 
 pub(crate) async fn list(State(state): State<AppState>, params: Params) -> ApiResult<Response> {
-    let prefix = prefix_of(&params);
+    let prefix = prefix_of(&params, ":*:");
     let deleted = params.flag("deleted");
     let deleted_only = params.flag("deletedOnly");
     let subjects: Vec<String> = state
@@ -57,7 +65,7 @@ pub(crate) async fn list(State(state): State<AppState>, params: Params) -> ApiRe
         .subjects()
         .await?
         .into_iter()
-        .filter(|s| s.subject.starts_with(&prefix))
+        .filter(|s| prefix.matches(&s.subject))
         .filter(|s| {
             if deleted_only {
                 s.live == 0 && s.deleted > 0
@@ -69,6 +77,9 @@ pub(crate) async fn list(State(state): State<AppState>, params: Params) -> ApiRe
         })
         .map(|s| s.subject)
         .collect();
+    // By name as Java orders strings, whatever the database's collation.
+    let mut subjects = subjects;
+    subjects.sort();
     Ok(ok(&params.page(subjects)?))
 }
 
@@ -79,29 +90,45 @@ pub(crate) async fn lookup(
     Body(body): Body<SchemaBody>,
 ) -> ApiResult<Response> {
     let include_deleted = params.flag("deleted");
+    let normalize = params.flag("normalize");
     let versions = state.store.versions(&subject).await?;
-    if !versions.iter().any(|v| include_deleted || !v.deleted) {
-        return Err(ApiError::subject_not_found(&subject));
+    let subject_exists = versions.iter().any(|v| include_deleted || !v.deleted);
+    // An unqualified subject is looked for in the other contexts too (Confluent's
+    // `lookUpSchemaUnderSubjectUsingContexts`); each context reads the schema's references in
+    // its own context.
+    for candidate in subject_in_contexts(&state, &subject).await? {
+        let versions = state.store.versions(&candidate).await?;
+        if !versions.iter().any(|v| include_deleted || !v.deleted) {
+            continue;
+        }
+        let body = body.clone();
+        let parsed = match prepare(&state, &candidate, body, normalize).await {
+            Ok(parsed) => parsed,
+            // The subject asked for must parse; another context's may not (its references).
+            Err(_) if candidate != subject => continue,
+            Err(e) => return Err(e),
+        };
+        let context = context::context_of(&candidate);
+        let Some(id) = state.store.find_schema(context, &parsed.schema).await? else {
+            continue;
+        };
+        let Some(entry) = versions
+            .iter()
+            .rev()
+            .find(|v| v.id == id && (include_deleted || !v.deleted))
+        else {
+            continue;
+        };
+        if let Some(version) = state.store.version(&candidate, entry.version).await? {
+            let text = formatted(&state, &params, context, &version.schema).await?;
+            return Ok(ok(&version_json_as(&version, text)));
+        }
     }
-    let parsed = prepare(&state, &subject, body, params.flag("normalize")).await?;
-    let not_found = || ApiError::from(Refusal::SchemaNotUnderSubject);
-    let id = state
-        .store
-        .find_schema(&parsed.schema)
-        .await?
-        .ok_or_else(not_found)?;
-    let entry = versions
-        .iter()
-        .rev()
-        .find(|v| v.id == id && (include_deleted || !v.deleted))
-        .ok_or_else(not_found)?;
-    let version = state
-        .store
-        .version(&subject, entry.version)
-        .await?
-        .ok_or_else(not_found)?;
-    let text = formatted(&state, &params, &version.schema).await?;
-    Ok(ok(&version_json_as(&version, text)))
+    if subject_exists {
+        Err(Refusal::SchemaNotUnderSubject.into())
+    } else {
+        Err(ApiError::subject_not_found(&subject))
+    }
 }
 
 pub(crate) async fn delete(
@@ -172,7 +199,7 @@ pub(crate) async fn register(
         .store
         .register(
             RegisterRequest {
-                subject,
+                subject: subject.clone(),
                 schema: parsed.schema.clone(),
                 id,
                 version,
@@ -192,7 +219,7 @@ pub(crate) async fn register(
     let mut map = Map::new();
     map.insert("id".into(), json!(registered.id));
     map.insert("version".into(), json!(registered.version));
-    let mut text = formatted(&state, &params, &stored).await?;
+    let mut text = formatted(&state, &params, context::context_of(&subject), &stored).await?;
     // A client that sent a base64 descriptor gets it back (unless it asked for a format):
     // confluent-kafka for Python caches this answer by id and later takes it for the
     // `format=serialized` text its ProtobufDeserializer asks for.
@@ -212,7 +239,8 @@ pub(crate) async fn get_version(
     params: Params,
 ) -> ApiResult<Response> {
     let found = find_version(&state, &subject, &version, params.flag("deleted")).await?;
-    let text = formatted(&state, &params, &found.schema).await?;
+    let context = context::context_of(&found.subject);
+    let text = formatted(&state, &params, context, &found.schema).await?;
     Ok(ok(&version_json_as(&found, text)))
 }
 
@@ -222,7 +250,8 @@ pub(crate) async fn get_version_schema(
     params: Params,
 ) -> ApiResult<Response> {
     let found = find_version(&state, &subject, &version, params.flag("deleted")).await?;
-    let text = formatted(&state, &params, &found.schema).await?;
+    let context = context::context_of(&found.subject);
+    let text = formatted(&state, &params, context, &found.schema).await?;
     Ok(schema_text(found.schema, text))
 }
 
