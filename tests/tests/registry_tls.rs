@@ -30,6 +30,13 @@ impl Pki {
         let ca = certified_ca("contrail test CA");
         let server = leaf("127.0.0.1", ExtendedKeyUsagePurpose::ServerAuth, &ca);
         let client = leaf("test-client", ExtendedKeyUsagePurpose::ClientAuth, &ca);
+        // Clients the auth config names (`client_certificates_sign_in_with_their_roles`).
+        let writer = leaf("orders-writer", ExtendedKeyUsagePurpose::ClientAuth, &ca);
+        let reader = leaf(
+            "dashboards.internal",
+            ExtendedKeyUsagePurpose::ClientAuth,
+            &ca,
+        );
         let pg = leaf("localhost", ExtendedKeyUsagePurpose::ServerAuth, &ca);
         // Another CA, to show a certificate it issued is not trusted.
         let other = certified_ca("some other CA");
@@ -44,6 +51,10 @@ impl Pki {
         write("server.key", &server.1);
         write("client.pem", &client.0);
         write("client.key", &client.1);
+        write("writer.pem", &writer.0);
+        write("writer.key", &writer.1);
+        write("reader.pem", &reader.0);
+        write("reader.key", &reader.1);
         write("other-ca.pem", &other.pem());
         write("stranger.pem", &stranger.0);
         write("stranger.key", &stranger.1);
@@ -542,4 +553,96 @@ fn rust_client_registers_and_reads_over_mtls() {
             apache_avro::types::Value::String("p-1".to_owned())
         )])
     );
+}
+
+/// With `--auth-config`, a client certificate is a principal: the `certificates:` entries map
+/// a verified certificate (by common name or DNS name) to a role, a request with an
+/// `Authorization` header is judged by that instead, and a trusted certificate no entry names
+/// signs in as nobody.
+#[test]
+fn client_certificates_sign_in_with_their_roles() {
+    contrail_e2e::install_crypto_provider();
+    let pki = Pki::new();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let auth = dir.path().join("auth.yaml");
+    std::fs::write(
+        &auth,
+        "certificates:\n  - name: orders\n    role: read-write\n    common-name: orders-writer\n  - name: dashboards\n    role: read-only\n    dns-name: dashboards.internal\n",
+    )
+    .expect("writes the auth config");
+    let mut args = pki.serve_args(true);
+    args.extend(["--auth-config".to_owned(), auth.display().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let registry = start_registry(&dir.path().join("registry.db"), &args);
+
+    let read = |name: &str| std::fs::read(pki.path(name)).expect("a PEM file");
+    let ca = reqwest::Certificate::from_pem(&read("ca.pem")).expect("the CA parses");
+    let client = |who: &str| {
+        let mut identity = read(&format!("{who}.pem"));
+        identity.extend(read(&format!("{who}.key")));
+        reqwest::blocking::Client::builder()
+            .tls_certs_only([ca.clone()])
+            .identity(reqwest::Identity::from_pem(&identity).expect("an identity"))
+            .build()
+            .expect("a client")
+    };
+    let register = |who: &str, subject: &str| {
+        let response = client(who)
+            .post(format!("{}/subjects/{subject}/versions", registry.base))
+            .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+            .body(r#"{"schema":"\"string\""}"#)
+            .send()
+            .expect("an answer");
+        let status = response.status().as_u16();
+        (status, response.text().unwrap_or_default())
+    };
+
+    let (status, body) = register("writer", "orders-value");
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = register("reader", "orders-value");
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body.contains("'dashboards' has the role read-only"),
+        "{body}"
+    );
+    let listed = client("reader")
+        .get(format!("{}/subjects", registry.base))
+        .send()
+        .expect("an answer");
+    assert_eq!(listed.status().as_u16(), 200);
+    assert_eq!(listed.text().unwrap_or_default(), r#"["orders-value"]"#);
+    // Trusted by the CA, named by no entry.
+    let (status, body) = register("client", "orders-value");
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("matches no `certificates:` entry"), "{body}");
+    // An Authorization header is judged on its own, whatever the certificate.
+    let with_header = client("writer")
+        .get(format!("{}/subjects", registry.base))
+        .basic_auth("nobody", Some("wrong"))
+        .send()
+        .expect("an answer");
+    assert_eq!(with_header.status().as_u16(), 401);
+
+    // contrail's own client, as the writer, pushes the shop.
+    let out = run(&[
+        "registry",
+        "push",
+        "--registry",
+        &registry.base,
+        "--registry-ca",
+        &pki.arg("ca.pem"),
+        "--registry-cert",
+        &pki.arg("writer.pem"),
+        "--registry-key",
+        &pki.arg("writer.key"),
+        &shop(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // Certificates in the auth config without --tls-client-ca: nobody could present one.
+    let mut plain = pki.serve_args(false);
+    plain.extend(["--auth-config".to_owned(), auth.display().to_string()]);
+    let plain: Vec<&str> = plain.iter().map(String::as_str).collect();
+    let stderr = serve_refuses(&plain);
+    assert!(stderr.contains("add --tls-client-ca"), "{stderr}");
 }

@@ -493,6 +493,19 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         _ => None,
     };
+    // Certificates in the auth config are only ever presented under mTLS: without a client CA
+    // those principals could never sign in, which is a misconfiguration, not a choice.
+    if let (Some(auth), Some(path)) = (&auth, &args.auth_config)
+        && auth.certificates() > 0
+        && tls
+            .as_ref()
+            .is_none_or(|(_, settings)| settings.client_ca.is_none())
+    {
+        anyhow::bail!(
+            "{}: `certificates:` names client certificates, but the server asks for none: add --tls-client-ca CA.pem (with --tls-cert and --tls-key)",
+            path.display()
+        );
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -540,6 +553,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
                     tls = tls_mode(tls.as_ref().map(|(_, settings)| settings)),
                     users,
                     tokens,
+                    certificates = auth.certificates(),
                     public_metrics = auth.public_metrics(),
                     "registry started"
                 );

@@ -284,7 +284,8 @@ async fn trim_trailing_slash(mut request: axum::extract::Request) -> axum::extra
 }
 
 /// Serves `router` on `listener` (a `TcpListener` for HTTP, a [`tls::TlsListener`] for
-/// HTTPS) until `shutdown` completes, then finishes the requests in flight.
+/// HTTPS) until `shutdown` completes, then finishes the requests in flight. Each request
+/// carries the connection's [`tls::ClientCertificate`] for the auth middleware.
 pub async fn serve<L>(
     listener: L,
     router: Router,
@@ -293,10 +294,15 @@ pub async fn serve<L>(
 where
     L: axum::serve::Listener,
     L::Addr: std::fmt::Debug,
+    tls::ClientCertificate:
+        for<'a> axum::extract::connect_info::Connected<axum::serve::IncomingStream<'a, L>>,
 {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<tls::ClientCertificate>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on SIGINT (Ctrl-C) or, on Unix, SIGTERM.

@@ -84,6 +84,41 @@ impl TlsListener {
     }
 }
 
+/// The client certificate a connection presented (verified against `--tls-client-ca` during
+/// the handshake), for the auth middleware: axum hands it to every request of the connection
+/// as `ConnectInfo`. Plain HTTP connections and TLS without mTLS have none.
+#[derive(Debug, Clone, Default)]
+pub struct ClientCertificate(Option<Arc<[u8]>>);
+
+impl ClientCertificate {
+    /// The end-entity certificate, DER.
+    pub fn der(&self) -> Option<&[u8]> {
+        self.0.as_deref()
+    }
+}
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TlsListener>>
+    for ClientCertificate
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, TlsListener>) -> Self {
+        let (_, session) = stream.io().get_ref();
+        ClientCertificate(
+            session
+                .peer_certificates()
+                .and_then(<[_]>::first)
+                .map(|cert| Arc::from(cert.as_ref())),
+        )
+    }
+}
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, TcpListener>>
+    for ClientCertificate
+{
+    fn connect_info(_: axum::serve::IncomingStream<'_, TcpListener>) -> Self {
+        ClientCertificate(None)
+    }
+}
+
 impl Drop for TlsListener {
     fn drop(&mut self) {
         // The accept loop owns the socket: stopping it closes the port.

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use contrail_contracts::yaml::{self, Node, Value};
 
 use super::Auth;
+use super::certificates::{CertificatePrincipal, Matcher};
 use super::credentials::{Credentials, PasswordCheck, SecretKey, Token, User};
 use super::policy::Role;
 
@@ -63,10 +64,11 @@ impl Auth {
         if let Some(duplicate) = document.duplicate_keys.first() {
             return Err(reader.error(duplicate.span, format!("duplicate key `{}`", duplicate.key)));
         }
-        let (users, tokens, public_metrics) = reader.root(&document.root)?;
+        let principals = reader.root(&document.root)?;
         Ok(Auth {
-            credentials: Credentials::new(key, users, tokens),
-            public_metrics,
+            credentials: Credentials::new(key, principals.users, principals.tokens),
+            certificates: principals.certificates,
+            public_metrics: principals.public_metrics,
         })
     }
 }
@@ -78,12 +80,12 @@ struct Reader<'a> {
     key: &'a SecretKey,
 }
 
-/// Where a secret comes from, as written.
-enum Source {
-    /// A hash given in the file.
-    Hash(String),
-    Env(String),
-    File(String),
+/// Everything the file defines.
+struct Principals {
+    users: Vec<User>,
+    tokens: Vec<Token>,
+    certificates: Vec<CertificatePrincipal>,
+    public_metrics: bool,
 }
 
 /// A secret once read.
@@ -124,10 +126,11 @@ impl Reader<'_> {
         }
     }
 
-    fn root(&self, root: &Node) -> Result<(Vec<User>, Vec<Token>, bool), AuthConfigError> {
+    fn root(&self, root: &Node) -> Result<Principals, AuthConfigError> {
         let entries = self.map(root, "the auth config")?;
         let mut users = Vec::new();
         let mut tokens = Vec::new();
+        let mut certificates = Vec::new();
         let mut public_metrics = false;
         let mut names: Vec<String> = Vec::new();
         for entry in entries {
@@ -137,7 +140,7 @@ impl Reader<'_> {
                         self.error(entry.value.span, "`public-metrics` must be true or false")
                     })?;
                 }
-                "users" | "tokens" => {
+                "users" | "tokens" | "certificates" => {
                     let items = match &entry.value.value {
                         Value::Seq(items) => items.as_slice(),
                         Value::Null => &[],
@@ -149,6 +152,18 @@ impl Reader<'_> {
                         }
                     };
                     for item in items {
+                        if entry.key == "certificates" {
+                            let principal = self.certificate(item)?;
+                            if names.contains(&principal.name) {
+                                return Err(self.error(
+                                    item.span,
+                                    format!("the name `{}` is used twice; names identify principals in logs", principal.name),
+                                ));
+                            }
+                            names.push(principal.name.clone());
+                            certificates.push(principal);
+                            continue;
+                        }
                         let (name, role, secret) = self.principal(item, &entry.key)?;
                         if names.contains(&name) {
                             return Err(self.error(
@@ -170,19 +185,104 @@ impl Reader<'_> {
                     return Err(self.error(
                         entry.key_span,
                         format!(
-                            "unknown key `{other}`; expected `users`, `tokens` or `public-metrics`"
+                            "unknown key `{other}`; expected `users`, `tokens`, `certificates` or `public-metrics`"
                         ),
                     ));
                 }
             }
         }
-        if users.is_empty() && tokens.is_empty() {
+        if users.is_empty() && tokens.is_empty() && certificates.is_empty() {
             return Err(self.error(
                 root.span,
-                "the auth config defines no users and no tokens, so nobody could use the registry",
+                "the auth config defines no users, tokens or certificates, so nobody could use the registry",
             ));
         }
-        Ok((users, tokens, public_metrics))
+        Ok(Principals {
+            users,
+            tokens,
+            certificates,
+            public_metrics,
+        })
+    }
+
+    /// A `certificates:` entry: `name`, `role` and exactly one of `common-name`, `dns-name`
+    /// and `uri`.
+    fn certificate(&self, item: &Node) -> Result<CertificatePrincipal, AuthConfigError> {
+        let (name, role, (key, value)) =
+            self.entry(item, "certificates", &["common-name", "dns-name", "uri"])?;
+        let text = self.string(value, key)?.to_owned();
+        let matcher = match key {
+            "common-name" => Matcher::CommonName(text),
+            "dns-name" => Matcher::DnsName(text),
+            _ => Matcher::Uri(text),
+        };
+        Ok(CertificatePrincipal {
+            name,
+            role,
+            matcher,
+        })
+    }
+
+    /// `name`, `role` and exactly one of the keys `choices` (which it returns with its value)
+    /// of an entry of `list`.
+    fn entry<'n>(
+        &self,
+        item: &'n Node,
+        list: &str,
+        choices: &[&'static str],
+    ) -> Result<(String, Role, (&'static str, &'n Node)), AuthConfigError> {
+        let entries = self.map(item, &format!("an entry of `{list}`"))?;
+        let alternatives = match choices {
+            [first, second, third] => format!("`{first}`, `{second}` or `{third}`"),
+            _ => choices.join(", "),
+        };
+        let mut name = None;
+        let mut role = None;
+        let mut chosen = None;
+        for entry in entries {
+            let key = entry.key.as_str();
+            if let Some(choice) = choices.iter().find(|c| **c == key) {
+                if chosen.is_some() {
+                    return Err(self.error(
+                        entry.key_span,
+                        format!("give only one of {}", alternatives.replace(" or ", " and ")),
+                    ));
+                }
+                chosen = Some((*choice, &entry.value));
+                continue;
+            }
+            match key {
+                "name" => name = Some(self.string(&entry.value, key)?.to_owned()),
+                "role" => role = Some(self.role(&entry.value)?),
+                other => {
+                    return Err(self.error(
+                        entry.key_span,
+                        format!("unknown key `{other}`; expected `name`, `role`, {alternatives}"),
+                    ));
+                }
+            }
+        }
+        let name = name.ok_or_else(|| self.error(item.span, "missing `name`"))?;
+        let role = role.ok_or_else(|| {
+            self.error(
+                item.span,
+                format!("`{name}` has no `role` (`read-only` or `read-write`)"),
+            )
+        })?;
+        let chosen = chosen.ok_or_else(|| {
+            self.error(item.span, format!("`{name}` needs one of {alternatives}"))
+        })?;
+        Ok((name, role, chosen))
+    }
+
+    fn role(&self, value: &Node) -> Result<Role, AuthConfigError> {
+        let text = self.string(value, "role")?;
+        Role::from_name(text).ok_or_else(|| {
+            self.error(
+                value.span,
+                format!("unknown role `{text}`; expected `read-only` or `read-write`"),
+            )
+        })
     }
 
     /// `name`, `role` and exactly one secret source of a user (`password-…`) or a token
@@ -192,85 +292,27 @@ impl Reader<'_> {
         item: &Node,
         list: &str,
     ) -> Result<(String, Role, Secret), AuthConfigError> {
-        let prefix = if list == "users" { "password" } else { "token" };
-        let hash_key = if list == "users" {
-            "password-hash"
+        let choices: &[&'static str] = if list == "users" {
+            &["password-hash", "password-env", "password-file"]
         } else {
-            "token-sha256"
+            &["token-sha256", "token-env", "token-file"]
         };
-        let entries = self.map(item, &format!("an entry of `{list}`"))?;
-        let mut name = None;
-        let mut role = None;
-        let mut source: Option<(Source, yaml::Span)> = None;
-        for entry in entries {
-            let key = entry.key.as_str();
-            let value = &entry.value;
-            let this_source = if key == hash_key {
-                Some(Source::Hash(self.string(value, key)?.to_owned()))
-            } else if key == format!("{prefix}-env") {
-                Some(Source::Env(self.string(value, key)?.to_owned()))
-            } else if key == format!("{prefix}-file") {
-                Some(Source::File(self.string(value, key)?.to_owned()))
-            } else {
-                None
-            };
-            if let Some(this_source) = this_source {
-                if source.is_some() {
-                    return Err(self.error(
-                        entry.key_span,
-                        format!(
-                            "give only one of `{hash_key}`, `{prefix}-env` and `{prefix}-file`"
-                        ),
-                    ));
-                }
-                source = Some((this_source, value.span));
-                continue;
-            }
-            match key {
-                "name" => name = Some(self.string(value, key)?.to_owned()),
-                "role" => {
-                    let text = self.string(value, key)?;
-                    role = Some(Role::from_name(text).ok_or_else(|| {
-                        self.error(
-                            value.span,
-                            format!("unknown role `{text}`; expected `read-only` or `read-write`"),
-                        )
-                    })?);
-                }
-                other => {
-                    return Err(self.error(
-                        entry.key_span,
-                        format!(
-                            "unknown key `{other}`; expected `name`, `role`, `{hash_key}`, `{prefix}-env` or `{prefix}-file`"
-                        ),
-                    ));
-                }
-            }
-        }
-        let name = name.ok_or_else(|| self.error(item.span, "missing `name`"))?;
+        let (name, role, (key, value)) = self.entry(item, list, choices)?;
         if list == "users" && name.contains(':') {
             return Err(self.error(
                 item.span,
                 "a user name cannot contain `:` (HTTP basic separates name and password with it)",
             ));
         }
-        let role = role.ok_or_else(|| {
-            self.error(
-                item.span,
-                format!("`{name}` has no `role` (`read-only` or `read-write`)"),
-            )
-        })?;
-        let (source, span) = source.ok_or_else(|| {
-            self.error(
-                item.span,
-                format!("`{name}` needs one of `{hash_key}`, `{prefix}-env` or `{prefix}-file`"),
-            )
-        })?;
+        let text = self.string(value, key)?.to_owned();
+        let span = value.span;
         // Errors about the secret point at its value.
-        let secret = match source {
-            Source::Env(var) => Secret::Plain(self.read_env(&var, span)?),
-            Source::File(file) => Secret::Plain(self.read_file(&file, span)?),
-            Source::Hash(hash) => Secret::Hash(hash, span),
+        let secret = if key.ends_with("-env") {
+            Secret::Plain(self.read_env(&text, span)?)
+        } else if key.ends_with("-file") {
+            Secret::Plain(self.read_file(&text, span)?)
+        } else {
+            Secret::Hash(text, span)
         };
         Ok((name, role, secret))
     }
@@ -406,6 +448,33 @@ mod tests {
     }
 
     #[test]
+    fn certificates_name_one_thing_to_match() {
+        let auth = parse(
+            "certificates:\n  - {name: orders, role: read-write, uri: 'spiffe://shop/orders'}\n  - {name: ops, role: read-only, common-name: ops}\n",
+        )
+        .expect("certificates alone are enough");
+        assert_eq!((auth.principals(), auth.certificates()), ((0, 0), 2));
+        assert_eq!(
+            error("certificates:\n  - {name: a, role: read-only, common-name: a, dns-name: a.b}\n"),
+            "conf/auth.yaml:2:48: give only one of `common-name`, `dns-name` and `uri`"
+        );
+        assert_eq!(
+            error("certificates:\n  - {name: a, role: read-only}\n"),
+            "conf/auth.yaml:2:5: `a` needs one of `common-name`, `dns-name` or `uri`"
+        );
+        assert_eq!(
+            error("certificates:\n  - {name: a, role: read-only, cn: a}\n"),
+            "conf/auth.yaml:2:32: unknown key `cn`; expected `name`, `role`, `common-name`, `dns-name` or `uri`"
+        );
+        assert_eq!(
+            error(
+                "users:\n  - {name: a, role: read-only, password-env: READER_PASSWORD}\ncertificates:\n  - {name: a, role: read-only, common-name: a}\n"
+            ),
+            "conf/auth.yaml:4:5: the name `a` is used twice; names identify principals in logs"
+        );
+    }
+
+    #[test]
     fn errors_name_the_file_line_and_column() {
         assert_eq!(
             error("users:\n  - name: a\n    role: admin\n    password-env: READER_PASSWORD\n"),
@@ -461,11 +530,11 @@ mod tests {
         );
         assert_eq!(
             error("user: []\n"),
-            "conf/auth.yaml:1:1: unknown key `user`; expected `users`, `tokens` or `public-metrics`"
+            "conf/auth.yaml:1:1: unknown key `user`; expected `users`, `tokens`, `certificates` or `public-metrics`"
         );
         assert_eq!(
             error("users: []\n"),
-            "conf/auth.yaml:1:1: the auth config defines no users and no tokens, so nobody could use the registry"
+            "conf/auth.yaml:1:1: the auth config defines no users, tokens or certificates, so nobody could use the registry"
         );
         assert_eq!(
             error("users: []\nusers: []\n"),

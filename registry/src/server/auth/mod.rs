@@ -19,12 +19,20 @@
 //!   - name: dashboards
 //!     role: read-only
 //!     token-file: secrets/dashboards.token    # relative to the config file; or token-env
+//! certificates:                  # client certificates, under mTLS (--tls-client-ca)
+//!   - name: orders-service
+//!     role: read-write
+//!     common-name: orders-service             # or dns-name: …, or uri: spiffe://…
 //! ```
+//!
+//! A request with an `Authorization` header is judged by it; one without is judged by the
+//! client certificate its connection presented, if a `certificates:` entry matches it.
 //!
 //! `policy` says who may do what, `credentials` checks who a request comes from (and how
 //! secrets are kept), `config` reads the file; `require` is the middleware that puts them
 //! together.
 
+mod certificates;
 mod config;
 mod credentials;
 mod policy;
@@ -32,7 +40,7 @@ mod policy;
 use std::fmt;
 use std::sync::Arc;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::middleware::Next;
@@ -43,6 +51,7 @@ pub use credentials::{DEFAULT_ITERATIONS, MIN_ITERATIONS, SLOW_CHECKS, hash_pass
 pub use policy::{Access, Role, required_access};
 
 use super::ApiError;
+use super::tls::ClientCertificate;
 use crate::codes;
 use credentials::{Credentials, Failure};
 
@@ -52,6 +61,7 @@ pub const REALM: &str = "contrail-registry";
 /// The loaded configuration: who may do what.
 pub struct Auth {
     credentials: Credentials,
+    certificates: Vec<certificates::CertificatePrincipal>,
     public_metrics: bool,
 }
 
@@ -61,6 +71,7 @@ impl fmt::Debug for Auth {
         f.debug_struct("Auth")
             .field("users", &self.credentials.users().collect::<Vec<_>>())
             .field("tokens", &self.credentials.tokens().collect::<Vec<_>>())
+            .field("certificates", &self.certificates)
             .field("public_metrics", &self.public_metrics)
             .finish_non_exhaustive()
     }
@@ -78,6 +89,12 @@ impl Auth {
             self.credentials.users().count(),
             self.credentials.tokens().count(),
         )
+    }
+
+    /// How many client certificates are configured: a server with some needs
+    /// `--tls-client-ca`, or nobody could present one.
+    pub fn certificates(&self) -> usize {
+        self.certificates.len()
     }
 }
 
@@ -100,15 +117,26 @@ pub(crate) async fn require(
     if access == Access::Open {
         return next.run(request).await;
     }
-    let (name, role) = match auth
-        .credentials
-        .authenticate(request.headers().get(AUTHORIZATION))
-        .await
-    {
+    let header = request.headers().get(AUTHORIZATION);
+    let presented = request
+        .extensions()
+        .get::<ConnectInfo<ClientCertificate>>()
+        .and_then(|info| info.0.der());
+    let certificate = presented
+        .filter(|_| header.is_none())
+        .and_then(|der| certificates::identify(&auth.certificates, der));
+    let authenticated = match certificate {
+        Some(principal) => Ok((principal.name.clone(), principal.role)),
+        None => auth.credentials.authenticate(header).await,
+    };
+    let (name, role) = match authenticated {
         Ok(principal) => principal,
         Err(failure) => {
             tracing::debug!(reason = ?failure, "authentication failed");
             let message = match failure {
+                Failure::Missing if presented.is_some() => {
+                    "Unauthorized: the client certificate matches no `certificates:` entry, and no credentials were given"
+                }
                 Failure::Missing => "Unauthorized: credentials are required",
                 Failure::Malformed => {
                     "Unauthorized: expected Authorization: Basic or Bearer credentials"
