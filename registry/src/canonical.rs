@@ -34,10 +34,11 @@ pub struct Parsed {
     pub schema: NewSchema,
     /// The form compatibility checks compare.
     pub comparable: Option<SchemaVersion>,
-    /// For Protobuf, the text earlier builds stored for this schema (the text with normalised
-    /// whitespace, or the base64 as sent): a registration that finds no schema by its
+    /// The text earlier builds stored for this schema, where it differs: for Protobuf the text
+    /// with normalised whitespace (or the base64 as sent), for Avro with `normalize` the full
+    /// names of the first normalized form. A registration that finds no schema by its
     /// canonical text takes the id of a schema stored in that form, so ids registered before
-    /// Protobuf was stored as Confluent's text stay the ids of their schemas.
+    /// the stored form changed stay the ids of their schemas.
     pub legacy: Option<String>,
 }
 
@@ -57,6 +58,9 @@ pub fn parse(
         SchemaType::Avro => {
             let (canonical, json) = avro_canonical(text, resolved, normalize).map_err(invalid)?;
             let comparable = avro_comparable(&json, resolved).map_err(invalid)?;
+            if normalize {
+                legacy = earlier_normalized_avro(text, resolved);
+            }
             (canonical, Some(comparable))
         }
         SchemaType::Json => {
@@ -279,6 +283,65 @@ fn avro_canonical(
         java_names(&mut json, "", 0);
     }
     Ok((json.to_string(), json))
+}
+
+/// The text builds before Java's names stored for a normalized Avro schema: apache-avro's
+/// serialisation with every named type written by its full name.
+fn earlier_normalized_avro(text: &str, resolved: &[ResolvedReference]) -> Option<String> {
+    let (schema, _) =
+        apache_avro::Schema::parse_str_with_list(text, avro_reference_texts(resolved)).ok()?;
+    let mut json = serde_json::to_value(&schema).ok()?;
+    earlier_normalized_names(&mut json, "", 0);
+    Some(json.to_string())
+}
+
+/// How builds before Java's names wrote a normalized schema's names (kept to find the rows
+/// they stored, see [`Parsed::legacy`]): every named type by its full name, `"namespace": ""`
+/// only where a name in no namespace sits inside a namespaced type.
+fn earlier_normalized_names(value: &mut Value, enclosing: &str, depth: usize) {
+    if depth > 256 {
+        return;
+    }
+    match value {
+        Value::Array(branches) => {
+            for branch in branches {
+                earlier_normalized_names(branch, enclosing, depth + 1);
+            }
+        }
+        Value::Object(map) => {
+            let named = matches!(
+                map.get("type").and_then(Value::as_str),
+                Some("record" | "error" | "enum" | "fixed")
+            );
+            let mut namespace = enclosing.to_owned();
+            if named && let Some(name) = map.get("name").and_then(Value::as_str) {
+                let declared = map.get("namespace").and_then(Value::as_str);
+                let (full, ns) = contrail_contracts::avro::full_name(name, declared, enclosing);
+                map.insert("name".to_owned(), Value::String(full.clone()));
+                if full.contains('.') || enclosing.is_empty() {
+                    map.shift_remove("namespace");
+                } else {
+                    map.insert("namespace".to_owned(), Value::String(String::new()));
+                }
+                namespace = ns;
+            }
+            for key in ["type", "items", "values"] {
+                if let Some(inner) = map.get_mut(key)
+                    && !inner.is_string()
+                {
+                    earlier_normalized_names(inner, &namespace, depth + 1);
+                }
+            }
+            if let Some(Value::Array(fields)) = map.get_mut("fields") {
+                for field in fields {
+                    if let Some(ty) = field.get_mut("type") {
+                        earlier_normalized_names(ty, &namespace, depth + 1);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 fn avro_comparable(json: &Value, resolved: &[ResolvedReference]) -> Result<SchemaVersion, String> {

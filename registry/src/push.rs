@@ -11,7 +11,8 @@
 //! are registered in topological order, each after the files it uses, and all of them before
 //! the events. A `.proto` file's imports of other catalog files are registered the same way,
 //! each under its import name (the subject Confluent's serializers use), and referenced by that
-//! name.
+//! name. So are the catalog files a JSON Schema's `$ref`s name, each under the name the `$ref`
+//! writes (the reference name is what the registry resolves the `$ref` by).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -73,6 +74,12 @@ pub enum SkipReason {
     ReferenceNotLoaded {
         file: PathBuf,
     },
+    /// The schema's `$ref` names a file that other schemas `$ref` by another name: the
+    /// registry resolves a `$ref` by its reference name, and the file has one subject.
+    ReferenceNamedTwoWays {
+        file: PathBuf,
+        names: [String; 2],
+    },
 }
 
 impl SkipReason {
@@ -106,6 +113,13 @@ impl fmt::Display for SkipReason {
             SkipReason::ReferenceNotLoaded { file } => {
                 write!(f, "the referenced {} was not loaded", file.display())
             }
+            SkipReason::ReferenceNamedTwoWays { file, names } => write!(
+                f,
+                "{} is `$ref`ed as `{}` here and as `{}` elsewhere; write one name (the registry resolves a `$ref` by its reference name)",
+                file.display(),
+                names[0],
+                names[1]
+            ),
         }
     }
 }
@@ -206,7 +220,8 @@ pub fn plan(catalog: &Catalog) -> PushPlan {
             }
         }
     }
-    // A `.proto` file's imports were recorded as its dependencies when it was taken.
+    // A `.proto` file's imports and a JSON Schema's `$ref`ed files were recorded as its
+    // dependencies when it was taken.
     let deps: Vec<(PathBuf, Vec<PathBuf>)> = files
         .iter()
         .filter(|(_, node)| node.schema_type == SchemaType::Avro)
@@ -266,12 +281,15 @@ pub fn plan(catalog: &Catalog) -> PushPlan {
                     subjects_of(&used),
                 )
             }
-            SchemaType::Protobuf => {
-                let direct: Vec<PathBuf> =
+            SchemaType::Protobuf | SchemaType::Json => {
+                let direct: Vec<PathBuf> = if schema_type == SchemaType::Json {
+                    contrail_contracts::load::json_schema_refs(catalog, schema)
+                } else {
                     contrail_contracts::load::protobuf_imports(catalog, schema)
-                        .into_iter()
-                        .map(|(_, file)| file)
-                        .collect();
+                }
+                .into_iter()
+                .map(|(_, file)| file)
+                .collect();
                 let mut used: BTreeSet<&PathBuf> = BTreeSet::new();
                 for file in &direct {
                     if let Some((file, _)) = files.get_key_value(file) {
@@ -281,7 +299,6 @@ pub fn plan(catalog: &Catalog) -> PushPlan {
                 }
                 (subjects(&direct, &files), subjects_of(&used))
             }
-            SchemaType::Json => (Vec::new(), Vec::new()),
         };
         steps.push(Step::Push(SubjectPush {
             subject,
@@ -338,8 +355,14 @@ fn take_type_files<'c>(
     push: EventPush<'c>,
     files: &mut BTreeMap<PathBuf, TypeFile<'c>>,
 ) -> Result<EventPush<'c>, Skip> {
-    if push.schema.format == contrail_contracts::schema::SchemaFormat::Protobuf {
-        return take_proto_imports(catalog, push, files);
+    match push.schema.format {
+        contrail_contracts::schema::SchemaFormat::Protobuf => {
+            return take_proto_imports(catalog, push, files);
+        }
+        contrail_contracts::schema::SchemaFormat::JsonSchema => {
+            return take_json_refs(catalog, push, files);
+        }
+        contrail_contracts::schema::SchemaFormat::Avro => {}
     }
     for (fullname, file) in &push.schema.references {
         if !files.contains_key(file) {
@@ -411,6 +434,56 @@ fn take_proto_imports<'c>(
             TypeFile {
                 subject: import,
                 schema_type: SchemaType::Protobuf,
+                text,
+                deps: deps.iter().map(|(_, f)| f.clone()).collect(),
+                referenced_by: BTreeSet::from([push.event.clone()]),
+            },
+        );
+        pending.extend(deps);
+    }
+    Ok(push)
+}
+
+/// [`take_type_files`] for a JSON Schema: every catalog file its `$ref`s name, transitively,
+/// each under the name its `$ref`s write.
+fn take_json_refs<'c>(
+    catalog: &'c Catalog,
+    push: EventPush<'c>,
+    files: &mut BTreeMap<PathBuf, TypeFile<'c>>,
+) -> Result<EventPush<'c>, Skip> {
+    let mut pending = contrail_contracts::load::json_schema_refs(catalog, push.schema);
+    while let Some((name, file)) = pending.pop() {
+        if let Some(node) = files.get_mut(&file) {
+            if node.subject != name {
+                return Err(Skip {
+                    event: push.event,
+                    subject: Some(push.subject),
+                    reason: SkipReason::ReferenceNamedTwoWays {
+                        file,
+                        names: [name, node.subject.clone()],
+                    },
+                });
+            }
+            node.referenced_by.insert(push.event.clone());
+            continue;
+        }
+        let referenced = catalog
+            .schemas
+            .find(&file, "")
+            .map(|id| catalog.schemas.get(id));
+        let Some((referenced, Some(text))) = referenced.map(|r| (r, r.text.as_deref())) else {
+            return Err(Skip {
+                event: push.event,
+                subject: Some(push.subject),
+                reason: SkipReason::ReferenceNotLoaded { file },
+            });
+        };
+        let deps = contrail_contracts::load::json_schema_refs(catalog, referenced);
+        files.insert(
+            file,
+            TypeFile {
+                subject: name,
+                schema_type: SchemaType::Json,
                 text,
                 deps: deps.iter().map(|(_, f)| f.clone()).collect(),
                 referenced_by: BTreeSet::from([push.event.clone()]),

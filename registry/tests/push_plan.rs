@@ -106,6 +106,28 @@ fn imported_proto_files_are_pushed_under_their_import_names_first() {
 }
 
 #[test]
+fn json_schema_refs_are_pushed_under_the_names_they_are_written_with() {
+    let plan = plan(&catalog("tests/fixtures/push/json"));
+    insta::assert_snapshot!(render(&plan));
+    assert_eq!(
+        pushed(&plan, "t.customer-value").references,
+        ["address.json"]
+    );
+    // order.json `$ref`s both files itself.
+    assert_eq!(
+        pushed(&plan, "t.order-value").references,
+        ["address.json", "country.json"]
+    );
+    assert_eq!(pushed(&plan, "address.json").references, ["country.json"]);
+    let resolved: Vec<&str> = plan
+        .resolved_schemas(pushed(&plan, "t.customer-value"))
+        .into_iter()
+        .map(|(subject, _, _)| subject)
+        .collect();
+    assert_eq!(resolved, ["country.json", "address.json"]);
+}
+
+#[test]
 fn events_that_cannot_be_pushed_say_why() {
     insta::assert_snapshot!(render(&plan(&catalog("tests/fixtures/push/skips"))));
 }

@@ -537,3 +537,80 @@ fn proto_imports_are_registered_as_references_and_a_second_push_changes_nothing(
         "{actions:?}"
     );
 }
+
+/// JSON Schema events whose `$ref`s name other catalog files: the files are registered under
+/// the names the `$ref`s write and referenced by them, a second push changes nothing,
+/// `check --against` the registry sees no change, and a catalog `init --from-registry` builds
+/// from it pushes back unchanged.
+#[test]
+fn json_schema_refs_are_registered_as_references_and_round_trip() {
+    // The plan's fixture, without the event that `$ref`s a file by a second name.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let catalog = dir.path().join("json");
+    copy_dir(
+        &repo_root().join("registry/tests/fixtures/push/json"),
+        &catalog,
+    );
+    std::fs::remove_file(catalog.join("events/legacy.yaml")).expect("removes legacy");
+    let registry = Registry::start();
+    let first = push(&catalog, &registry, &[]);
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    assert_eq!(
+        report(&first).0,
+        pairs(&[
+            ("country.json", "new_subject"),
+            ("address.json", "new_subject"),
+            ("t.customer-value", "new_subject"),
+            ("t.order-value", "new_subject"),
+        ])
+    );
+    let reference = |name: &str| Reference {
+        name: name.to_owned(),
+        subject: name.to_owned(),
+        version: 1,
+    };
+    let order = registry
+        .client()
+        .version("t.order-value", VersionSelector::Latest)
+        .expect("t.order-value is registered");
+    assert_eq!(order.schema_type, SchemaType::Json);
+    assert_eq!(
+        order.references,
+        [reference("address.json"), reference("country.json")]
+    );
+
+    let unchanged = |catalog: &Path| {
+        let again = push(catalog, &registry, &[]);
+        let (actions, _) = report(&again);
+        assert!(
+            actions.iter().all(|(_, action)| action == "unchanged"),
+            "{actions:?}"
+        );
+    };
+    unchanged(&catalog);
+    let check = contrail()
+        .arg("check")
+        .arg(&catalog)
+        .args(["--against", registry.base()])
+        .output()
+        .expect("runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(
+        said.contains("0 changed schemas checked, 2 unchanged"),
+        "{said}"
+    );
+
+    let rebuilt = dir.path().join("rebuilt");
+    let init = contrail()
+        .arg("init")
+        .arg(&rebuilt)
+        .args(["--from-registry", registry.base()])
+        .output()
+        .expect("runs");
+    assert!(init.status.success(), "{init:?}");
+    unchanged(&rebuilt);
+}

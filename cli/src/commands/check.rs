@@ -370,7 +370,8 @@ fn registry_versions(
                         ),
                     }
                 }
-                _ => SchemaVersion::json(json.clone()),
+                // With the schemas its references name, which its `$ref`s resolve through.
+                _ => super::registry::comparable_version(&client, &registered)?,
             };
             let text =
                 serde_json::to_string_pretty(&json).unwrap_or_else(|_| registered.schema.clone());

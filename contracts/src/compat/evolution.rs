@@ -99,9 +99,7 @@ pub fn check_catalog(catalog: &Catalog, baselines: &Baselines) -> (Evolution, Ve
         let same_json = loaded.json.is_some() && loaded.json == latest.json;
         // A JSON Schema is the same only with the same files behind its `$ref`s.
         let same_references = || match (version_of(catalog, id), &latest.schema) {
-            (Ok(SchemaVersion::Json(new)), SchemaVersion::Json(old)) => {
-                new.references == old.references
-            }
+            (Ok(SchemaVersion::Json(new)), SchemaVersion::Json(old)) => new.same_references(old),
             _ => true,
         };
         if same_json && same_references() || same_canonical {

@@ -631,6 +631,29 @@ pub(crate) fn json_file_refs(json: &serde_json::Value) -> Vec<String> {
     out
 }
 
+/// The files of `catalog` a JSON Schema's `$ref`s name directly, with the names as written
+/// (the part before `#`), each once, as the loader found them: next to the referring file,
+/// then from the catalog root. Sorted by name, so that the references a registry gets do not
+/// depend on the order of keys in the file (a registry's copy has its keys sorted). Pure: the
+/// loaded catalog answers.
+pub fn json_schema_refs(catalog: &Catalog, schema: &LoadedSchema) -> Vec<(String, PathBuf)> {
+    let Some(json) = &schema.json else {
+        return Vec::new();
+    };
+    let base = schema.file.parent().unwrap_or(Path::new(""));
+    let mut refs: Vec<(String, PathBuf)> = json_file_refs(json)
+        .into_iter()
+        .filter_map(|name| {
+            [paths::join(base, &name), paths::join(&catalog.root, &name)]
+                .into_iter()
+                .find(|path| catalog.schemas.find(path, "").is_some())
+                .map(|path| (name, path))
+        })
+        .collect();
+    refs.sort();
+    refs
+}
+
 /// The JSON Schema files of `catalog` that `schema`'s `$ref`s name, with the names as written,
 /// and theirs in turn (each file once): what a compatibility check resolves `$ref`s through,
 /// as a registry resolves a schema's references. Found as the loader found them (next to the
@@ -644,15 +667,8 @@ pub fn json_schema_references(
     let mut seen: HashSet<PathBuf> = HashSet::from([schema.file.clone()]);
     let mut pending: Vec<&LoadedSchema> = vec![schema];
     while let Some(referring) = pending.pop() {
-        let Some(json) = &referring.json else {
-            continue;
-        };
-        let base = referring.file.parent().unwrap_or(Path::new(""));
-        for name in json_file_refs(json) {
-            let found = [paths::join(base, &name), paths::join(&catalog.root, &name)]
-                .into_iter()
-                .find_map(|path| catalog.schemas.find(&path, "").map(|id| (path, id)));
-            let Some((path, id)) = found else {
+        for (name, path) in json_schema_refs(catalog, referring) {
+            let Some(id) = catalog.schemas.find(&path, "") else {
                 continue;
             };
             let referenced = catalog.schemas.get(id);

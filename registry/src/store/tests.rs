@@ -132,6 +132,7 @@ on_both_stores!(async
     schemas_are_found_by_guid,
     schemas_stored_before_guids_get_theirs,
     protobuf_stored_by_earlier_builds_keeps_its_id,
+    avro_normalized_by_earlier_builds_keeps_its_id,
 );
 
 pub(super) fn schema(text: &str) -> NewSchema {
@@ -977,6 +978,50 @@ async fn protobuf_stored_by_earlier_builds_keeps_its_id(backend: Backend) {
         canonical,
         "syntax = \"proto3\";\n\nmessage B {\n  int32 n = 1;\n}\n"
     );
+}
+
+/// An Avro schema registered with `normalize=true` by a build that wrote full names keeps its
+/// id when registered or looked up with `normalize=true` again.
+async fn avro_normalized_by_earlier_builds_keeps_its_id(backend: Backend) {
+    let fixture = Fixture::new(backend);
+    let store = fixture.open().await;
+    let text = r#"{"type":"record","name":"User","namespace":"com.example","fields":[{"name":"a","type":{"type":"enum","name":"E","symbols":["X"]}}]}"#;
+    let parsed =
+        || crate::canonical::parse(SchemaType::Avro, text, Vec::new(), &[], true).expect("parses");
+    let first = parsed();
+    let earlier = first.legacy.clone().expect("an earlier form");
+    assert!(
+        earlier.contains(r#""name":"com.example.User""#) && earlier.contains(r#""com.example.E""#),
+        "{earlier}"
+    );
+    let stored = store
+        .register(
+            RegisterRequest {
+                subject: "a".to_owned(),
+                schema: NewSchema {
+                    canonical: earlier.clone(),
+                    ..first.schema.clone()
+                },
+                id: None,
+                version: None,
+            },
+            allow(),
+        )
+        .await
+        .expect("the earlier form registers");
+    let mut again = parsed();
+    assert_ne!(again.schema.canonical, earlier);
+    adopt_earlier_form(store.as_ref(), ".", &mut again.schema, again.legacy.take())
+        .await
+        .expect("reads");
+    assert_eq!(
+        store.find_schema(".", &again.schema).await.expect("reads"),
+        Some(stored.id)
+    );
+    // Without normalize there is no earlier form to look for.
+    let plain =
+        crate::canonical::parse(SchemaType::Avro, text, Vec::new(), &[], false).expect("parses");
+    assert_eq!(plain.legacy, None);
 }
 
 /// Contexts: ids per context, settings inherited through the context, the migration.

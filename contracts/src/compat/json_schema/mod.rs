@@ -178,6 +178,17 @@ impl Document {
         self
     }
 
+    /// Whether both refer to the same documents under the same names, in whatever order
+    /// they were gathered (a catalog's files, a registry's resolved references).
+    pub fn same_references(&self, other: &Document) -> bool {
+        fn sorted(document: &Document) -> Vec<&(String, Value)> {
+            let mut references: Vec<&(String, Value)> = document.references.iter().collect();
+            references.sort_by(|a, b| a.0.cmp(&b.0));
+            references
+        }
+        sorted(self) == sorted(other)
+    }
+
     fn docs(&self) -> Docs<'_> {
         Docs {
             root: &self.root,
