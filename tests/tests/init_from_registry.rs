@@ -502,3 +502,64 @@ fn a_naming_strategy_can_be_forced() {
         Some("audit-com.shop.AuditLogged")
     );
 }
+
+/// Subjects of another context (`:.eu:payments-value`, as schema linking writes them) become
+/// events of their topic (`payments`) that name the qualified subject, with the key schema of
+/// their own context, and push back unchanged.
+#[test]
+fn subjects_of_another_context_name_their_qualified_subject() {
+    let shop = Shop::start();
+    let client = shop.client();
+    client
+        .register(":.eu:payments-value", &record("eu", "Payment", "id"))
+        .expect("registers");
+    client
+        .register(":.eu:payments-key", &record("eu", "PaymentKey", "id"))
+        .expect("registers");
+
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = out.path().join("catalog");
+    let output = shop.init(&dir, &["--subject-prefix", ":.eu:", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let report = stdout_json(&output);
+    let events: Vec<&str> = report["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["subject"].as_str())
+        .collect();
+    assert_eq!(events, vec![":.eu:payments-value"]);
+    let event = std::fs::read_to_string(dir.join("events/_.eu_payments-value.yaml"))
+        .expect("the event file");
+    assert!(event.contains("topic: payments\n"), "{event}");
+    assert!(
+        event.contains("subject: \":.eu:payments-value\"\n"),
+        "{event}"
+    );
+    assert!(
+        event.contains("x-key-schema: ../schemas/_.eu_payments-key.avsc\n"),
+        "{event}"
+    );
+    load(&dir);
+
+    let pushed = contrail()
+        .args(["registry", "push"])
+        .arg(&dir)
+        .args(["--registry", shop.base(), "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(pushed.status.code(), Some(0), "{pushed:?}");
+    let report = stdout_json(&pushed);
+    let actions: Vec<(&str, &str)> = report
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|s| {
+            (
+                s["subject"].as_str().unwrap_or(""),
+                s["action"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(actions, vec![(":.eu:payments-value", "unchanged")]);
+}

@@ -391,7 +391,10 @@ pub(super) fn plan(registry: &Registry, input: &PlanInput<'_>) -> Plan {
             roles.insert(subject, Role::Type);
             continue;
         }
-        match role(subject, record.as_deref(), input.forced) {
+        // A subject of another context (`:.eu:orders-value`) follows the naming strategy by
+        // its name within the context; its event names the qualified subject (`subject:`).
+        let name = contrail_registry::context::split(subject).name;
+        match role(name, record.as_deref(), input.forced) {
             Some(role) => {
                 roles.insert(subject, role);
             }
@@ -468,11 +471,12 @@ pub(super) fn plan(registry: &Registry, input: &PlanInput<'_>) -> Plan {
         }
     }
 
-    // Key schemas, by topic.
-    let keys: BTreeMap<&str, &str> = roles
+    // Key schemas, by context and topic.
+    let context_of = contrail_registry::context::context_of;
+    let keys: BTreeMap<(&str, &str), &str> = roles
         .iter()
         .filter_map(|(subject, role)| match role {
-            Role::Key { topic } => Some((topic.as_str(), *subject)),
+            Role::Key { topic } => Some(((context_of(subject), topic.as_str()), *subject)),
             _ => None,
         })
         .collect();
@@ -511,7 +515,9 @@ pub(super) fn plan(registry: &Registry, input: &PlanInput<'_>) -> Plan {
                     .unwrap_or(subject),
             ),
         };
-        let key_subject = topic.as_deref().and_then(|t| keys.get(t).copied());
+        let key_subject = topic
+            .as_deref()
+            .and_then(|t| keys.get(&(context_of(subject), t)).copied());
         let stem = file_stem(subject);
         let (ext, schema_text) = match schema_file(schema) {
             Ok(file) => file,
@@ -609,7 +615,7 @@ pub(super) fn plan(registry: &Registry, input: &PlanInput<'_>) -> Plan {
             missing: Vec::new(),
         });
     }
-    for (topic, subject) in &keys {
+    for ((_, topic), subject) in &keys {
         if !keys_used.contains(subject) && !input.excluded.contains_key(*subject) {
             skip(
                 &mut plan,

@@ -61,11 +61,20 @@ fn entry_lines(entry: &yaml::Entry, line_count: usize) -> (usize, usize) {
 }
 
 /// `value` as a YAML plain scalar when it reads back as the same string, else double-quoted.
+/// A value that starts with an indicator character is quoted too: YAML 1.2 allows some of
+/// them (`:.eu:orders-value`, a subject of a context) where YAML 1.1 readers refuse them.
 pub(super) fn scalar(value: &str) -> String {
     let plain = yaml::parse(&format!("k: {value}\n"))
         .ok()
         .and_then(|d| d.root.get("k").and_then(|n| n.as_str().map(str::to_owned)));
-    if plain.as_deref() == Some(value) && !value.contains(" #") && !value.contains(": ") {
+    let indicator = value.starts_with([
+        ':', '?', '-', '*', '&', '!', '|', '>', '\'', '"', '%', '@', '`', '{', '[', '#', ',',
+    ]);
+    if plain.as_deref() == Some(value)
+        && !indicator
+        && !value.contains(" #")
+        && !value.contains(": ")
+    {
         value.to_owned()
     } else {
         serde_json::Value::String(value.to_owned()).to_string()
@@ -147,5 +156,7 @@ subject: orders-v2
         assert_eq!(scalar("true"), "\"true\"");
         assert_eq!(scalar("a: b"), "\"a: b\"");
         assert_eq!(scalar("123"), "\"123\"");
+        assert_eq!(scalar(":.eu:orders-value"), "\":.eu:orders-value\"");
+        assert_eq!(scalar("orders-value"), "orders-value");
     }
 }
