@@ -95,6 +95,16 @@ fn reported_event<'r>(report: &'r Value, event: &str) -> &'r Value {
         .unwrap_or_else(|| panic!("{event} in {report}"))
 }
 
+/// The subjects of the events an init report lists.
+fn event_subjects(report: &Value) -> Vec<&str> {
+    report["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["subject"].as_str())
+        .collect()
+}
+
 /// An Avro record `namespace.name` with one string field.
 fn record(namespace: &str, name: &str, field: &str) -> SchemaRequest {
     SchemaRequest::avro(
@@ -460,12 +470,7 @@ fn subjects_whose_files_collide_are_left_out_and_reported() {
     assert!(collided.contains("other/a-value"), "{collided}");
     assert!(dir.join("events/other_a-value.yaml").is_file());
     // Only the prefix's subjects were taken.
-    let events: Vec<&str> = report["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter_map(|e| e["subject"].as_str())
-        .collect();
+    let events = event_subjects(&report);
     assert_eq!(events, vec!["other/a-value"]);
     load(&dir);
 }
@@ -522,12 +527,7 @@ fn subjects_of_another_context_name_their_qualified_subject() {
     let output = shop.init(&dir, &["--subject-prefix", ":.eu:", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let report = stdout_json(&output);
-    let events: Vec<&str> = report["events"]
-        .as_array()
-        .expect("events")
-        .iter()
-        .filter_map(|e| e["subject"].as_str())
-        .collect();
+    let events = event_subjects(&report);
     assert_eq!(events, vec![":.eu:payments-value"]);
     let event = std::fs::read_to_string(dir.join("events/_.eu_payments-value.yaml"))
         .expect("the event file");
