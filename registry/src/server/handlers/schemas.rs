@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::shared::{
-    formatted, ok, prefix_of, put_schema, put_schema_as, schema_text, subject_in_contexts,
+    SubjectCandidates, formatted, ok, prefix_of, put_schema, put_schema_as, schema_text,
     version_json,
 };
 use crate::context;
@@ -54,7 +54,8 @@ async fn locate(
         }
         return Ok(None);
     }
-    for candidate in subject_in_contexts(state, subject).await? {
+    let mut candidates = SubjectCandidates::new(subject);
+    while let Some(candidate) = candidates.next(state).await? {
         let candidate_context = context::context_of(&candidate);
         if uses(state, candidate_context, id, &candidate).await? {
             return in_context(state, candidate_context, id).await;

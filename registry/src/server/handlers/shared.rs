@@ -76,17 +76,43 @@ pub(super) fn prefix_of(params: &Params, default: &str) -> SubjectPrefix {
 /// subject itself, then the subject of that name in each other context (Confluent's
 /// `...UsingContexts` look-ups, which let a client that knows only `name` find the schemas
 /// a schema link or migration put under `:.ctx:name`). A qualified subject is only itself.
-pub(super) async fn subject_in_contexts(state: &AppState, subject: &str) -> ApiResult<Vec<String>> {
-    let mut candidates = vec![subject.to_owned()];
-    let parts = context::split(subject);
-    if parts.context == context::DEFAULT_CONTEXT && !parts.name.is_empty() {
-        for other in state.store.contexts().await? {
-            if other != context::DEFAULT_CONTEXT {
-                candidates.push(context::qualify(&other, parts.name));
-            }
+/// The contexts are read only when the subject itself did not answer, so the usual request
+/// costs nothing extra.
+pub(super) struct SubjectCandidates {
+    subject: String,
+    /// The other contexts' subjects, once read.
+    others: Option<std::vec::IntoIter<String>>,
+    started: bool,
+}
+
+impl SubjectCandidates {
+    pub(super) fn new(subject: &str) -> SubjectCandidates {
+        SubjectCandidates {
+            subject: subject.to_owned(),
+            others: None,
+            started: false,
         }
     }
-    Ok(candidates)
+
+    pub(super) async fn next(&mut self, state: &AppState) -> ApiResult<Option<String>> {
+        if !self.started {
+            self.started = true;
+            return Ok(Some(self.subject.clone()));
+        }
+        if self.others.is_none() {
+            let parts = context::split(&self.subject);
+            let mut others = Vec::new();
+            if parts.context == context::DEFAULT_CONTEXT && !parts.name.is_empty() {
+                for other in state.store.contexts().await? {
+                    if other != context::DEFAULT_CONTEXT {
+                        others.push(context::qualify(&other, parts.name));
+                    }
+                }
+            }
+            self.others = Some(others.into_iter());
+        }
+        Ok(self.others.as_mut().and_then(Iterator::next))
+    }
 }
 
 /// `schemaType`, `references` and `schema` of a stored schema into `map`, as Confluent

@@ -6,8 +6,8 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::shared::{
-    SchemaBody, check_subject, formatted, ok, parse_version, prefix_of, prepare, put_schema_as,
-    schema_text, subject_in_contexts, version_json_as,
+    SchemaBody, SubjectCandidates, check_subject, formatted, ok, parse_version, prefix_of, prepare,
+    put_schema_as, schema_text, version_json_as,
 };
 use crate::canonical;
 use crate::context;
@@ -21,7 +21,7 @@ use crate::store::RegisterRequest;
 
 /// The version a GET names: `latest` is the latest live one (or of all with `deleted`). An
 /// unqualified subject without it is looked for in the other contexts
-/// ([`subject_in_contexts`], Confluent's `getUsingContexts`).
+/// ([`SubjectCandidates`], Confluent's `getUsingContexts`).
 async fn find_version(
     state: &AppState,
     subject: &str,
@@ -30,7 +30,8 @@ async fn find_version(
 ) -> ApiResult<SubjectVersion> {
     let selector = parse_version(version)?;
     let mut subject_exists = false;
-    for candidate in subject_in_contexts(state, subject).await? {
+    let mut candidates = SubjectCandidates::new(subject);
+    while let Some(candidate) = candidates.next(state).await? {
         let all = state.store.versions(&candidate).await?;
         let eligible: Vec<_> = all
             .iter()
@@ -96,7 +97,8 @@ pub(crate) async fn lookup(
     // An unqualified subject is looked for in the other contexts too (Confluent's
     // `lookUpSchemaUnderSubjectUsingContexts`); each context reads the schema's references in
     // its own context.
-    for candidate in subject_in_contexts(&state, &subject).await? {
+    let mut candidates = SubjectCandidates::new(&subject);
+    while let Some(candidate) = candidates.next(&state).await? {
         let versions = state.store.versions(&candidate).await?;
         if !versions.iter().any(|v| include_deleted || !v.deleted) {
             continue;
