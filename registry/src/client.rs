@@ -688,9 +688,12 @@ impl Client {
         unset: u32,
         keys: &[&str],
     ) -> Result<Option<String>, ClientError> {
+        // `defaultToGlobal` makes no difference to a registry's own setting, but a client whose
+        // URL names a context (`…/contexts/.eu`) then gets the setting in force there, which
+        // the context need not set itself.
         let path = match subject {
             Some(subject) => format!("{base}/{}", encode_segment(subject)),
-            None => base.to_owned(),
+            None => format!("{base}?defaultToGlobal=true"),
         };
         let value = match self.call("GET", &path, None) {
             Err(e)

@@ -69,6 +69,11 @@ impl Registry {
         )
     }
 
+    /// The registry's base URL (`http://127.0.0.1:PORT`).
+    pub(crate) fn base(&self) -> &str {
+        &self.process.base
+    }
+
     pub(crate) fn get(&self, path: &str) -> Reply {
         self.request("GET", path, MEDIA_TYPE, "")
     }

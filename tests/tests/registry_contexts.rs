@@ -253,3 +253,38 @@ fn references_and_deletes_stay_in_their_context(backend: Backend) {
 }
 
 on_both_stores!(references_and_deletes_stay_in_their_context);
+
+/// contrail's own registry commands work inside a context when their URL names it, as
+/// Confluent's clients do: `ls` lists the context's subjects with the level in force there
+/// (the context sets none), `show --id` reads the context's id.
+fn contrail_commands_work_inside_a_context(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
+    registry.register("orders-value", &text("\"string\""));
+    registry.register(":.eu:orders-value", &text("\"int\""));
+    let base = format!("{}/contexts/.eu", registry.base());
+    let run = |args: &[&str]| {
+        let output = contrail_e2e::contrail()
+            .args(args)
+            .args(["--registry", &base])
+            .output()
+            .expect("contrail runs");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "{args:?}: {stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+    };
+    let listed = run(&["registry", "ls"]);
+    assert!(listed.contains(":.eu:orders-value"), "{listed}");
+    assert!(!listed.contains("\norders-value"), "{listed}");
+    let shown = run(&["registry", "show", "--id", "1"]);
+    assert!(
+        shown.contains("\"int\"") || shown.contains("int"),
+        "{shown}"
+    );
+    assert!(shown.contains(":.eu:orders-value version 1"), "{shown}");
+}
+
+on_both_stores!(contrail_commands_work_inside_a_context);

@@ -35,6 +35,8 @@ pub(super) fn rewrite(path: &str, query: Option<&str>) -> Result<Option<String>,
     }
     let mut subject_next = false;
     let mut config_or_mode = false;
+    // A segment left out (`/config/:.:`), which changes the path as a rewritten one does.
+    let mut dropped = false;
     for (index, segment) in rest.iter().enumerate() {
         if subject_next {
             subject_next = false;
@@ -44,6 +46,16 @@ pub(super) fn rewrite(path: &str, query: Option<&str>) -> Result<Option<String>,
             } else {
                 context::qualify(&context, &decoded)
             };
+            if qualified.is_empty() {
+                // `/config/:.:` is the default context's own setting: `/config`.
+                if out
+                    .last()
+                    .is_some_and(|s| matches!(s.as_ref(), "config" | "mode"))
+                {
+                    dropped = true;
+                    continue;
+                }
+            }
             out.push(if qualified == decoded {
                 Cow::Borrowed(*segment)
             } else {
@@ -59,7 +71,7 @@ pub(super) fn rewrite(path: &str, query: Option<&str>) -> Result<Option<String>,
         out.push(Cow::Borrowed(*segment));
     }
     if !prefixed {
-        let changed = out.iter().any(|s| matches!(s, Cow::Owned(_)));
+        let changed = dropped || out.iter().any(|s| matches!(s, Cow::Owned(_)));
         return Ok(changed.then(|| with_query(&format!("/{}", out.join("/")), query)));
     }
     let scope = context::qualify(&context, "");
@@ -255,6 +267,8 @@ mod tests {
             "/compatibility/subjects/o/versions/1"
         );
         assert_eq!(path("/subjects/:.ctx:o"), "/subjects/:.ctx:o");
+        assert_eq!(path("/config/:.:"), "/config");
+        assert_eq!(path("/mode/%3A.%3A"), "/mode");
         assert_eq!(rewrite("/subjects/orders", None), Ok(None));
     }
 
