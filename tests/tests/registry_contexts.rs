@@ -1,7 +1,8 @@
 //! Contexts end to end, on both stores: subjects qualified as `:.ctx:name`, ids per context,
 //! `/contexts`, the `/contexts/{context}/…` prefixes, `subjectPrefix`, look-ups that find a
 //! subject's schemas in other contexts, settings a context's subjects inherit, and deleting an
-//! empty context. docs/registry.md ("Contexts") describes each; Confluent 8.x behaves so.
+//! empty context. docs/registry.md ("Contexts") describes each; Confluent 8.x behaves so, and
+//! the `confluent_*` tests are Confluent's own `RestApiContextTest` cases, ported.
 
 use contrail_e2e::on_both_stores;
 use contrail_e2e::stores::Backend;
@@ -288,3 +289,251 @@ fn contrail_commands_work_inside_a_context(backend: Backend) {
 }
 
 on_both_stores!(contrail_commands_work_inside_a_context);
+
+/// A registry on `backend` whose every context checks nothing (Confluent's test registry runs
+/// with NONE): set once for the global context, which every context inherits.
+fn registry_without_checks(backend: Backend) -> Registry {
+    let registry = Registry::on(backend, &[]);
+    registry
+        .put("/config/:.__GLOBAL:", &json!({"compatibility": "NONE"}))
+        .ok();
+    registry
+}
+
+/// `count` distinct Avro records, numbered from `from`, as canonical text.
+fn records(from: usize, count: usize) -> Vec<String> {
+    (from..from + count)
+        .map(|n| {
+            format!(
+                r#"{{"type":"record","name":"r{n}","fields":[{{"name":"f{n}","type":"string"}}]}}"#
+            )
+        })
+        .collect()
+}
+
+/// Registers `schema` under `subject` through the path prefix `at` (`""`, or a context's
+/// `/contexts/.ctx`), expecting `id`, and reads it back by id with the subject, as Confluent's
+/// `registerAndVerifySchema` does.
+#[track_caller]
+fn register_and_verify(registry: &Registry, at: &str, schema: &str, id: i64, subject: &str) {
+    let registered = registry
+        .post(&format!("{at}/subjects/{subject}/versions"), &text(schema))
+        .ok();
+    assert_eq!(registered["id"], json!(id), "{subject}: {registered}");
+    let read = registry
+        .get(&format!("{at}/schemas/ids/{id}?subject={subject}"))
+        .ok();
+    assert_eq!(read["schema"], json!(schema), "{subject}");
+}
+
+/// Confluent's `RestApiContextTest.testQualifiedSubjects` (8.x): qualified subjects number
+/// their ids per context, list by context, and are found without their context.
+fn confluent_qualified_subjects(backend: Backend) {
+    let registry = registry_without_checks(backend);
+    let (s1, s2, s3, s4) = (
+        ":.ctx1:testTopic1",
+        ":.ctx2:testTopic2",
+        ":.ctx3:testTopic1",
+        "testTopic1",
+    );
+    registry
+        .get(&format!("/subjects/{s1}/versions"))
+        .assert_error(404, 40401);
+    assert_eq!(registry.get("/contexts").ok(), json!(["."]));
+    assert_eq!(registry.get("/subjects").ok(), json!([]));
+    let sets = [
+        (s1, records(0, 10)),
+        (s2, records(10, 5)),
+        (s3, records(20, 2)),
+        (s4, records(30, 1)),
+    ];
+    for (subject, schemas) in &sets {
+        for (i, schema) in schemas.iter().enumerate() {
+            register_and_verify(&registry, "", schema, i as i64 + 1, subject);
+        }
+    }
+    // Registering again returns the existing ids.
+    for (i, schema) in sets[0].1.iter().enumerate() {
+        let again = registry
+            .post(&format!("/subjects/{s1}/versions"), &text(schema))
+            .ok();
+        assert_eq!(again["id"], json!(i + 1));
+    }
+    assert_eq!(
+        registry.get(&format!("/subjects/{s1}/versions")).ok(),
+        json!((1..=10).collect::<Vec<_>>())
+    );
+    assert_eq!(
+        registry.get("/contexts").ok(),
+        json!([".", ".ctx1", ".ctx2", ".ctx3"])
+    );
+    assert_eq!(
+        registry.get("/subjects?subjectPrefix=:.ctx1:").ok(),
+        json!([s1])
+    );
+    assert_eq!(
+        registry.get("/subjects?subjectPrefix=:.ctx2:").ok(),
+        json!([s2])
+    );
+    assert_eq!(registry.get("/subjects?subjectPrefix=").ok(), json!([s4]));
+    assert_eq!(
+        registry.get("/subjects?subjectPrefix=:*:").ok(),
+        json!([s1, s2, s3, s4])
+    );
+    let count = |query: &str| {
+        registry
+            .get(&format!("/schemas?{query}"))
+            .ok()
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    assert_eq!(count("subjectPrefix=:*:"), 18);
+    assert_eq!(count("subjectPrefix=:*:testTopic1"), 13);
+    assert_eq!(count("subjectPrefix=:*:testTopic2"), 5);
+    let version = registry.get("/subjects/testTopic2/versions/1").ok();
+    assert_eq!(version["version"], json!(1));
+    let found = registry
+        .post("/subjects/testTopic2", &text(&sets[1].1[0]))
+        .ok();
+    assert_eq!(found["version"], json!(1));
+}
+
+on_both_stores!(confluent_qualified_subjects);
+
+/// Confluent's `RestApiContextTest.testContextPaths` (8.x): clients whose URL names a
+/// context (`/contexts/.ctx1`, or `/contexts/:.:` for the default one).
+fn confluent_context_paths(backend: Backend) {
+    let registry = registry_without_checks(backend);
+    let (c1, c2, c3) = ("/contexts/.ctx1", "/contexts/.ctx2", "/contexts/:.:");
+    registry
+        .get(&format!("{c1}/subjects/testTopic1/versions"))
+        .assert_error(404, 40401);
+    let (s1, s3) = (records(0, 10), records(20, 2));
+    let s2 = records(10, 5);
+    for (i, schema) in s1.iter().enumerate() {
+        register_and_verify(&registry, c1, schema, i as i64 + 1, "testTopic1");
+    }
+    for (i, schema) in s2.iter().enumerate() {
+        for subject in ["testTopic2A", "testTopic2B", "testTopic2C"] {
+            register_and_verify(&registry, c2, schema, i as i64 + 1, subject);
+        }
+    }
+    registry
+        .get(&format!("{c3}/schemas/ids/1"))
+        .assert_error(404, 40403);
+    for (i, schema) in s3.iter().enumerate() {
+        register_and_verify(&registry, c3, schema, i as i64 + 1, "testTopic3");
+    }
+    assert_eq!(
+        registry
+            .get(&format!("{c1}/subjects/testTopic1/versions"))
+            .ok(),
+        json!((1..=10).collect::<Vec<_>>())
+    );
+    assert_eq!(
+        registry
+            .get(&format!("{c2}/subjects/testTopic2A/versions"))
+            .ok(),
+        json!([1, 2, 3, 4, 5])
+    );
+    for path in [
+        format!("{c3}/subjects/testTopic3/versions"),
+        "/subjects/testTopic3/versions".to_owned(),
+        "/subjects/:.:testTopic3/versions".to_owned(),
+    ] {
+        assert_eq!(registry.get(&path).ok(), json!([1, 2]), "{path}");
+    }
+    assert_eq!(
+        registry.get(&format!("{c1}/contexts")).ok(),
+        json!([".", ".ctx1", ".ctx2"])
+    );
+    assert_eq!(
+        registry.get(&format!("{c1}/subjects")).ok(),
+        json!([":.ctx1:testTopic1"])
+    );
+    assert_eq!(
+        registry.get(&format!("{c2}/subjects")).ok(),
+        json!([
+            ":.ctx2:testTopic2A",
+            ":.ctx2:testTopic2B",
+            ":.ctx2:testTopic2C"
+        ])
+    );
+    assert_eq!(
+        registry.get(&format!("{c3}/subjects")).ok(),
+        json!(["testTopic3"])
+    );
+    assert_eq!(
+        registry.get("/subjects?subjectPrefix=").ok(),
+        json!(["testTopic3"])
+    );
+    assert_eq!(
+        registry.get("/schemas/ids/1?subject=testTopic3").ok()["schema"],
+        json!(s3[0])
+    );
+    assert_eq!(
+        registry.get("/schemas/ids/1?subject=testTopic2A").ok()["schema"],
+        json!(s2[0])
+    );
+    registry.delete(&format!("{c1}/subjects/testTopic1")).ok();
+    registry
+        .delete(&format!("{c1}/subjects/testTopic1?permanent=true"))
+        .ok();
+    registry
+        .get(&format!("{c1}/subjects/testTopic1/versions"))
+        .assert_error(404, 40401);
+    registry.delete("/contexts/.ctx2").assert_error(422, 42211);
+    let deleted = registry.delete("/contexts/.ctx1");
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+    assert_eq!(
+        registry.get(&format!("{c1}/contexts")).ok(),
+        json!([".", ".ctx2"])
+    );
+}
+
+on_both_stores!(confluent_context_paths);
+
+/// Confluent's `RestApiContextTest.testContextPrefixFilter…` (8.x): `contextPrefix`, with
+/// `offset` and `limit`, case-sensitive.
+fn confluent_context_prefix_filter(backend: Backend) {
+    let registry = Registry::on(backend, &[]);
+    let schemas = records(0, 5);
+    for (subject, schema) in [
+        ":.prod:s1",
+        ":.prod-eu:s2",
+        ":.staging:s3",
+        ":.dev:s4",
+        "s5",
+    ]
+    .iter()
+    .zip(&schemas)
+    {
+        registry.register(subject, &text(schema));
+    }
+    let all = json!([".", ".dev", ".prod", ".prod-eu", ".staging"]);
+    for (query, expected) in [
+        ("", all.clone()),
+        ("?contextPrefix=.prod", json!([".prod", ".prod-eu"])),
+        ("?contextPrefix=.prod-eu", json!([".prod-eu"])),
+        ("?contextPrefix=.", all.clone()),
+        ("?contextPrefix=.s", json!([".staging"])),
+        ("?contextPrefix=.nonexistent", json!([])),
+        ("?contextPrefix=", all.clone()),
+        ("?contextPrefix=.PROD", json!([])),
+        ("?offset=0&limit=2&contextPrefix=.", json!([".", ".dev"])),
+        (
+            "?offset=2&limit=2&contextPrefix=.",
+            json!([".prod", ".prod-eu"]),
+        ),
+        ("?offset=4&limit=2&contextPrefix=.", json!([".staging"])),
+        ("?offset=0&limit=-1", all),
+    ] {
+        assert_eq!(
+            registry.get(&format!("/contexts{query}")).ok(),
+            expected,
+            "{query}"
+        );
+    }
+}
+
+on_both_stores!(confluent_context_prefix_filter);
