@@ -20,7 +20,7 @@
 use contrail_contracts::compat::SchemaVersion;
 use contrail_contracts::compat::avro::AvroSchema;
 use contrail_contracts::compat::json_schema::Document;
-use contrail_contracts::compat::protobuf::{ProtoSchema, ProtoSource};
+use contrail_contracts::compat::protobuf::ProtoSchema;
 use contrail_contracts::protobuf::{Style, to_proto_text};
 use prost_reflect::DescriptorPool;
 use serde_json::{Map, Value};
@@ -138,11 +138,7 @@ const PROTOBUF_ROOT: &str = "<registered schema>.proto";
 /// (decoded from base64) with the file name it carries.
 enum RegisteredProto<'a> {
     Text(&'a str),
-    Encoded {
-        base64: &'a str,
-        bytes: Vec<u8>,
-        name: String,
-    },
+    Encoded { base64: &'a str, name: String },
 }
 
 impl RegisteredProto<'_> {
@@ -151,10 +147,12 @@ impl RegisteredProto<'_> {
         protobuf_descriptor(text).unwrap_or(RegisteredProto::Text(text))
     }
 
-    fn source(&self) -> ProtoSource {
+    /// The text to compile: `.proto` source, or the base64 as sent (the compiler reads both,
+    /// and keeps a descriptor's custom options).
+    fn source(&self) -> &str {
         match self {
-            RegisteredProto::Text(text) => ProtoSource::Text((*text).to_owned()),
-            RegisteredProto::Encoded { bytes, .. } => ProtoSource::Encoded(bytes.clone()),
+            RegisteredProto::Text(text) => text,
+            RegisteredProto::Encoded { base64, .. } => base64,
         }
     }
 
@@ -193,16 +191,12 @@ fn protobuf_compile_with<'a>(
     root: &RegisteredProto<'_>,
     imports: impl IntoIterator<Item = (&'a str, &'a str)>,
 ) -> Result<(ProtoSchema, DescriptorPool, String), String> {
-    let imports: std::collections::HashMap<String, ProtoSource> = imports
-        .into_iter()
-        .map(|(name, text)| (name.to_owned(), RegisteredProto::of(text).source()))
-        .collect();
+    let imports: std::collections::HashMap<&str, &str> = imports.into_iter().collect();
     let name = root.root_name();
-    let (schema, pool) =
-        ProtoSchema::compile_sources_with_pool(&name, root.source(), move |import| {
-            imports.get(import).cloned()
-        })
-        .map_err(|e| e.to_string())?;
+    let (schema, pool) = ProtoSchema::compile_with_pool(&name, root.source(), |import| {
+        imports.get(import).map(|text| (*text).to_owned())
+    })
+    .map_err(|e| e.to_string())?;
     Ok((schema, pool, name))
 }
 
@@ -497,12 +491,11 @@ pub fn sort_keys(value: Value) -> Value {
 
 /// `text` (surrounding blanks aside) as a serialized `FileDescriptorProto` when it is one, as
 /// Confluent's serializers register Protobuf schemas (recognised as everywhere else in
-/// contrail: [`contrail_contracts::protobuf::serialized_descriptor_bytes`]).
+/// contrail: [`contrail_contracts::protobuf::serialized_descriptor`]).
 fn protobuf_descriptor(text: &str) -> Option<RegisteredProto<'_>> {
-    let (bytes, descriptor) = contrail_contracts::protobuf::serialized_descriptor_bytes(text)?;
+    let descriptor = contrail_contracts::protobuf::serialized_descriptor(text)?;
     Some(RegisteredProto::Encoded {
         base64: text.trim(),
-        bytes,
         name: descriptor.name?,
     })
 }
@@ -644,12 +637,8 @@ mod tests {
     fn protobuf_base64_descriptors_are_stored_as_the_text_of_the_same_file() {
         use base64::Engine;
         let text = "syntax = \"proto3\"; package shop; message Order { string id = 1; map<string, int64> n = 2; }";
-        let (_, pool) = ProtoSchema::compile_sources_with_pool(
-            "shop/order.proto",
-            ProtoSource::Text(text.to_owned()),
-            |_| None,
-        )
-        .expect("valid Protobuf");
+        let (_, pool) = ProtoSchema::compile_with_pool("shop/order.proto", text, |_| None)
+            .expect("valid Protobuf");
         let file = pool.get_file_by_name("shop/order.proto").expect("compiled");
         let base64 = base64::engine::general_purpose::STANDARD.encode(file.encode_to_vec());
         let canonical = |text: &str| {

@@ -221,17 +221,14 @@ const ORDER_STORED: &str = "syntax = \"proto3\";\npackage shop;\n\nimport \"shop
 /// confluent-kafka's Python `ProtobufSerializer` registers).
 fn serialized(name: &str, text: &str, imports: &[(&str, &str)]) -> String {
     use base64::Engine;
-    use contrail_contracts::compat::protobuf::{ProtoSchema, ProtoSource};
+    use contrail_contracts::compat::protobuf::ProtoSchema;
     let imports: std::collections::HashMap<String, String> = imports
         .iter()
         .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
         .collect();
-    let (_, pool) = ProtoSchema::compile_sources_with_pool(
-        name,
-        ProtoSource::Text(text.to_owned()),
-        move |import| imports.get(import).cloned().map(ProtoSource::Text),
-    )
-    .expect("the test schema compiles");
+    let (_, pool) =
+        ProtoSchema::compile_with_pool(name, text, |import| imports.get(import).cloned())
+            .expect("the test schema compiles");
     let file = pool.get_file_by_name(name).expect("compiled");
     base64::engine::general_purpose::STANDARD.encode(file.encode_to_vec())
 }

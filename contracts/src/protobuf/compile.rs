@@ -137,8 +137,9 @@ pub fn compile(
     let mut files: BTreeMap<String, (ProtoSource, prost_types::FileDescriptorProto)> =
         BTreeMap::new();
     let mut errors = Vec::new();
-    // The files given as compiled descriptors rather than text.
-    let mut descriptors: HashMap<String, prost_types::FileDescriptorProto> = HashMap::new();
+    // The files given as compiled descriptors rather than text, serialized, so that what the
+    // descriptor types do not model (custom options) reaches protox too.
+    let mut descriptors: HashMap<String, Vec<u8>> = HashMap::new();
     let mut pending = vec![(root_name.to_owned(), root)];
     while let Some((name, source)) = pending.pop() {
         if files.contains_key(&name) {
@@ -146,13 +147,14 @@ pub fn compile(
         }
         let parsed: Result<_, protox_parse::ParseError> = protox_parse::parse(&name, &source.text)
             .or_else(|error| {
-                let Some(mut descriptor) = serialized_descriptor(&source.text) else {
+                let Some((bytes, mut descriptor)) = serialized_descriptor_bytes(&source.text)
+                else {
                     return Err(error);
                 };
                 // Imports name the file by the name it is given here, whatever it was
                 // compiled as.
                 descriptor.name = Some(name.clone());
-                descriptors.insert(name.clone(), descriptor.clone());
+                descriptors.insert(name.clone(), renamed(bytes, &name));
                 Ok(descriptor)
             });
         let descriptor = match parsed {
@@ -194,6 +196,7 @@ pub fn compile(
         .collect();
     let mut resolver = ChainFileResolver::new();
     resolver.add(Parsed {
+        root: root_name.to_owned(),
         sources: sources.clone(),
         descriptors,
     });
@@ -211,15 +214,24 @@ pub fn compile(
 
 /// The files [`compile`] read, handed to protox by import name.
 struct Parsed {
+    /// The root's name, which may be any path (an absolute one, a temporary directory's):
+    /// protox takes only relative paths as file names unless a resolver claims them.
+    root: String,
     sources: HashMap<String, ProtoSource>,
-    /// Those given as compiled descriptors, by import name.
-    descriptors: HashMap<String, prost_types::FileDescriptorProto>,
+    /// Those given as compiled descriptors (serialized, named as imported), by import name.
+    descriptors: HashMap<String, Vec<u8>>,
 }
 
 impl FileResolver for Parsed {
+    fn resolve_path(&self, path: &Path) -> Option<String> {
+        (path.to_str() == Some(self.root.as_str())).then(|| self.root.clone())
+    }
+
     fn open_file(&self, name: &str) -> Result<File, protox::Error> {
-        if let Some(descriptor) = self.descriptors.get(name) {
-            return Ok(File::from_file_descriptor_proto(descriptor.clone()));
+        if let Some(bytes) = self.descriptors.get(name) {
+            return File::decode_file_descriptor_proto(bytes.as_slice()).map_err(|e| {
+                protox::Error::new(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+            });
         }
         let source = self
             .sources
@@ -229,6 +241,21 @@ impl FileResolver for Parsed {
         // carry spans into the text.
         File::from_source(name, &source.text)
     }
+}
+
+/// A serialized `FileDescriptorProto` named `name`: a second `name` field (1,
+/// length-delimited) after the first replaces it when decoded, and the rest of the bytes,
+/// unknown fields included, stay as they were.
+fn renamed(mut bytes: Vec<u8>, name: &str) -> Vec<u8> {
+    bytes.push(0x0a);
+    let mut length = name.len();
+    while length >= 0x80 {
+        bytes.push(u8::try_from(length & 0x7f).unwrap_or(0) | 0x80);
+        length >>= 7;
+    }
+    bytes.push(u8::try_from(length).unwrap_or(0));
+    bytes.extend_from_slice(name.as_bytes());
+    bytes
 }
 
 /// The `FileDescriptorProto` a text holds when it is one serialized in standard base64 (blanks

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use prost_types::FileDescriptorProto;
 
 use super::print::{Style, to_proto_text};
-use crate::compat::protobuf::{ProtoSchema, ProtoSource};
+use crate::compat::protobuf::ProtoSchema;
 
 /// A trimmed copy of Confluent's `confluent/meta.proto` (same package, messages and extension
 /// numbers), which Confluent's test schemas import.
@@ -32,11 +32,8 @@ fn print(root: &str, files: &[(&str, &str)], style: Style) -> String {
         .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
         .collect();
     let text = files.get(root).cloned().unwrap_or_default();
-    let (_, pool) = ProtoSchema::compile_sources_with_pool(root, ProtoSource::Text(text), {
-        let files = files.clone();
-        move |name| files.get(name).cloned().map(ProtoSource::Text)
-    })
-    .unwrap_or_else(|e| panic!("{root} compiles: {e}"));
+    let (_, pool) = ProtoSchema::compile_with_pool(root, &text, |name| files.get(name).cloned())
+        .unwrap_or_else(|e| panic!("{root} compiles: {e}"));
     let file = pool.get_file_by_name(root).expect("the root is compiled");
     to_proto_text(&file, style)
 }
@@ -49,12 +46,8 @@ fn descriptor(root: &str, text: &str, files: &[(&str, &str)]) -> FileDescriptorP
         .iter()
         .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
         .collect();
-    let (_, pool) = ProtoSchema::compile_sources_with_pool(
-        root,
-        ProtoSource::Text(text.to_owned()),
-        move |name| files.get(name).cloned().map(ProtoSource::Text),
-    )
-    .unwrap_or_else(|e| panic!("{root} compiles:\n{text}\n{e}"));
+    let (_, pool) = ProtoSchema::compile_with_pool(root, text, |name| files.get(name).cloned())
+        .unwrap_or_else(|e| panic!("{root} compiles:\n{text}\n{e}"));
     let mut file = pool
         .get_file_by_name(root)
         .expect("the root is compiled")

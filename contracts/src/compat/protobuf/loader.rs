@@ -153,56 +153,43 @@ impl ProtoSchema {
 
     /// Compiles `root`, asking `open` for the text of each file it imports by import name
     /// (a directory, a git tree, a registry's references); the well-known
-    /// `google/protobuf/*.proto` files are built in when `open` does not have them.
+    /// `google/protobuf/*.proto` files are built in. A text may also be a base64
+    /// `FileDescriptorProto` (what Confluent's serializers register).
     pub fn compile_with(
         root: &str,
         root_source: &str,
-        open: impl Fn(&str) -> Option<String> + 'static,
+        open: impl Fn(&str) -> Option<String>,
     ) -> Result<ProtoSchema, CompileError> {
-        ProtoSchema::compile_sources(
-            root,
-            ProtoSource::Text(root_source.to_owned()),
-            move |name| open(name).map(ProtoSource::Text),
-        )
+        ProtoSchema::compile_with_pool(root, root_source, open).map(|(schema, _)| schema)
     }
 
-    /// As [`ProtoSchema::compile_with`], for files given as text or as compiled
-    /// `FileDescriptorProto`s (what Confluent's serializers register).
-    pub fn compile_sources(
+    /// As [`ProtoSchema::compile_with`], also returning the compiled files as a descriptor
+    /// pool (with extension options), to print or serialize the root file. The compiling is
+    /// [`crate::protobuf::compile`]'s, the one the catalog loader uses.
+    pub fn compile_with_pool(
         root: &str,
-        root_source: ProtoSource,
-        open: impl Fn(&str) -> Option<ProtoSource> + 'static,
-    ) -> Result<ProtoSchema, CompileError> {
-        ProtoSchema::compile_sources_with_pool(root, root_source, open).map(|(schema, _)| schema)
-    }
-
-    /// As [`ProtoSchema::compile_sources`], also returning the compiled files as a descriptor
-    /// pool (with extension options), to print or serialize the root file.
-    pub fn compile_sources_with_pool(
-        root: &str,
-        root_source: ProtoSource,
-        open: impl Fn(&str) -> Option<ProtoSource> + 'static,
+        root_source: &str,
+        open: impl Fn(&str) -> Option<String>,
     ) -> Result<(ProtoSchema, prost_reflect::DescriptorPool), CompileError> {
-        let root_owned = root.to_owned();
-        let mut resolver = protox::file::ChainFileResolver::new();
-        resolver.add(SourceResolver {
-            root: root.to_owned(),
-            open: Box::new(move |name: &str| {
-                if name == root_owned {
-                    Some(root_source.clone())
-                } else {
-                    open(name)
-                }
-            }),
-        });
-        resolver.add(protox::file::GoogleFileResolver::new());
-        let mut compiler = protox::Compiler::with_file_resolver(resolver);
-        compiler.include_imports(true);
-        compiler
-            .open_file(root)
-            .map_err(|e| CompileError(e.to_string()))?;
-        let schema = ProtoSchema::from_descriptors(compiler.file_descriptor_set(), root)?;
-        Ok((schema, compiler.descriptor_pool()))
+        let source = |name: &str, text: String| crate::protobuf::ProtoSource {
+            path: std::path::PathBuf::from(name),
+            text,
+        };
+        let compiled =
+            crate::protobuf::compile(root, source(root, root_source.to_owned()), |import, _| {
+                open(import).map(|text| source(import, text))
+            })
+            .map_err(|errors| {
+                CompileError(
+                    errors
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            })?;
+        let schema = ProtoSchema::from_descriptors(compiled.file_descriptor_set(), root)?;
+        Ok((schema, compiled.pool().clone()))
     }
 
     /// Builds the comparable form from compiled descriptors (dependencies included) whose file
@@ -455,58 +442,5 @@ impl Builder<'_> {
             },
         );
         id
-    }
-}
-
-/// One `.proto` file as given.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProtoSource {
-    Text(String),
-    Descriptor(Box<FileDescriptorProto>),
-    /// A serialized `FileDescriptorProto`, kept as bytes so that its custom (extension)
-    /// options survive, which a decoded [`FileDescriptorProto`] drops.
-    Encoded(Vec<u8>),
-}
-
-/// Import names to files, for protox.
-type Open = Box<dyn Fn(&str) -> Option<ProtoSource>>;
-
-struct SourceResolver {
-    /// The root's name, which may be any path (an absolute one, a temporary directory's):
-    /// protox takes only relative paths as file names unless a resolver claims them.
-    root: String,
-    open: Open,
-}
-
-impl protox::file::FileResolver for SourceResolver {
-    fn resolve_path(&self, path: &std::path::Path) -> Option<String> {
-        (path.to_str() == Some(self.root.as_str())).then(|| self.root.clone())
-    }
-
-    fn open_file(&self, name: &str) -> Result<protox::file::File, protox::Error> {
-        match (self.open)(name) {
-            Some(ProtoSource::Text(source)) => protox::file::File::from_source(name, &source),
-            Some(ProtoSource::Descriptor(mut file)) => {
-                // The file is known by the name it is imported under.
-                file.name = Some(name.to_owned());
-                Ok(protox::file::File::from_file_descriptor_proto(*file))
-            }
-            Some(ProtoSource::Encoded(mut bytes)) => {
-                // The file is known by the name it is imported under: a second `name` field
-                // (1, length-delimited) replaces the first when decoded.
-                bytes.push(0x0a);
-                let mut length = name.len();
-                while length >= 0x80 {
-                    bytes.push(u8::try_from(length & 0x7f).unwrap_or(0) | 0x80);
-                    length >>= 7;
-                }
-                bytes.push(u8::try_from(length).unwrap_or(0));
-                bytes.extend_from_slice(name.as_bytes());
-                protox::file::File::decode_file_descriptor_proto(bytes.as_slice()).map_err(|e| {
-                    protox::Error::new(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-                })
-            }
-            None => Err(protox::Error::file_not_found(name)),
-        }
     }
 }

@@ -20,7 +20,7 @@ mod rules;
 
 use serde::Serialize;
 
-pub use loader::{CompileError, ProtoSchema, ProtoSource};
+pub use loader::{CompileError, ProtoSchema};
 pub use rules::Rule;
 
 use super::Incompatibility;
