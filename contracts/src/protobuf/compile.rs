@@ -131,8 +131,32 @@ pub fn file_messages(file: &FileDescriptor) -> Vec<MessageDescriptor> {
 pub fn compile(
     root_name: &str,
     root: ProtoSource,
-    mut open: impl FnMut(&str, &Path) -> Option<ProtoSource>,
+    open: impl FnMut(&str, &Path) -> Option<ProtoSource>,
 ) -> Result<Compiled, Vec<CompileError>> {
+    let compiler = compiler(root_name, root, open, true)?;
+    Ok(Compiled {
+        pool: compiler.descriptor_pool(),
+        root: root_name.to_owned(),
+    })
+}
+
+/// As [`compile`], only the descriptors (the root's imports first), without source info:
+/// what a comparison of many versions needs, at less cost.
+pub fn compile_descriptors(
+    root_name: &str,
+    root: ProtoSource,
+    open: impl FnMut(&str, &Path) -> Option<ProtoSource>,
+) -> Result<prost_types::FileDescriptorSet, Vec<CompileError>> {
+    Ok(compiler(root_name, root, open, false)?.file_descriptor_set())
+}
+
+/// The protox compiler that has compiled `root` with its imports ([`compile`]).
+fn compiler(
+    root_name: &str,
+    root: ProtoSource,
+    mut open: impl FnMut(&str, &Path) -> Option<ProtoSource>,
+    source_info: bool,
+) -> Result<protox::Compiler, Vec<CompileError>> {
     let google = GoogleFileResolver::new();
     let mut files: BTreeMap<String, (ProtoSource, prost_types::FileDescriptorProto)> =
         BTreeMap::new();
@@ -190,25 +214,44 @@ pub fn compile(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let sources: HashMap<String, ProtoSource> = files
-        .into_iter()
-        .map(|(name, (source, _))| (name, source))
-        .collect();
-    let mut resolver = ChainFileResolver::new();
-    resolver.add(Parsed {
-        root: root_name.to_owned(),
-        sources: sources.clone(),
-        descriptors,
-    });
-    resolver.add(google);
-    let mut compiler = protox::Compiler::with_file_resolver(resolver);
-    compiler.include_imports(true).include_source_info(true);
-    match compiler.open_file(root_name) {
-        Ok(_) => Ok(Compiled {
-            pool: compiler.descriptor_pool(),
+    let mut sources: HashMap<String, ProtoSource> = HashMap::new();
+    let mut parsed: HashMap<String, prost_types::FileDescriptorProto> = HashMap::new();
+    for (name, (source, descriptor)) in files {
+        if !descriptors.contains_key(&name) {
+            parsed.insert(name.clone(), descriptor);
+        }
+        sources.insert(name, source);
+    }
+    // Building the well-known types' resolver decodes all of them: once per compile.
+    let resolve = |parsed: Option<HashMap<String, prost_types::FileDescriptorProto>>,
+                   google: GoogleFileResolver| {
+        let mut resolver = ChainFileResolver::new();
+        resolver.add(Parsed {
             root: root_name.to_owned(),
-        }),
-        Err(error) => Err(vec![resolution_error(&error, &sources, root_name)]),
+            sources: sources.clone(),
+            parsed,
+            descriptors: descriptors.clone(),
+        });
+        resolver.add(google);
+        let mut compiler = protox::Compiler::with_file_resolver(resolver);
+        compiler
+            .include_imports(true)
+            .include_source_info(source_info);
+        compiler.open_file(root_name)?;
+        Ok::<_, protox::Error>(compiler)
+    };
+    // The files as parsed above: compiling them again from their text would parse each a
+    // second time, which a long history of schemas pays for on every version.
+    match resolve(Some(parsed), google) {
+        Ok(compiler) => Ok(compiler),
+        // Only protox's own parse of the text gives its errors spans in the text: the
+        // files are compiled once more, from their text, to say where.
+        Err(error) => {
+            let error = resolve(None, GoogleFileResolver::new())
+                .err()
+                .unwrap_or(error);
+            Err(vec![resolution_error(&error, &sources, root_name)])
+        }
     }
 }
 
@@ -218,6 +261,9 @@ struct Parsed {
     /// protox takes only relative paths as file names unless a resolver claims them.
     root: String,
     sources: HashMap<String, ProtoSource>,
+    /// The text files as [`compile`] parsed them, by import name; `None` to have protox parse
+    /// the text again (for errors with spans in it).
+    parsed: Option<HashMap<String, prost_types::FileDescriptorProto>>,
     /// Those given as compiled descriptors (serialized, named as imported), by import name.
     descriptors: HashMap<String, Vec<u8>>,
 }
@@ -232,6 +278,9 @@ impl FileResolver for Parsed {
             return File::decode_file_descriptor_proto(bytes.as_slice()).map_err(|e| {
                 protox::Error::new(std::io::Error::new(std::io::ErrorKind::InvalidData, e))
             });
+        }
+        if let Some(descriptor) = self.parsed.as_ref().and_then(|p| p.get(name)) {
+            return Ok(File::from_file_descriptor_proto(descriptor.clone()));
         }
         let source = self
             .sources

@@ -12,8 +12,9 @@ mod print_tests;
 mod tests;
 
 pub use compile::{
-    CompileError, Compiled, ErrorKind, ProtoSource, compile, file_messages, leading_comment,
-    locate_in_text, serialized_descriptor, serialized_descriptor_bytes, source_location,
+    CompileError, Compiled, ErrorKind, ProtoSource, compile, compile_descriptors, file_messages,
+    leading_comment, locate_in_text, serialized_descriptor, serialized_descriptor_bytes,
+    source_location,
 };
 pub use print::{Style, to_proto_text};
 

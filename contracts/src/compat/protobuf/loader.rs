@@ -18,6 +18,25 @@ use prost_types::{DescriptorProto, EnumDescriptorProto, FileDescriptorProto, Fil
 #[error("{0}")]
 pub struct CompileError(pub String);
 
+/// A file to compile, named as imported.
+fn source(name: &str, text: String) -> crate::protobuf::ProtoSource {
+    crate::protobuf::ProtoSource {
+        path: std::path::PathBuf::from(name),
+        text,
+    }
+}
+
+/// The compiler's errors as one.
+fn joined(errors: Vec<crate::protobuf::CompileError>) -> CompileError {
+    CompileError(
+        errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
 /// The label a field carries in source; `None` for a proto3 field written without one, a
 /// oneof member and a map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,7 +179,13 @@ impl ProtoSchema {
         root_source: &str,
         open: impl Fn(&str) -> Option<String>,
     ) -> Result<ProtoSchema, CompileError> {
-        ProtoSchema::compile_with_pool(root, root_source, open).map(|(schema, _)| schema)
+        let set = crate::protobuf::compile_descriptors(
+            root,
+            source(root, root_source.to_owned()),
+            |import, _| open(import).map(|text| source(import, text)),
+        )
+        .map_err(joined)?;
+        ProtoSchema::from_descriptors(set, root)
     }
 
     /// As [`ProtoSchema::compile_with`], also returning the compiled files as a descriptor
@@ -171,23 +196,11 @@ impl ProtoSchema {
         root_source: &str,
         open: impl Fn(&str) -> Option<String>,
     ) -> Result<(ProtoSchema, prost_reflect::DescriptorPool), CompileError> {
-        let source = |name: &str, text: String| crate::protobuf::ProtoSource {
-            path: std::path::PathBuf::from(name),
-            text,
-        };
         let compiled =
             crate::protobuf::compile(root, source(root, root_source.to_owned()), |import, _| {
                 open(import).map(|text| source(import, text))
             })
-            .map_err(|errors| {
-                CompileError(
-                    errors
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                )
-            })?;
+            .map_err(joined)?;
         let schema = ProtoSchema::from_descriptors(compiled.file_descriptor_set(), root)?;
         Ok((schema, compiled.pool().clone()))
     }
