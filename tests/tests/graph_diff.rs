@@ -183,3 +183,63 @@ fn graphviz_accepts_the_diff() {
         );
     }
 }
+
+#[test]
+fn focus_keeps_the_changes_near_one_node() {
+    let (_dir, changed) = shop_and_change();
+    let baseline = shop().display().to_string();
+    // inventory exists only in the baseline: the focus finds it in either version.
+    let text = stdout(&graph(
+        &changed,
+        &["--diff", &baseline, "--focus", "inventory"],
+    ));
+    assert_eq!(
+        text,
+        format!(
+            "changes to the system's shape since {baseline} within 1 hop of service:inventory:\n\
+             - service inventory\n\
+             - inventory consumes PaymentProcessed (group inventory)\n\
+             - inventory produces InventoryReserved\n"
+        )
+    );
+    let text = stdout(&graph(
+        &changed,
+        &[
+            "--diff",
+            &baseline,
+            "--focus",
+            "RefundRequested",
+            "--format",
+            "json",
+        ],
+    ));
+    let document: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        document["focus"],
+        serde_json::json!({"node": "event:RefundRequested", "depth": 1})
+    );
+    assert_eq!(
+        document["added"]["events"],
+        serde_json::json!(["RefundRequested"])
+    );
+    assert_eq!(document["removed"]["services"], serde_json::json!([]));
+    // A focus far from every change: no change there.
+    let text = stdout(&graph(
+        &changed,
+        &[
+            "--diff",
+            &baseline,
+            "--focus",
+            "shop.shipments",
+            "--depth",
+            "0",
+        ],
+    ));
+    assert!(
+        text.starts_with("no change to the system's shape since"),
+        "{text}"
+    );
+    let unknown = graph(&changed, &["--diff", &baseline, "--focus", "nosuch"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("`nosuch`"));
+}

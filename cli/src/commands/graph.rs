@@ -81,8 +81,9 @@ pub struct Args {
     /// What a change does to the system's shape: the services, events, topics and edges
     /// added or removed since BASELINE (`git:REF`, the catalog as committed at REF, or a
     /// directory holding an earlier copy of the catalog). Drawings show the changes and their
-    /// neighbours, added in green, removed in red and dashed.
-    #[arg(long, value_name = "BASELINE", conflicts_with_all = ["impact", "focus"])]
+    /// neighbours, added in green, removed in red and dashed. With `--focus`, only the changes
+    /// within `--depth` hops of that node (in either version).
+    #[arg(long, value_name = "BASELINE", conflicts_with = "impact")]
     pub diff: Option<String>,
 
     /// Draw what a trace saw (a report of `contrail trace --format json`): each `consumes`
@@ -160,13 +161,44 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let baseline = Baseline::open("--diff", against, &catalog.root)?;
         let then = (&baseline.catalog, &*baseline.catalog.graph());
         let now = (catalog, &*graph);
-        let changes = diff::diff(then, now);
+        let mut changes = diff::diff(then, now);
         let merged = diff::merged(then, now);
+        // The focus is looked up in both versions at once, so a node either has counts.
+        let focus = match &args.focus {
+            Some(name) => {
+                let node = merged.lookup(name)?;
+                let near: std::collections::BTreeSet<String> = merged
+                    .neighbourhood(node, args.depth)
+                    .into_iter()
+                    .map(|index| merged.node(index).id())
+                    .collect();
+                changes = changes.within(&near);
+                Some(merged.node(node).id())
+            }
+            None => None,
+        };
         let view =
             View::diff(catalog, &baseline.catalog, &merged, &changes).with_group_by(group_by);
         let text = match args.format {
-            GraphFormat::Human => diff_text(&baseline.label, &changes),
-            GraphFormat::Json => json_text(&draw::diff_to_json(&baseline.label, &changes))?,
+            GraphFormat::Human => {
+                let around = focus
+                    .as_ref()
+                    .map(|id| format!(" within {} of {id}", hops(args.depth)));
+                diff_text(
+                    &format!("{}{}", baseline.label, around.unwrap_or_default()),
+                    &changes,
+                )
+            }
+            GraphFormat::Json => {
+                let mut json = draw::diff_to_json(&baseline.label, &changes);
+                if let (Some(id), Some(map)) = (&focus, json.as_object_mut()) {
+                    map.insert(
+                        "focus".to_owned(),
+                        serde_json::json!({"node": id, "depth": args.depth}),
+                    );
+                }
+                json_text(&json)?
+            }
             _ => drawing(&view, args.format, layout)?,
         };
         write!(stdout, "{text}")?;
@@ -190,6 +222,15 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     write!(stdout, "{text}")?;
     stdout.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `1 hop`, `2 hops`.
+fn hops(depth: usize) -> String {
+    if depth == 1 {
+        "1 hop".to_owned()
+    } else {
+        format!("{depth} hops")
+    }
 }
 
 /// Pretty JSON with the final newline every other format ends with.

@@ -78,6 +78,38 @@ impl GraphDiff {
     pub fn is_empty(&self) -> bool {
         self.added.is_empty() && self.removed.is_empty()
     }
+
+    /// The changes that touch the nodes `ids` (`graph --diff --focus`): those nodes, and the
+    /// edges with an end among them.
+    pub fn within(&self, ids: &BTreeSet<String>) -> GraphDiff {
+        GraphDiff {
+            added: self.added.within(ids),
+            removed: self.removed.within(ids),
+        }
+    }
+}
+
+impl Shape {
+    fn within(&self, ids: &BTreeSet<String>) -> Shape {
+        let names = |kind: &str, names: &[String]| -> Vec<String> {
+            names
+                .iter()
+                .filter(|name| ids.contains(&format!("{kind}:{name}")))
+                .cloned()
+                .collect()
+        };
+        Shape {
+            services: names("service", &self.services),
+            events: names("event", &self.events),
+            topics: names("topic", &self.topics),
+            edges: self
+                .edges
+                .iter()
+                .filter(|edge| ids.contains(&edge.from) || ids.contains(&edge.to))
+                .cloned()
+                .collect(),
+        }
+    }
 }
 
 /// The difference between `baseline` and `current`, each a catalog with its graph.
