@@ -99,6 +99,25 @@ pub fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?}");
 }
 
+/// Makes `repo` a git repository whose first commit (`message`) holds `path`.
+pub fn git_init_commit(repo: &Path, path: &str, message: &str) {
+    git(repo, &["init", "--quiet"]);
+    git(repo, &["add", path]);
+    git(repo, &["commit", "--quiet", "-m", message]);
+}
+
+/// A temporary git repository with the example shop committed as it is under `shop/`; the
+/// caller changes the working tree.
+pub fn committed_shop() -> tempfile::TempDir {
+    let repo = tempfile::tempdir().expect("tempdir");
+    copy_dir(
+        &repo_root().join("examples/shop"),
+        &repo.path().join("shop"),
+    );
+    git_init_commit(repo.path(), "shop", "shop");
+    repo
+}
+
 /// `(event, compatible)` for every schema a `contrail check --format json` report compared.
 pub fn compatibility_verdicts(report: &serde_json::Value) -> Vec<(&str, bool)> {
     report["compatibility"]["checked"]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use contrail_e2e::{contrail, copy_dir, git, repo_root};
+use contrail_e2e::{committed_shop, contrail, copy_dir, git, git_init_commit, repo_root};
 
 /// A repository whose HEAD~1 has the v1 schemas and HEAD the shop as in examples/shop.
 pub(crate) fn shop_history() -> tempfile::TempDir {
@@ -17,9 +17,7 @@ pub(crate) fn shop_history() -> tempfile::TempDir {
         &repo_root().join("tests/fixtures/check/shop-v1/schemas"),
         &shop.join("schemas"),
     );
-    git(repo.path(), &["init", "--quiet"]);
-    git(repo.path(), &["add", "shop"]);
-    git(repo.path(), &["commit", "--quiet", "-m", "shop v1"]);
+    git_init_commit(repo.path(), "shop", "shop v1");
     copy_dir(&v2, &shop.join("schemas"));
     std::fs::remove_dir_all(&v2).expect("cleanup");
     git(repo.path(), &["commit", "--quiet", "-am", "shop v2"]);
@@ -412,12 +410,8 @@ pub(crate) fn push_shop(base: &str) {
 /// A repository with the shop committed as it is, and OrderPlaced changed in the working tree:
 /// `total` (which payments reads) gets a default, and a field nobody reads is added.
 fn order_placed_changed() -> tempfile::TempDir {
-    let repo = tempfile::tempdir().expect("tempdir");
+    let repo = committed_shop();
     let shop = repo.path().join("shop");
-    copy_dir(&repo_root().join("examples/shop"), &shop);
-    git(repo.path(), &["init", "--quiet"]);
-    git(repo.path(), &["add", "shop"]);
-    git(repo.path(), &["commit", "--quiet", "-m", "shop"]);
     let schema = shop.join("schemas/order-placed.avsc");
     let text = std::fs::read_to_string(&schema).expect("schema");
     let changed = text
@@ -501,14 +495,7 @@ fn check_lists_who_a_schema_change_reaches_narrowed_to_the_changed_fields() {
 
 #[test]
 fn without_a_schema_change_check_reports_no_impact_and_writes_no_summary() {
-    let repo = tempfile::tempdir().expect("tempdir");
-    copy_dir(
-        &repo_root().join("examples/shop"),
-        &repo.path().join("shop"),
-    );
-    git(repo.path(), &["init", "--quiet"]);
-    git(repo.path(), &["add", "shop"]);
-    git(repo.path(), &["commit", "--quiet", "-m", "shop"]);
+    let repo = committed_shop();
     let summary = repo.path().join("summary.md");
 
     let human = check_output(repo.path(), "human", None);
@@ -549,9 +536,7 @@ fn json_ref_catalog() -> tempfile::TempDir {
   "properties": {"street": {"type": "string"}}}
 "#,
     );
-    git(repo.path(), &["init", "--quiet"]);
-    git(repo.path(), &["add", "cat"]);
-    git(repo.path(), &["commit", "--quiet", "-m", "refs"]);
+    git_init_commit(repo.path(), "cat", "refs");
     repo
 }
 

@@ -4,23 +4,10 @@
 
 use std::path::Path;
 
-use contrail_e2e::{contrail, copy_dir, git, repo_root};
+use contrail_e2e::{committed_shop, contrail, copy_dir, repo_root};
 use serde_json::{Value, json};
 
 const PROTO: &str = "shop/schemas/stock-level-changed.proto";
-
-/// A repository with the shop committed as it is; the caller changes the working tree.
-fn shop_repo() -> tempfile::TempDir {
-    let repo = tempfile::tempdir().expect("tempdir");
-    copy_dir(
-        &repo_root().join("examples/shop"),
-        &repo.path().join("shop"),
-    );
-    git(repo.path(), &["init", "--quiet"]);
-    git(repo.path(), &["add", "shop"]);
-    git(repo.path(), &["commit", "--quiet", "-m", "shop"]);
-    repo
-}
 
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).expect("read");
@@ -55,7 +42,7 @@ fn line_of(text: &str, needle: &str) -> u64 {
 
 #[test]
 fn a_retyped_proto_field_breaks_backward_and_reaches_the_consumer_that_reads_it() {
-    let repo = shop_repo();
+    let repo = committed_shop();
     let proto = repo.path().join(PROTO);
     let before = std::fs::read_to_string(&proto).expect("read");
     edit(&proto, "int32 available = 5;", "string available = 5;");
@@ -96,7 +83,7 @@ fn a_retyped_proto_field_breaks_backward_and_reaches_the_consumer_that_reads_it(
 
 #[test]
 fn a_proto_field_nobody_reads_leaves_its_consumer_unaffected() {
-    let repo = shop_repo();
+    let repo = committed_shop();
     let proto = repo.path().join(PROTO);
     // A new field (compatible) and a changed field inside the nested Adjustment message.
     edit(
@@ -124,7 +111,7 @@ fn a_proto_field_nobody_reads_leaves_its_consumer_unaffected() {
 
 #[test]
 fn comments_and_layout_of_a_proto_file_are_not_a_schema_change() {
-    let repo = shop_repo();
+    let repo = committed_shop();
     let proto = repo.path().join(PROTO);
     edit(
         &proto,

@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use contrail_e2e::{RegistryProcess, contrail, copy_dir, git, repo_root};
+use contrail_e2e::{RegistryProcess, contrail, copy_dir, git, git_init_commit, repo_root};
 
 /// A catalog set up for the spellings: `work/repo/catalog` in a git repository whose HEAD~1
 /// has the earlier schemas, `work/baseline` a copy of that earlier catalog, `work/link` a
@@ -31,9 +31,7 @@ impl Setup {
         copy_dir(catalog, &baseline);
         copy_dir(earlier_schemas, &baseline.join("schemas"));
         copy_dir(&baseline.join("schemas"), &current.join("schemas"));
-        git(&repo, &["init", "--quiet"]);
-        git(&repo, &["add", "catalog"]);
-        git(&repo, &["commit", "--quiet", "-m", "earlier"]);
+        git_init_commit(&repo, "catalog", "earlier");
         copy_dir(&catalog.join("schemas"), &current.join("schemas"));
         git(&repo, &["commit", "--quiet", "-am", "now"]);
         #[cfg(unix)]
