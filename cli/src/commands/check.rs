@@ -291,7 +291,6 @@ fn registry_versions(
     catalog: &Catalog,
     sources: &mut Sources,
 ) -> anyhow::Result<(Baselines, Vec<contrail_lint::protobuf::BaselineMessage>)> {
-    use contrail_contracts::compat::SchemaVersion;
     use contrail_registry::model::{SchemaType, VersionSelector};
 
     let client = super::registry::client(url, tls)?;
@@ -317,12 +316,11 @@ fn registry_versions(
                 .with_context(|| format!("reading {subject} version {number}"))?;
             let file = PathBuf::from(format!("registry:{subject}/versions/{number}"));
             let label = format!("{subject} version {number} in the registry");
+            // Resolved once: for the comparison (the registry's own conversion, references
+            // included), Avro's canonical form, and the Protobuf rules that compare messages.
+            let resolved = super::registry::resolved_references(&client, &registered.references)?;
+            let schema = super::registry::comparable_resolved(&registered, &resolved)?;
             if registered.schema_type == SchemaType::Protobuf {
-                // Resolved once: for the comparison and, on the latest version, for the rules
-                // that compare messages.
-                let resolved =
-                    super::registry::resolved_references(&client, &registered.references)?;
-                let schema = super::registry::comparable_resolved(&registered, &resolved)?;
                 if Some(number) == latest {
                     messages.extend(registered_message(
                         &registered,
@@ -349,29 +347,18 @@ fn registry_versions(
             }
             let json: serde_json::Value = serde_json::from_str(&registered.schema)
                 .with_context(|| format!("{subject} version {number} is not JSON"))?;
-            let mut canonical = None;
-            let schema = match registered.schema_type {
-                SchemaType::Avro => {
-                    let references =
-                        super::registry::referenced_schemas(&client, &registered.references)?;
-                    let texts: Vec<String> = references
-                        .iter()
-                        .map(serde_json::Value::to_string)
-                        .collect();
-                    canonical =
-                        apache_avro::Schema::parse_str_with_list(&registered.schema, &texts)
-                            .ok()
-                            .and_then(|(parsed, _)| evolution::canonical_avro(Some(&parsed)));
-                    let references: Vec<&serde_json::Value> = references.iter().collect();
-                    match contrail_contracts::compat::avro::AvroSchema::parse(&json, &references) {
-                        Ok(parsed) => SchemaVersion::Avro(parsed),
-                        Err(e) => bail!(
-                            "{subject} version {number} in the registry does not resolve: {e}"
-                        ),
-                    }
-                }
-                // With the schemas its references name, which its `$ref`s resolve through.
-                _ => super::registry::comparable_version(&client, &registered)?,
+            // Avro only: the form registries return, to tell a reformatted file from a change.
+            let canonical = if registered.schema_type == SchemaType::Avro {
+                let texts: Vec<&str> = resolved
+                    .iter()
+                    .filter(|r| r.schema.schema_type == SchemaType::Avro)
+                    .map(|r| r.schema.schema.as_str())
+                    .collect();
+                apache_avro::Schema::parse_str_with_list(&registered.schema, texts)
+                    .ok()
+                    .and_then(|(parsed, _)| evolution::canonical_avro(Some(&parsed)))
+            } else {
+                None
             };
             let text =
                 serde_json::to_string_pretty(&json).unwrap_or_else(|_| registered.schema.clone());

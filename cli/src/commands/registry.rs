@@ -278,38 +278,6 @@ fn registry_url(explicit: Option<&str>) -> anyhow::Result<String> {
     )
 }
 
-/// The schemas a registered Avro schema references, and theirs (first), fetched from the
-/// registry.
-pub(crate) fn referenced_schemas(
-    client: &contrail_registry::client::Client,
-    references: &[contrail_registry::model::Reference],
-) -> anyhow::Result<Vec<serde_json::Value>> {
-    Ok(referenced_documents(client, references)?
-        .into_iter()
-        .map(|(_, schema)| schema)
-        .collect())
-}
-
-/// [`referenced_schemas`], each under the name its `references` entry gives it (what a JSON
-/// Schema `$ref` names).
-pub(crate) fn referenced_documents(
-    client: &contrail_registry::client::Client,
-    references: &[contrail_registry::model::Reference],
-) -> anyhow::Result<Vec<(String, serde_json::Value)>> {
-    resolved_references(client, references)?
-        .into_iter()
-        .map(|r| {
-            let schema = serde_json::from_str(&r.schema.schema).with_context(|| {
-                format!(
-                    "referenced {} version {} is not JSON",
-                    r.reference.subject, r.reference.version
-                )
-            })?;
-            Ok((r.reference.name, schema))
-        })
-        .collect()
-}
-
 /// The schemas `references` name, each with the schemas it references in turn (flattened,
 /// depth first), as the registry's own compatibility check resolves them.
 pub(crate) fn resolved_references(
