@@ -74,8 +74,8 @@ pub enum SkipReason {
     ReferenceNotLoaded {
         file: PathBuf,
     },
-    /// The schema's `$ref` names a file that other schemas `$ref` by another name: the
-    /// registry resolves a `$ref` by its reference name, and the file has one subject.
+    /// The schema names (`$ref`s, imports) a file that other schemas name another way: the
+    /// registry resolves a name by its reference name, and the file has one subject.
     ReferenceNamedTwoWays {
         file: PathBuf,
         names: [String; 2],
@@ -115,7 +115,7 @@ impl fmt::Display for SkipReason {
             }
             SkipReason::ReferenceNamedTwoWays { file, names } => write!(
                 f,
-                "{} is `$ref`ed as `{}` here and as `{}` elsewhere; write one name (the registry resolves a `$ref` by its reference name)",
+                "{} is named `{}` here and `{}` elsewhere (by a `$ref` or an `import`); write one name (the registry resolves each by its reference name)",
                 file.display(),
                 names[0],
                 names[1]
@@ -282,14 +282,10 @@ pub fn plan(catalog: &Catalog) -> PushPlan {
                 )
             }
             SchemaType::Protobuf | SchemaType::Json => {
-                let direct: Vec<PathBuf> = if schema_type == SchemaType::Json {
-                    contrail_contracts::load::json_schema_refs(catalog, schema)
-                } else {
-                    contrail_contracts::load::protobuf_imports(catalog, schema)
-                }
-                .into_iter()
-                .map(|(_, file)| file)
-                .collect();
+                let direct: Vec<PathBuf> = named_files(schema_type)(catalog, schema)
+                    .into_iter()
+                    .map(|(_, file)| file)
+                    .collect();
                 let mut used: BTreeSet<&PathBuf> = BTreeSet::new();
                 for file in &direct {
                     if let Some((file, _)) = files.get_key_value(file) {
@@ -348,21 +344,16 @@ fn pushable<'c>(catalog: &'c Catalog, event: &Event) -> Result<EventPush<'c>, Sk
 }
 
 /// Records the files `push` takes Avro types from in `files`, each under the full name of the
-/// type first taken from it, and the `.proto` files it imports (directly or through other
-/// files), each under its import name.
+/// type first taken from it, and the `.proto` files it imports or the JSON Schema files it
+/// `$ref`s (directly or through other files), each under the name it is imported by.
 fn take_type_files<'c>(
     catalog: &'c Catalog,
     push: EventPush<'c>,
     files: &mut BTreeMap<PathBuf, TypeFile<'c>>,
 ) -> Result<EventPush<'c>, Skip> {
-    match push.schema.format {
-        contrail_contracts::schema::SchemaFormat::Protobuf => {
-            return take_proto_imports(catalog, push, files);
-        }
-        contrail_contracts::schema::SchemaFormat::JsonSchema => {
-            return take_json_refs(catalog, push, files);
-        }
-        contrail_contracts::schema::SchemaFormat::Avro => {}
+    let schema_type = SchemaType::from(push.schema.format);
+    if schema_type != SchemaType::Avro {
+        return take_named_files(catalog, push, files, schema_type);
     }
     for (fullname, file) in &push.schema.references {
         if !files.contains_key(file) {
@@ -396,94 +387,61 @@ fn take_type_files<'c>(
     Ok(push)
 }
 
-/// [`take_type_files`] for a `.proto` schema: every catalog file it imports, transitively.
-fn take_proto_imports<'c>(
-    catalog: &'c Catalog,
-    push: EventPush<'c>,
-    files: &mut BTreeMap<PathBuf, TypeFile<'c>>,
-) -> Result<EventPush<'c>, Skip> {
-    let mut pending = contrail_contracts::load::protobuf_imports(catalog, push.schema);
-    while let Some((import, file)) = pending.pop() {
-        if let Some(node) = files.get_mut(&file) {
-            node.referenced_by.insert(push.event.clone());
-            continue;
-        }
-        let Some(imported) = catalog
-            .schemas
-            .find(&file, "")
-            .map(|id| catalog.schemas.get(id))
-        else {
-            return Err(Skip {
-                event: push.event,
-                subject: Some(push.subject),
-                reason: SkipReason::ReferenceNotLoaded { file },
-            });
-        };
-        let (Some(text), true) = (imported.text.as_deref(), imported.valid) else {
-            return Err(Skip {
-                event: push.event,
-                subject: Some(push.subject),
-                reason: SkipReason::InvalidSchema {
-                    schema: imported.display_name(),
-                },
-            });
-        };
-        let deps = contrail_contracts::load::protobuf_imports(catalog, imported);
-        files.insert(
-            file.clone(),
-            TypeFile {
-                subject: import,
-                schema_type: SchemaType::Protobuf,
-                text,
-                deps: deps.iter().map(|(_, f)| f.clone()).collect(),
-                referenced_by: BTreeSet::from([push.event.clone()]),
-            },
-        );
-        pending.extend(deps);
+/// The files of the catalog a schema names by an import name, with those names: a `.proto`
+/// file's imports, a JSON Schema's `$ref`ed files. Registered under those names, they are
+/// what the registry resolves the names through.
+fn named_files(schema_type: SchemaType) -> fn(&Catalog, &LoadedSchema) -> Vec<(String, PathBuf)> {
+    match schema_type {
+        SchemaType::Json => contrail_contracts::load::json_schema_refs,
+        _ => contrail_contracts::load::protobuf_imports,
     }
-    Ok(push)
 }
 
-/// [`take_type_files`] for a JSON Schema: every catalog file its `$ref`s name, transitively,
-/// each under the name its `$ref`s write.
-fn take_json_refs<'c>(
+/// [`take_type_files`] for a `.proto` schema or a JSON Schema: every catalog file it names
+/// ([`named_files`]), transitively, each under the name it is named by. A file named two ways
+/// can have one subject only, so the second name fails the event.
+fn take_named_files<'c>(
     catalog: &'c Catalog,
     push: EventPush<'c>,
     files: &mut BTreeMap<PathBuf, TypeFile<'c>>,
+    schema_type: SchemaType,
 ) -> Result<EventPush<'c>, Skip> {
-    let mut pending = contrail_contracts::load::json_schema_refs(catalog, push.schema);
+    let named = named_files(schema_type);
+    let skip = |push: EventPush<'c>, reason: SkipReason| Skip {
+        event: push.event,
+        subject: Some(push.subject),
+        reason,
+    };
+    let mut pending = named(catalog, push.schema);
     while let Some((name, file)) = pending.pop() {
         if let Some(node) = files.get_mut(&file) {
             if node.subject != name {
-                return Err(Skip {
-                    event: push.event,
-                    subject: Some(push.subject),
-                    reason: SkipReason::ReferenceNamedTwoWays {
-                        file,
-                        names: [name, node.subject.clone()],
-                    },
-                });
+                let names = [name, node.subject.clone()];
+                return Err(skip(
+                    push,
+                    SkipReason::ReferenceNamedTwoWays { file, names },
+                ));
             }
             node.referenced_by.insert(push.event.clone());
             continue;
         }
-        let referenced = catalog
+        let Some(referenced) = catalog
             .schemas
             .find(&file, "")
-            .map(|id| catalog.schemas.get(id));
-        let Some((referenced, Some(text))) = referenced.map(|r| (r, r.text.as_deref())) else {
-            return Err(Skip {
-                event: push.event,
-                subject: Some(push.subject),
-                reason: SkipReason::ReferenceNotLoaded { file },
-            });
+            .map(|id| catalog.schemas.get(id))
+        else {
+            return Err(skip(push, SkipReason::ReferenceNotLoaded { file }));
         };
-        let deps = contrail_contracts::load::json_schema_refs(catalog, referenced);
+        let (Some(text), true) = (referenced.text.as_deref(), referenced.valid) else {
+            let schema = referenced.display_name();
+            return Err(skip(push, SkipReason::InvalidSchema { schema }));
+        };
+        let deps = named(catalog, referenced);
         files.insert(
             file,
             TypeFile {
                 subject: name,
-                schema_type: SchemaType::Json,
+                schema_type,
                 text,
                 deps: deps.iter().map(|(_, f)| f.clone()).collect(),
                 referenced_by: BTreeSet::from([push.event.clone()]),
