@@ -92,15 +92,18 @@ pub(crate) async fn lookup(
 ) -> ApiResult<Response> {
     let include_deleted = params.flag("deleted");
     let normalize = params.flag("normalize");
-    let versions = state.store.versions(&subject).await?;
-    let subject_exists = versions.iter().any(|v| include_deleted || !v.deleted);
+    let mut subject_exists = false;
     // An unqualified subject is looked for in the other contexts too (Confluent's
     // `lookUpSchemaUnderSubjectUsingContexts`); each context reads the schema's references in
     // its own context.
     let mut candidates = SubjectCandidates::new(&subject);
     while let Some(candidate) = candidates.next(&state).await? {
         let versions = state.store.versions(&candidate).await?;
-        if !versions.iter().any(|v| include_deleted || !v.deleted) {
+        let exists = versions.iter().any(|v| include_deleted || !v.deleted);
+        if candidate == subject {
+            subject_exists = exists;
+        }
+        if !exists {
             continue;
         }
         let body = body.clone();
